@@ -1,0 +1,22 @@
+/** Two projects: fast unit/property tests beside the code, e2e/integration tests in test/. */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform,
+      slowTestThreshold: 30,
+    },
+  ],
+  testTimeout: 30000,
+};

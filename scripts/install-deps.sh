@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the system packages Valkran needs on Debian: valkey-server (bookworm-backports)
+# and, with --browser, Debian's chromium for the browser tests. Idempotent; needs root or sudo.
+set -euo pipefail
+
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: need root (or sudo) to apt-get install" >&2; exit 1
+  fi
+fi
+
+need_valkey=0
+command -v valkey-server >/dev/null 2>&1 || need_valkey=1
+need_browser=0
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
+[ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: no apt-get here; install valkey-server (8.x) yourself${want_browser:+ and chromium}" >&2
+  exit 1
+fi
+
+if [ "$need_valkey" = 1 ]; then
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  src=/etc/apt/sources.list.d/valkran-backports.sources
+  if [ "$codename" = bookworm ] && ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    $SUDO tee "$src" >/dev/null <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  fi
+fi
+
+$SUDO apt-get update -qq
+if [ "$need_valkey" = 1 ]; then
+  if [ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = bookworm ]; then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports valkey-server valkey-tools
+  else
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valkey-server valkey-tools
+  fi
+fi
+if [ "$need_browser" = 1 ]; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+fi

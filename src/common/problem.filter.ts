@@ -1,0 +1,99 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isValkeyUnavailable } from '../valkey/valkey-errors';
+import { Problem, problemBody, ProblemException } from './problem';
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message: string;
+}
+
+const SLUGS: Record<number, string> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+};
+
+/** Maps any thrown value to an RFC 9457 problem (status, body, extra headers). */
+export function toProblem(
+  err: unknown,
+  logger: Logger,
+  requestId?: string,
+): { problem: Problem; headers: Record<string, string> } {
+  if (err instanceof ProblemException) {
+    return { problem: err.getResponse() as Problem, headers: err.headers };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+    const message = Array.isArray(raw)
+      ? raw.join('; ')
+      : typeof raw === 'string'
+        ? raw
+        : err.message;
+    return { problem: problemBody(status, SLUGS[status] ?? 'error', message), headers: {} };
+  }
+  if (isValkeyUnavailable(err)) {
+    return {
+      problem: problemBody(
+        503,
+        'unavailable',
+        'The leaderboard store is unreachable; retry shortly.',
+      ),
+      headers: { 'retry-after': '1' },
+    };
+  }
+  const fe = err as FastifyLikeError;
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const status = fe.statusCode;
+    let detail = fe.message;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      detail = 'The request body is larger than 64 KiB.';
+    if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe instanceof SyntaxError)
+      detail = `The request body is not valid JSON: ${fe.message}`;
+    return { problem: problemBody(status, SLUGS[status] ?? 'error', detail), headers: {} };
+  }
+  logger.error(
+    { err, requestId },
+    `Unexpected error${requestId ? ` (request ${requestId})` : ''}: ${(err as Error)?.stack ?? String(err)}`,
+  );
+  return {
+    problem: problemBody(500, 'internal', 'An unexpected error occurred.'),
+    headers: {},
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  problem: Problem,
+  headers: Record<string, string>,
+): void {
+  void reply
+    .status(problem.status)
+    .headers(headers)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem));
+}
+
+/** The one global filter: every error leaves as application/problem+json, never a stack trace. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const { problem, headers } = toProblem(exception, this.logger, request?.id);
+    sendProblem(reply, problem, headers);
+  }
+}

@@ -1,0 +1,201 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const APP_MODES = ['api', 'worker', 'all'] as const;
+export type AppMode = (typeof APP_MODES)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** The raw environment schema. Every variable Valkran reads is declared here and nowhere else. */
+class EnvSchema {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+  @IsOptional() @IsIn(APP_MODES) APP_MODE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional()
+  @Matches(/^(redis|valkey|rediss|valkeys):\/\/.+/, {
+    message: 'must be a redis:// or valkey:// URL',
+  })
+  VALKEY_URL?: string;
+  @IsOptional()
+  @Matches(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, {
+    message: 'must be host:port[,host:port...]',
+  })
+  VALKEY_CLUSTER_NODES?: string;
+  @IsOptional() @IsString() VALKEY_PASSWORD?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000) VALKEY_COMMAND_TIMEOUT_MS?: number;
+  @IsOptional() @IsString() VALKRAN_DATA_DIR?: string;
+  @IsOptional() @IsString() VALKEY_SERVER_BIN?: string;
+  @IsOptional() @Matches(/^[^,]*(,[^,]*)*$/) ADMIN_API_KEYS?: string;
+  @IsOptional() @Matches(/^[^,]*(,[^,]*)*$/) SUBMIT_API_KEYS?: string;
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+}
+
+export interface ApiKeyDigests {
+  /** sha256 digests of keys allowed to do everything. */
+  admin: Buffer[];
+  /** sha256 digests of keys allowed to submit scores. */
+  submit: Buffer[];
+}
+
+export type ValkeyTarget =
+  | { kind: 'standalone'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; password?: string }
+  | { kind: 'embedded'; dataDir: string; binary: string };
+
+/** The validated, typed configuration. Built once at startup by {@link loadConfig}. */
+export class AppConfig {
+  constructor(
+    readonly production: boolean,
+    readonly mode: AppMode,
+    readonly host: string,
+    readonly port: number,
+    readonly valkey: ValkeyTarget,
+    readonly valkeyCommandTimeoutMs: number,
+    readonly apiKeys: ApiKeyDigests,
+    /** Plain keys generated for this run because none were configured (development only). */
+    readonly generatedKeys: { admin: string; submit: string } | null,
+    readonly logLevel: string,
+  ) {}
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map(
+      (msg) =>
+        `${e.property}: ${msg.replace(e.property, '').trim()} (got ${JSON.stringify(e.value)})`,
+    ),
+  );
+}
+
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+function parseKeys(name: string, raw: string | undefined, problems: string[]): Buffer[] {
+  if (!raw) return [];
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  const out: Buffer[] = [];
+  for (const key of keys) {
+    if (key.startsWith('sha256:')) {
+      const hex = key.slice('sha256:'.length);
+      if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+        problems.push(`${name}: a sha256: entry must be 64 hex characters`);
+        continue;
+      }
+      out.push(Buffer.from(hex, 'hex'));
+    } else if (key.length < 16) {
+      problems.push(`${name}: every key must be at least 16 characters`);
+    } else {
+      out.push(sha256(key));
+    }
+  }
+  return out;
+}
+
+function parseMode(env: EnvSchema, argv: string[], problems: string[]): AppMode {
+  const flag = argv.findIndex((a) => a === '--mode' || a.startsWith('--mode='));
+  let mode: string | undefined = env.APP_MODE;
+  if (flag >= 0) {
+    mode = argv[flag].includes('=') ? argv[flag].split('=')[1] : argv[flag + 1];
+  }
+  if (mode === undefined) return 'all';
+  if ((APP_MODES as readonly string[]).includes(mode)) return mode as AppMode;
+  problems.push(
+    `--mode/APP_MODE: must be one of ${APP_MODES.join(', ')} (got ${JSON.stringify(mode)})`,
+  );
+  return 'all';
+}
+
+/**
+ * Reads and validates the environment once. Throws {@link ConfigError} naming every bad variable.
+ */
+export function loadConfig(
+  rawEnv: Record<string, string | undefined> = process.env,
+  argv: string[] = process.argv.slice(2),
+): AppConfig {
+  const env = plainToInstance(EnvSchema, { ...rawEnv }, { excludeExtraneousValues: false });
+  const problems = flatten(validateSync(env, { whitelist: true }));
+  const production = env.NODE_ENV === 'production';
+  const mode = parseMode(env, argv, problems);
+
+  let valkey: ValkeyTarget;
+  if (env.VALKEY_URL && env.VALKEY_CLUSTER_NODES) {
+    problems.push('VALKEY_URL, VALKEY_CLUSTER_NODES: set one, not both');
+  }
+  if (env.VALKEY_CLUSTER_NODES) {
+    valkey = {
+      kind: 'cluster',
+      nodes: env.VALKEY_CLUSTER_NODES.split(',').map((hp) => {
+        const [host, port] = hp.split(':');
+        return { host, port: Number(port) };
+      }),
+      password: env.VALKEY_PASSWORD,
+    };
+  } else if (env.VALKEY_URL) {
+    valkey = { kind: 'standalone', url: env.VALKEY_URL };
+  } else {
+    if (production) {
+      problems.push(
+        'VALKEY_URL: required in production (or VALKEY_CLUSTER_NODES); the embedded Valkey is for development only',
+      );
+    }
+    valkey = {
+      kind: 'embedded',
+      dataDir: env.VALKRAN_DATA_DIR ?? '.valkran',
+      binary: env.VALKEY_SERVER_BIN ?? 'valkey-server',
+    };
+  }
+
+  const admin = parseKeys('ADMIN_API_KEYS', env.ADMIN_API_KEYS, problems);
+  const submit = parseKeys('SUBMIT_API_KEYS', env.SUBMIT_API_KEYS, problems);
+  let generatedKeys: AppConfig['generatedKeys'] = null;
+  if (admin.length === 0 && submit.length === 0) {
+    if (production) {
+      problems.push('ADMIN_API_KEYS: production needs at least one admin or submit key');
+    } else {
+      generatedKeys = {
+        admin: `adm_${randomBytes(18).toString('base64url')}`,
+        submit: `sub_${randomBytes(18).toString('base64url')}`,
+      };
+      admin.push(sha256(generatedKeys.admin));
+      submit.push(sha256(generatedKeys.submit));
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new AppConfig(
+    production,
+    mode,
+    env.HOST ?? '0.0.0.0',
+    env.PORT ?? 3000,
+    valkey,
+    env.VALKEY_COMMAND_TIMEOUT_MS ?? 500,
+    { admin, submit },
+    generatedKeys,
+    env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  );
+}

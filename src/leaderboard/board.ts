@@ -1,0 +1,64 @@
+/** Board configuration and period as the services see it (not the storage shape). */
+export const SORT_ORDERS = ['desc', 'asc'] as const;
+export const UPDATE_MODES = ['best', 'latest', 'increment'] as const;
+export const RANK_MODES = ['ordinal', 'competition', 'dense'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+export type UpdateMode = (typeof UPDATE_MODES)[number];
+export type RankMode = (typeof RANK_MODES)[number];
+
+export const BOARD_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_\-.:@]{1,128}$/;
+export const GLOBAL_BOARD_ID = 'global';
+export const MAX_SAFE_SCORE = Number.MAX_SAFE_INTEGER;
+
+export interface Tier {
+  name: string;
+  topPercent: number;
+}
+
+export interface BoardSettings {
+  title: string;
+  sortOrder: SortOrder;
+  updateMode: UpdateMode;
+  rankMode: RankMode;
+  resetSchedule: string | null;
+  timezone: string;
+  minScore: number;
+  maxScore: number;
+  retainPeriods: number;
+  tiers: Tier[];
+}
+
+export type MutableSettings = Pick<
+  BoardSettings,
+  'title' | 'resetSchedule' | 'timezone' | 'minScore' | 'maxScore' | 'retainPeriods' | 'tiers'
+>;
+
+export interface Board extends BoardSettings {
+  id: string;
+  createdAt: number;
+  periodId: string;
+  periodStartedAt: number;
+}
+
+export function defaultSettings(id: string): BoardSettings {
+  return {
+    title: id,
+    sortOrder: 'desc',
+    updateMode: 'best',
+    rankMode: 'ordinal',
+    resetSchedule: null,
+    timezone: 'UTC',
+    minScore: -MAX_SAFE_SCORE,
+    maxScore: MAX_SAFE_SCORE,
+    retainPeriods: 7,
+    tiers: [],
+  };
+}
+
+/** Period ids are zero-padded counters, so they sort in time order as plain strings. */
+export function periodIdFor(sequence: number): string {
+  return String(sequence).padStart(10, '0');
+}
+
+export const FIRST_PERIOD_ID = periodIdFor(1);

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireScope } from '../common/auth';
+import { Problem } from '../common/problem';
+import { BoardDto, CreateBoardDto, toBoardDto, UpdateBoardDto } from './dto/board.dto';
+import { BoardsService, BoardView } from './boards.service';
+import { BoardIdPipe } from './params';
+
+const toDto = (v: BoardView): BoardDto => toBoardDto(v.board, v.memberCount, v.nextResetAt);
+
+@ApiTags('leaderboards')
+@Controller('v1/leaderboards')
+export class BoardsController {
+  constructor(private readonly boards: BoardsService) {}
+
+  @Post()
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Create a leaderboard' })
+  @ApiCreatedResponse({ type: BoardDto })
+  @ApiBadRequestResponse({ type: Problem })
+  @ApiConflictResponse({ type: Problem, description: 'A board with this id exists' })
+  async create(@Body() body: CreateBoardDto): Promise<BoardDto> {
+    const { id, ...settings } = body;
+    return toDto(await this.boards.create(id, settings));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List leaderboards with their configuration and member counts' })
+  @ApiOkResponse({ type: [BoardDto] })
+  async list(): Promise<BoardDto[]> {
+    return (await this.boards.list()).map(toDto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A leaderboard: configuration, member count, current period' })
+  @ApiOkResponse({ type: BoardDto })
+  @ApiNotFoundResponse({ type: Problem })
+  async get(@Param('id', BoardIdPipe) id: string): Promise<BoardDto> {
+    return toDto(await this.boards.get(id));
+  }
+
+  @Patch(':id')
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Change mutable settings (immutable fields give 400)' })
+  @ApiOkResponse({ type: BoardDto })
+  @ApiBadRequestResponse({ type: Problem })
+  @ApiNotFoundResponse({ type: Problem })
+  async update(
+    @Param('id', BoardIdPipe) id: string,
+    @Body() body: UpdateBoardDto,
+  ): Promise<BoardDto> {
+    const { title, resetSchedule, timezone, minScore, maxScore, retainPeriods, tiers } = body;
+    return toDto(
+      await this.boards.update(id, {
+        title,
+        resetSchedule,
+        timezone,
+        minScore,
+        maxScore,
+        retainPeriods,
+        tiers,
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Delete a leaderboard with all its periods' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: Problem })
+  @ApiConflictResponse({ type: Problem, description: 'The global board cannot be deleted' })
+  async delete(@Param('id', BoardIdPipe) id: string): Promise<void> {
+    await this.boards.delete(id);
+  }
+}

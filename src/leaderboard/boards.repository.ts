@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript } from '../valkey/lua-script';
+import { BOARD_REGISTRY_KEY, BoardKeys } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { Board, MutableSettings, RankMode, SortOrder, Tier, UpdateMode } from './board';
+
+type BoardHash = Record<string, string>;
+
+function toHash(fields: Partial<Board>): string[] {
+  const out: string[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    let text: string;
+    if (value === null) text = '';
+    else if (typeof value === 'object') text = JSON.stringify(value);
+    else text = String(value);
+    out.push(field === 'periodId' ? 'period' : field, text);
+  }
+  return out;
+}
+
+function fromHash(h: BoardHash): Board {
+  return {
+    id: h.id,
+    title: h.title,
+    sortOrder: h.sortOrder as SortOrder,
+    updateMode: h.updateMode as UpdateMode,
+    rankMode: h.rankMode as RankMode,
+    resetSchedule: h.resetSchedule ? h.resetSchedule : null,
+    timezone: h.timezone,
+    minScore: Number(h.minScore),
+    maxScore: Number(h.maxScore),
+    retainPeriods: Number(h.retainPeriods),
+    tiers: JSON.parse(h.tiers || '[]') as Tier[],
+    createdAt: Number(h.createdAt),
+    periodId: h.period,
+    periodStartedAt: Number(h.periodStartedAt),
+  };
+}
+
+/** Owns board configuration keys and the board registry. */
+@Injectable()
+export class BoardsRepository {
+  private readonly createScript = new LuaScript('create-board.lua', __dirname);
+  private readonly updateScript = new LuaScript('update-board.lua', __dirname);
+  private readonly deleteScript = new LuaScript('delete-board.lua', __dirname);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  private get client() {
+    return this.valkey.api;
+  }
+
+  /** Creates the board; false if a board with that id already exists. */
+  async create(board: Board): Promise<boolean> {
+    const keys = new BoardKeys(board.id);
+    const created = await this.createScript.run(this.client, [keys.cfg], toHash(board));
+    // The registry is written even when the board existed, healing a crash between the steps.
+    await this.client.sadd(BOARD_REGISTRY_KEY, board.id);
+    return created === 1;
+  }
+
+  async get(id: string): Promise<Board | null> {
+    const h = await this.client.hgetall(new BoardKeys(id).cfg);
+    return h && h.id ? fromHash(h) : null;
+  }
+
+  async ids(): Promise<string[]> {
+    const ids = await this.client.smembers(BOARD_REGISTRY_KEY);
+    return ids.sort();
+  }
+
+  /** Boards and their current member counts, in id order; skips ids whose board vanished. */
+  async list(): Promise<{ board: Board; memberCount: number }[]> {
+    const ids = await this.ids();
+    const rows = await Promise.all(
+      ids.map(async (id) => {
+        const [board, memberCount] = await Promise.all([this.get(id), this.memberCount(id)]);
+        return board ? { board, memberCount } : null;
+      }),
+    );
+    return rows.filter((r): r is { board: Board; memberCount: number } => r !== null);
+  }
+
+  async memberCount(id: string): Promise<number> {
+    return this.client.zcard(new BoardKeys(id).current.z);
+  }
+
+  /** Writes changed settings; false if the board does not exist. */
+  async update(id: string, changes: Partial<MutableSettings>): Promise<boolean> {
+    const fields = toHash(changes);
+    if (fields.length === 0) return (await this.get(id)) !== null;
+    return (await this.updateScript.run(this.client, [new BoardKeys(id).cfg], fields)) === 1;
+  }
+
+  /** Deletes the board and all its periods; false if it did not exist. */
+  async delete(id: string): Promise<boolean> {
+    const k = new BoardKeys(id);
+    const cur = k.current;
+    const existed = await this.deleteScript.run(
+      this.client,
+      [k.cfg, k.seq, k.periods, k.periodMeta, cur.z, cur.h, cur.dz, cur.dc],
+      [`${k.tag}:arc:`],
+    );
+    await this.client.srem(BOARD_REGISTRY_KEY, id);
+    return existed === 1;
+  }
+}

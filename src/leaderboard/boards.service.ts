@@ -1,0 +1,110 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { badRequest, conflict, notFound, ProblemException } from '../common/problem';
+import {
+  Board,
+  defaultSettings,
+  FIRST_PERIOD_ID,
+  GLOBAL_BOARD_ID,
+  MutableSettings,
+  BoardSettings,
+} from './board';
+import { BoardsRepository } from './boards.repository';
+import { nextRunAt } from './schedule';
+
+export interface BoardView {
+  board: Board;
+  memberCount: number;
+  nextResetAt: Date | null;
+}
+
+/** Board lifecycle rules: defaults, bounds, immutability, the always-present `global` board. */
+@Injectable()
+export class BoardsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BoardsService.name);
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly repo: BoardsRepository) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureGlobal();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  /** Creates `global` if missing; retries in the background while Valkey is unreachable. */
+  private async ensureGlobal(): Promise<void> {
+    try {
+      await this.repo.create(this.newBoard(GLOBAL_BOARD_ID, {}));
+    } catch (err) {
+      this.logger.warn(`Could not ensure the global board yet: ${(err as Error).message}`);
+      this.retryTimer = setTimeout(() => void this.ensureGlobal(), 1000);
+      this.retryTimer.unref();
+    }
+  }
+
+  private newBoard(id: string, input: Partial<BoardSettings>): Board {
+    const settings: BoardSettings = { ...defaultSettings(id) };
+    for (const [k, v] of Object.entries(input)) {
+      if (v !== undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+    }
+    const now = Date.now();
+    return { id, ...settings, createdAt: now, periodId: FIRST_PERIOD_ID, periodStartedAt: now };
+  }
+
+  private checkBounds(s: Pick<BoardSettings, 'minScore' | 'maxScore'>): void {
+    if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
+  }
+
+  private view(board: Board, memberCount: number): BoardView {
+    return {
+      board,
+      memberCount,
+      nextResetAt: nextRunAt(board.resetSchedule, board.timezone, new Date()),
+    };
+  }
+
+  async create(id: string, input: Partial<BoardSettings>): Promise<BoardView> {
+    const board = this.newBoard(id, input);
+    this.checkBounds(board);
+    if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
+    return this.view(board, 0);
+  }
+
+  async list(): Promise<BoardView[]> {
+    const rows = await this.repo.list();
+    return rows.map((r) => this.view(r.board, r.memberCount));
+  }
+
+  /** The board or a 404. */
+  async require(id: string): Promise<Board> {
+    const board = await this.repo.get(id);
+    if (!board) throw notFound(`Leaderboard "${id}" does not exist.`);
+    return board;
+  }
+
+  async get(id: string): Promise<BoardView> {
+    const [board, memberCount] = await Promise.all([this.require(id), this.repo.memberCount(id)]);
+    return this.view(board, memberCount);
+  }
+
+  async update(id: string, changes: Partial<MutableSettings>): Promise<BoardView> {
+    const board = await this.require(id);
+    const merged: Board = { ...board };
+    for (const [k, v] of Object.entries(changes)) {
+      if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+    }
+    this.checkBounds(merged);
+    if (!(await this.repo.update(id, changes)))
+      throw notFound(`Leaderboard "${id}" does not exist.`);
+    return this.view(merged, await this.repo.memberCount(id));
+  }
+
+  async delete(id: string): Promise<void> {
+    if (id === GLOBAL_BOARD_ID) {
+      throw new ProblemException(409, 'conflict', 'The global leaderboard cannot be deleted.');
+    }
+    if (!(await this.repo.delete(id))) throw notFound(`Leaderboard "${id}" does not exist.`);
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation';
+import { PLAYER_ID_PATTERN } from '../board';
+import type { RankedEntry, StandingsHeader } from '../standings.repository';
+import { tierFor, topPercent } from '../ranking';
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 1000 })
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 25;
+}
+
+export class AroundQueryDto {
+  @ApiPropertyOptional({ default: 11, minimum: 1, maximum: 1000 })
+  @IsOptionalNonNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 11;
+}
+
+export class LookupDto {
+  @ApiProperty({ example: ['alice', 'bob', 'carol'], maxItems: 100 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Matches(PLAYER_ID_PATTERN, {
+    each: true,
+    message: 'each playerId must be 1-128 of A-Z a-z 0-9 _ - . : @',
+  })
+  playerIds!: string[];
+}
+
+export class EntryDto {
+  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ example: 'alice' }) playerId!: string;
+  @ApiProperty({ example: 1200 }) score!: number;
+  @ApiPropertyOptional({ example: 'Alice' }) displayName?: string;
+  @ApiPropertyOptional({ example: { level: 12 }, type: Object }) metadata?: Record<string, unknown>;
+  @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) updatedAt!: string;
+}
+
+export class PageDto {
+  @ApiProperty({ example: 'global' }) leaderboardId!: string;
+  @ApiProperty({ example: '0000000001' }) periodId!: string;
+  @ApiProperty({ example: 1520 }) total!: number;
+  @ApiProperty({ example: 0 }) offset!: number;
+  @ApiProperty({ example: 25 }) limit!: number;
+  @ApiProperty({ type: [EntryDto] }) entries!: EntryDto[];
+}
+
+export class AroundDto {
+  @ApiProperty({ example: 'global' }) leaderboardId!: string;
+  @ApiProperty({ example: '0000000001' }) periodId!: string;
+  @ApiProperty({ example: 1520 }) total!: number;
+  @ApiProperty({ example: 'alice' }) playerId!: string;
+  @ApiProperty({ type: [EntryDto] }) entries!: EntryDto[];
+}
+
+export class PlayerDto extends EntryDto {
+  @ApiProperty({ example: 'global' }) leaderboardId!: string;
+  @ApiProperty({ example: '0000000001' }) periodId!: string;
+  @ApiProperty({ example: 1520 }) total!: number;
+  @ApiProperty({ example: 0.0658 }) topPercent!: number;
+  @ApiPropertyOptional({ example: 'gold' }) tier?: string;
+}
+
+export class LookupResultDto {
+  @ApiProperty({ example: 'global' }) leaderboardId!: string;
+  @ApiProperty({ example: '0000000001' }) periodId!: string;
+  @ApiProperty({ example: 1520 }) total!: number;
+  @ApiProperty({ type: [PlayerDto], description: 'Found players, best rank first' })
+  entries!: PlayerDto[];
+  @ApiProperty({ example: ['zoe'], description: 'Requested ids not on the board' })
+  missing!: string[];
+}
+
+export function toEntryDto(e: RankedEntry): EntryDto {
+  const dto: EntryDto = {
+    rank: e.rank,
+    playerId: e.playerId,
+    score: e.score,
+    updatedAt: new Date(e.updatedAt).toISOString(),
+  };
+  if (e.displayName !== undefined) dto.displayName = e.displayName;
+  if (e.metadata !== undefined) dto.metadata = e.metadata;
+  return dto;
+}
+
+export function toPlayerDto(leaderboardId: string, h: StandingsHeader, e: RankedEntry): PlayerDto {
+  const percent = topPercent(e.rank, h.total);
+  const tier = tierFor(h.tiers, percent);
+  return {
+    ...toEntryDto(e),
+    leaderboardId,
+    periodId: h.periodId,
+    total: h.total,
+    topPercent: percent,
+    ...(tier !== undefined ? { tier } : {}),
+  };
+}

@@ -1,0 +1,25 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { badRequest } from '../common/problem';
+import { BOARD_ID_PATTERN, PLAYER_ID_PATTERN } from './board';
+
+/** Validates a `{id}` path segment as a board id (400 naming it otherwise). */
+@Injectable()
+export class BoardIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!BOARD_ID_PATTERN.test(value)) {
+      throw badRequest('id', 'must match ^[a-z0-9][a-z0-9_-]{0,63}$');
+    }
+    return value;
+  }
+}
+
+/** Validates a `{playerId}` path segment (400 naming it otherwise). */
+@Injectable()
+export class PlayerIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!PLAYER_ID_PATTERN.test(value)) {
+      throw badRequest('playerId', 'must be 1-128 characters from A-Z a-z 0-9 _ - . : @');
+    }
+    return value;
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../common/auth';
+import { badRequest, Problem } from '../common/problem';
+import { BoardIdPipe } from '../leaderboard/params';
+import { BatchResultDto, SubmitBatchDto, SubmitResultDto, SubmitScoreDto } from './dto/submit.dto';
+import { ScoresService } from './scores.service';
+
+function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length < 1 || value.length > 128) {
+    throw badRequest('Idempotency-Key', 'must be 1-128 characters');
+  }
+  return value;
+}
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Retry-safe submits: the same key and body within 24 h return the first response and apply nothing again; the same key with another body is a 409.',
+};
+
+@ApiTags('scores')
+@RequireScope('submit')
+@ApiBadRequestResponse({ type: Problem })
+@ApiNotFoundResponse({ type: Problem })
+@ApiConflictResponse({ type: Problem, description: 'Idempotency-Key reused with another body' })
+@ApiPayloadTooLargeResponse({ type: Problem })
+@Controller('v1/leaderboards/:id/scores')
+export class ScoresController {
+  constructor(private readonly scores: ScoresService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit a score (one Valkey round trip)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOkResponse({ type: SubmitResultDto })
+  async submit(
+    @Param('id', BoardIdPipe) id: string,
+    @Body() body: SubmitScoreDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SubmitResultDto> {
+    const { result, replayed } = await this.scores.submit(id, body, idempotencyKey(key));
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return result;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit up to 1000 scores atomically; results in order' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOkResponse({ type: BatchResultDto })
+  async batch(
+    @Param('id', BoardIdPipe) id: string,
+    @Body() body: SubmitBatchDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultDto> {
+    const { result, replayed } = await this.scores.submitBatch(
+      id,
+      body.entries,
+      idempotencyKey(key),
+    );
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return result;
+  }
+}

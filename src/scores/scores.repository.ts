@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { join } from 'node:path';
+import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { BoardKeys, PeriodKeys } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+
+const LIB = join(__dirname, '..', 'valkey', 'standings.lib.lua');
+const SUBMIT_LIB = join(__dirname, 'submit.lib.lua');
+
+export interface SubmissionInput {
+  playerId: string;
+  score: number;
+  displayName?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A player's standing after one submission, as the script reports it. */
+export interface SubmissionRow {
+  periodId: string;
+  score: number;
+  rank: number;
+  previousScore: number | null;
+  previousRank: number | null;
+  updated: boolean;
+  updatedAt: number;
+}
+
+export type SubmitOutcome<T> =
+  | { status: 'ok'; value: T; replayed: boolean }
+  | { status: 'board-not-found' }
+  | { status: 'idempotency-conflict' }
+  | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number };
+
+function decodeRow(line: string): SubmissionRow {
+  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt] = line.split('\t');
+  return {
+    periodId,
+    score: Number(score),
+    rank: Number(rank),
+    previousScore: previousScore === '' ? null : Number(previousScore),
+    previousRank: previousRank === '' ? null : Number(previousRank),
+    updated: updated === '1',
+    updatedAt: Number(updatedAt),
+  };
+}
+
+function entryArgs(e: SubmissionInput): string[] {
+  return [
+    e.playerId,
+    String(e.score),
+    e.displayName ?? '',
+    e.metadata !== undefined ? JSON.stringify(e.metadata) : '',
+  ];
+}
+
+/** Writes to a board's standings: submissions, removals, purges. Each is one Lua call. */
+@Injectable()
+export class ScoresRepository {
+  private readonly submitScript = new LuaScript('submit.lua', __dirname, [LIB, SUBMIT_LIB]);
+  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname, [LIB, SUBMIT_LIB]);
+  private readonly removeScript = new LuaScript('remove.lua', __dirname, [LIB]);
+  private readonly purgeScript = new LuaScript('purge.lua', __dirname, [LIB]);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  private submitKeys(boardId: string, idempotencyDigest: string): string[] {
+    const k = new BoardKeys(boardId);
+    const cur = k.current;
+    return [k.cfg, k.seq, cur.z, cur.h, cur.dz, cur.dc, k.idempotency(idempotencyDigest || 'none')];
+  }
+
+  private outcome<T>(reply: ScriptReply[], decode: (encoded: string) => T): SubmitOutcome<T> {
+    switch (reply[0]) {
+      case 'OK':
+        return { status: 'ok', value: decode(String(reply[1])), replayed: false };
+      case 'REPLAY':
+        return { status: 'ok', value: decode(String(reply[1])), replayed: true };
+      case 'NOT_FOUND':
+        return { status: 'board-not-found' };
+      case 'IDEMPOTENCY_CONFLICT':
+        return { status: 'idempotency-conflict' };
+      case 'OUT_OF_BOUNDS':
+        return {
+          status: 'out-of-bounds',
+          min: Number(reply[1]),
+          max: Number(reply[2]),
+          result: Number(reply[3]),
+          index: reply[4] === undefined ? 0 : Number(reply[4]),
+        };
+      case null:
+      default:
+        throw new Error(`Unexpected submit reply ${JSON.stringify(reply[0])}`);
+    }
+  }
+
+  /**
+   * Applies one submission atomically (mode, tie-break, metadata, idempotency) in one round
+   * trip. `idempotencyDigest` is '' when the request had no Idempotency-Key.
+   */
+  async submit(
+    boardId: string,
+    entry: SubmissionInput,
+    idempotencyDigest: string,
+    bodyDigest: string,
+  ): Promise<SubmitOutcome<SubmissionRow>> {
+    const reply = (await this.submitScript.run(
+      this.valkey.api,
+      this.submitKeys(boardId, idempotencyDigest),
+      [...entryArgs(entry), idempotencyDigest ? bodyDigest : ''],
+    )) as ScriptReply[];
+    return this.outcome(reply, decodeRow);
+  }
+
+  /** Applies a whole batch atomically, all or nothing, in one round trip. */
+  async submitBatch(
+    boardId: string,
+    entries: SubmissionInput[],
+    idempotencyDigest: string,
+    bodyDigest: string,
+  ): Promise<SubmitOutcome<SubmissionRow[]>> {
+    const reply = (await this.batchScript.run(
+      this.valkey.api,
+      this.submitKeys(boardId, idempotencyDigest),
+      [idempotencyDigest ? bodyDigest : '', ...entries.flatMap(entryArgs)],
+    )) as ScriptReply[];
+    return this.outcome(reply, (encoded) => encoded.split('\n').map(decodeRow));
+  }
+
+  private periodKeys(boardId: string, period: PeriodKeys): string[] {
+    return [new BoardKeys(boardId).cfg, period.z, period.h, period.dz, period.dc];
+  }
+
+  /** Removes a player from one period: 'removed', 'absent' or 'board-not-found'. */
+  async remove(
+    boardId: string,
+    period: PeriodKeys,
+    playerId: string,
+  ): Promise<'removed' | 'absent' | 'board-not-found'> {
+    const r = await this.removeScript.run(this.valkey.api, this.periodKeys(boardId, period), [
+      playerId,
+    ]);
+    return r === 1 ? 'removed' : r === 0 ? 'absent' : 'board-not-found';
+  }
+
+  /** Removes up to `chunk` players with min <= score <= max; -1 if the board does not exist. */
+  async purgeChunk(
+    boardId: string,
+    minScore: number,
+    maxScore: number,
+    chunk: number,
+  ): Promise<number> {
+    return Number(
+      await this.purgeScript.run(
+        this.valkey.api,
+        this.periodKeys(boardId, new BoardKeys(boardId).current),
+        [String(minScore), String(maxScore), chunk],
+      ),
+    );
+  }
+
+  /** Archived period ids of a board, oldest first. */
+  async archivedPeriodIds(boardId: string): Promise<string[]> {
+    return this.valkey.api.zrange(new BoardKeys(boardId).periods, '0', '-1');
+  }
+}

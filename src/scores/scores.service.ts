@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { badRequest, conflict, notFound } from '../common/problem';
+import { BoardsRepository } from '../leaderboard/boards.repository';
+import { BoardKeys } from '../valkey/keys';
+import { BatchResultDto, EraseResultDto, SubmitResultDto } from './dto/submit.dto';
+import {
+  ScoresRepository,
+  SubmissionInput,
+  SubmissionRow,
+  SubmitOutcome,
+} from './scores.repository';
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function toSubmitResult(
+  leaderboardId: string,
+  playerId: string,
+  row: SubmissionRow,
+): SubmitResultDto {
+  return {
+    leaderboardId,
+    periodId: row.periodId,
+    playerId,
+    score: row.score,
+    rank: row.rank,
+    previousScore: row.previousScore,
+    previousRank: row.previousRank,
+    updated: row.updated,
+  };
+}
+
+const PURGE_CHUNK = 500;
+
+/** Submission rules around the atomic scripts: idempotency, bounds errors, moderation. */
+@Injectable()
+export class ScoresService {
+  constructor(
+    private readonly repo: ScoresRepository,
+    private readonly boards: BoardsRepository,
+  ) {}
+
+  private unwrap<T>(
+    boardId: string,
+    outcome: SubmitOutcome<T>,
+    fieldPrefix: (index: number) => string,
+  ): { value: T; replayed: boolean } {
+    switch (outcome.status) {
+      case 'ok':
+        return outcome;
+      case 'board-not-found':
+        throw notFound(`Leaderboard "${boardId}" does not exist.`);
+      case 'idempotency-conflict':
+        throw conflict(
+          'This Idempotency-Key was already used with a different request body within 24 hours.',
+        );
+      case 'out-of-bounds':
+        throw badRequest(
+          `${fieldPrefix(outcome.index)}score`,
+          `the resulting score ${outcome.result} is outside the board's bounds [${outcome.min}, ${outcome.max}]`,
+        );
+    }
+  }
+
+  async submit(
+    boardId: string,
+    entry: SubmissionInput,
+    idempotencyKey?: string,
+  ): Promise<{ result: SubmitResultDto; replayed: boolean }> {
+    const outcome = await this.repo.submit(
+      boardId,
+      entry,
+      idempotencyKey ? digest(idempotencyKey) : '',
+      digest(`single:${canonicalJson(entry)}`),
+    );
+    const { value, replayed } = this.unwrap(boardId, outcome, () => '');
+    return { result: toSubmitResult(boardId, entry.playerId, value), replayed };
+  }
+
+  async submitBatch(
+    boardId: string,
+    entries: SubmissionInput[],
+    idempotencyKey?: string,
+  ): Promise<{ result: BatchResultDto; replayed: boolean }> {
+    const outcome = await this.repo.submitBatch(
+      boardId,
+      entries,
+      idempotencyKey ? digest(idempotencyKey) : '',
+      digest(`batch:${canonicalJson(entries)}`),
+    );
+    const { value, replayed } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
+    return {
+      result: {
+        leaderboardId: boardId,
+        results: value.map((row, i) => toSubmitResult(boardId, entries[i].playerId, row)),
+      },
+      replayed,
+    };
+  }
+
+  async removePlayer(boardId: string, playerId: string): Promise<void> {
+    const r = await this.repo.remove(boardId, new BoardKeys(boardId).current, playerId);
+    if (r === 'board-not-found') throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    if (r === 'absent') throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
+  }
+
+  /** Removes every current entry with minScore <= score <= maxScore, in bounded steps. */
+  async purge(boardId: string, minScore: number, maxScore: number): Promise<number> {
+    if (minScore > maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
+    let removed = 0;
+    for (;;) {
+      const n = await this.repo.purgeChunk(boardId, minScore, maxScore, PURGE_CHUNK);
+      if (n < 0) throw notFound(`Leaderboard "${boardId}" does not exist.`);
+      removed += n;
+      if (n < PURGE_CHUNK) return removed;
+    }
+  }
+
+  /** Erases a player from every board's current period and every archived period. */
+  async erase(playerId: string): Promise<EraseResultDto> {
+    const removedFrom: EraseResultDto['removedFrom'] = [];
+    for (const board of await this.boards.list()) {
+      const id = board.board.id;
+      const keys = new BoardKeys(id);
+      const periods = [
+        { periodId: board.board.periodId, keys: keys.current },
+        ...(await this.repo.archivedPeriodIds(id)).map((p) => ({
+          periodId: p,
+          keys: keys.archived(p),
+        })),
+      ];
+      for (const p of periods) {
+        if ((await this.repo.remove(id, p.keys, playerId)) === 'removed') {
+          removedFrom.push({ leaderboardId: id, periodId: p.periodId });
+        }
+      }
+    }
+    return { playerId, removedFrom };
+  }
+}

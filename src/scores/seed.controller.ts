@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../common/auth';
+import { Problem } from '../common/problem';
+import { GLOBAL_BOARD_ID } from '../leaderboard/board';
+import { StandingsService } from '../leaderboard/standings.service';
+import { SeedEntryDto, SeedSubmitDto, SeedSubmitResultDto } from './dto/submit.dto';
+import { ScoresService } from './scores.service';
+
+/** The original two routes, kept working on the `global` board. */
+@ApiTags('seed-compatible')
+@Controller()
+export class SeedController {
+  constructor(
+    private readonly scores: ScoresService,
+    private readonly standings: StandingsService,
+  ) {}
+
+  @Post('submit-score')
+  @HttpCode(200)
+  @RequireScope('submit')
+  @ApiOperation({ summary: 'Submit a score to the global board (seed-compatible)' })
+  @ApiOkResponse({ type: SeedSubmitResultDto })
+  @ApiBadRequestResponse({ type: Problem })
+  async submit(@Body() body: SeedSubmitDto): Promise<SeedSubmitResultDto> {
+    const { result } = await this.scores.submit(GLOBAL_BOARD_ID, {
+      playerId: body.player_id,
+      score: body.score,
+    });
+    return {
+      player_id: body.player_id,
+      score: result.score,
+      rank: result.rank,
+      updated: result.updated,
+    };
+  }
+
+  @Get('leaderboard')
+  @ApiOperation({ summary: 'Top 10 of the global board (seed-compatible)' })
+  @ApiOkResponse({ type: [SeedEntryDto] })
+  async top(): Promise<SeedEntryDto[]> {
+    const page = await this.standings.page(GLOBAL_BOARD_ID, 0, 10);
+    return page.entries.map((e) => ({ player_id: e.playerId, score: e.score }));
+  }
+}

@@ -1,0 +1,99 @@
+-- Submission rules shared by submit.lua and submit-batch.lua (needs standings.lib.lua).
+-- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc, 7 idempotency record
+
+local MAX_SAFE = 9007199254740991
+
+local function loadBoard()
+  local c = redis.call('HMGET', KEYS[1], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period')
+  if not c[1] then return nil end
+  return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
+    period = c[6], z = KEYS[3], h = KEYS[4], dz = KEYS[5], dc = KEYS[6] }
+end
+
+local function nowMs()
+  local t = redis.call('TIME')
+  return fmtint(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+end
+
+-- Decides the new score from the current one (nil for a new player). Returns
+-- (newScoreString or nil when nothing changes, nil) or (nil, errorReply).
+local function plan(b, current, valueStr)
+  local value = tonumber(valueStr)
+  if b.mode == 'increment' then
+    local base = current or 0
+    local result = base + value
+    if current ~= nil and value == 0 then return nil, nil end
+    -- |base|, |value| <= 2^53-1, so an out-of-range exact sum rounds to a double that is
+    -- still out of range: the check below cannot be fooled by rounding.
+    if result < b.min or result > b.max or result > MAX_SAFE or result < -MAX_SAFE then
+      return nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), fmtint(result) }
+    end
+    return fmtint(result), nil
+  end
+  if value < b.min or value > b.max then
+    return nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), valueStr }
+  end
+  if current == nil then return valueStr, nil end
+  if b.mode == 'latest' then
+    if value == current then return nil, nil end
+    return valueStr, nil
+  end
+  local better
+  if b.order == 'desc' then better = value > current else better = value < current end
+  if better then return valueStr, nil end
+  return nil, nil
+end
+
+local function currentScore(b, pid)
+  local v = redis.call('HGET', b.h, pid)
+  if not v then return nil end
+  local _, _, score = unpackEntry(v)
+  return tonumber(score)
+end
+
+-- Applies one submission. Returns an error reply, or the result row:
+-- periodId, score, rank, previousScore, previousRank, updated (1/0), updatedAt.
+local function apply(b, pid, valueStr, dn, md, now)
+  local prev = redis.call('HGET', b.h, pid)
+  local pSeq, pAt, pScore, pDn, pMd, pK, pRank
+  if prev then
+    pSeq, pAt, pScore, pDn, pMd = unpackEntry(prev)
+    pK = toK(b.order, pScore)
+    pRank = rankOf(b.rankMode, b.z, b.dz, pSeq .. pid, pK)
+  end
+  local newScore, err = plan(b, prev and tonumber(pScore) or nil, valueStr)
+  if err then return err end
+  if newScore == nil then
+    return { b.period, pScore, pRank, pScore, pRank, 0, pAt }
+  end
+  local seq = string.format('%014x', redis.call('INCR', KEYS[2]))
+  local dense = b.rankMode == 'dense'
+  if prev then
+    redis.call('ZREM', b.z, pSeq .. pid)
+    if dense then denseRemove(b.dz, b.dc, pK) end
+    if dn == '' then dn = pDn end
+    if md == '' then md = pMd end
+  end
+  local k = toK(b.order, newScore)
+  redis.call('ZADD', b.z, k, seq .. pid)
+  if dense then denseAdd(b.dz, b.dc, k) end
+  redis.call('HSET', b.h, pid, seq .. '\t' .. now .. '\t' .. newScore .. '\t' .. dn .. '\t' .. md)
+  local rank = rankOf(b.rankMode, b.z, b.dz, seq .. pid, k)
+  return { b.period, newScore, rank, pScore or '', pRank or '', 1, now }
+end
+
+-- Idempotency: returns a reply to send instead of applying, or nil to go ahead.
+local function idempotentReplay(bodyHash)
+  if bodyHash == '' then return nil end
+  local prior = redis.call('GET', KEYS[7])
+  if not prior then return nil end
+  local nl = string.find(prior, '\n', 1, true)
+  if string.sub(prior, 1, nl - 1) ~= bodyHash then return { 'IDEMPOTENCY_CONFLICT' } end
+  return { 'REPLAY', string.sub(prior, nl + 1) }
+end
+
+local function remember(bodyHash, encoded)
+  if bodyHash ~= '' then
+    redis.call('SET', KEYS[7], bodyHash .. '\n' .. encoded, 'PX', 86400000)
+  end
+end

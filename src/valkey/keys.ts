@@ -1,0 +1,57 @@
+/**
+ * The Valkey key layout. Every key of one board shares the `{lb:<id>}` hash tag, so a board
+ * lives in one cluster slot and each Lua script touches exactly one slot.
+ *
+ * Per board:
+ *   {lb:id}:cfg                 hash: board configuration + current period id and start
+ *   {lb:id}:seq                 counter: the tie-break sequence (one per score change)
+ *   {lb:id}:cur:z               zset: current period, member = seq(14 hex) + playerId, score = k
+ *   {lb:id}:cur:h               hash: playerId -> "seq\tupdatedAt\tscore\tdisplayName\tmetadata"
+ *   {lb:id}:cur:dz / :dc        dense boards only: distinct k values (zset) and their counts (hash)
+ *   {lb:id}:arc:<period>:z|h|dz|dc  an archived period, same layout
+ *   {lb:id}:periods             zset of archived period ids (score = archive time)
+ *   {lb:id}:pmeta               hash: period id -> JSON {startedAt, endedAt, total}
+ *   {lb:id}:idem:<sha256>       idempotency record, 24 h TTL
+ * Global:
+ *   valkran:boards              set of board ids
+ */
+export interface PeriodKeys {
+  z: string;
+  h: string;
+  dz: string;
+  dc: string;
+}
+
+export const BOARD_REGISTRY_KEY = 'valkran:boards';
+
+export class BoardKeys {
+  readonly tag: string;
+  constructor(readonly boardId: string) {
+    this.tag = `{lb:${boardId}}`;
+  }
+  get cfg(): string {
+    return `${this.tag}:cfg`;
+  }
+  get seq(): string {
+    return `${this.tag}:seq`;
+  }
+  get periods(): string {
+    return `${this.tag}:periods`;
+  }
+  get periodMeta(): string {
+    return `${this.tag}:pmeta`;
+  }
+  get current(): PeriodKeys {
+    return this.period('cur');
+  }
+  archived(periodId: string): PeriodKeys {
+    return this.period(`arc:${periodId}`);
+  }
+  idempotency(digestHex: string): string {
+    return `${this.tag}:idem:${digestHex}`;
+  }
+  private period(infix: string): PeriodKeys {
+    const base = `${this.tag}:${infix}`;
+    return { z: `${base}:z`, h: `${base}:h`, dz: `${base}:dz`, dc: `${base}:dc` };
+  }
+}

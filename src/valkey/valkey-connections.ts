@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+
+export type ValkeyClient = Redis | Cluster;
+
+/**
+ * The process's Valkey connections. The API connection fails fast (no offline queue, a
+ * command timeout) so a dead Valkey becomes a quick 503 instead of a hang; it reconnects by
+ * itself in the background.
+ */
+export class ValkeyConnections {
+  private readonly logger = new Logger(ValkeyConnections.name);
+  private readonly owned: ValkeyClient[] = [];
+  /** Fail-fast connection for request handling. */
+  readonly api: ValkeyClient;
+
+  constructor(
+    private readonly config: AppConfig,
+    /** Resolved standalone URL (the embedded server's, or VALKEY_URL). Null on a cluster. */
+    readonly url: string | null,
+  ) {
+    this.api = this.create('api', {
+      enableOfflineQueue: false,
+      commandTimeout: config.valkeyCommandTimeoutMs,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(50 * times, 1000),
+    });
+  }
+
+  /** A new connection with the given behaviour; closed with the others on shutdown. */
+  create(name: string, options: RedisOptions): ValkeyClient {
+    const target = this.config.valkey;
+    const client: ValkeyClient =
+      target.kind === 'cluster'
+        ? new Cluster(target.nodes, {
+            enableOfflineQueue: options.enableOfflineQueue,
+            clusterRetryStrategy: options.retryStrategy,
+            redisOptions: {
+              ...options,
+              password: target.password,
+              connectionName: `valkran:${name}`,
+            },
+          })
+        : new Redis(this.url ?? '', { ...options, connectionName: `valkran:${name}` });
+    let warned = false;
+    client.on('error', (err: Error) => {
+      if (!warned) this.logger.warn(`Valkey connection "${name}": ${err.message}`);
+      warned = true;
+    });
+    client.on('ready', () => {
+      if (warned) this.logger.log(`Valkey connection "${name}" is back`);
+      warned = false;
+    });
+    this.owned.push(client);
+    return client;
+  }
+
+  /** Resolves once the API connection is ready, or rejects after `timeoutMs`. */
+  async waitReady(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.api.status === 'ready') return;
+      if (Date.now() > deadline) {
+        throw new Error(`Valkey did not become ready within ${timeoutMs} ms (${this.describe()})`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  describe(): string {
+    const t = this.config.valkey;
+    if (t.kind === 'cluster')
+      return `cluster ${t.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+    return (this.url ?? '').replace(/\/\/[^@/]*@/, '//***@');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.owned.map(async (c) => {
+        try {
+          await c.quit();
+        } catch {
+          c.disconnect();
+        }
+      }),
+    );
+  }
+}
