@@ -1,10 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
-import { sendProblem, toProblem } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -29,18 +27,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
-  const logger = new Logger('Http');
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     done();
   });
-  // Errors raised by Fastify itself (bad JSON, body too large, wrong content type) never reach
-  // Nest's filters: render them as problem+json here.
-  fastify.setErrorHandler((err, req, reply) => {
-    const { problem, headers } = toProblem(err, logger, req.id);
-    sendProblem(reply, problem, headers);
-  });
-
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -3,12 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isValkeyUnavailable } from '../valkey/valkey-errors';
 import { Problem, problemBody, ProblemException } from './problem';
 
-interface FastifyLikeError {
-  statusCode?: number;
-  code?: string;
-  message: string;
-}
-
 const SLUGS: Record<number, string> = {
   400: 'validation',
   401: 'unauthorized',
@@ -50,16 +44,6 @@ export function toProblem(
       ),
       headers: { 'retry-after': '1' },
     };
-  }
-  const fe = err as FastifyLikeError;
-  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const status = fe.statusCode;
-    let detail = fe.message;
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      detail = 'The request body is larger than 64 KiB.';
-    if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe instanceof SyntaxError)
-      detail = `The request body is not valid JSON: ${fe.message}`;
-    return { problem: problemBody(status, SLUGS[status] ?? 'error', detail), headers: {} };
   }
   logger.error(
     { err, requestId },

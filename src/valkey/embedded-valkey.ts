@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
-import { ValkeyServerProcess } from './valkey-server-process';
+import { pingOnce, ValkeyServerProcess } from './valkey-server-process';
 
 interface EmbeddedState {
   pid: number;
@@ -48,20 +47,7 @@ export class EmbeddedValkey {
     try {
       const state = JSON.parse(readFileSync(stateFile, 'utf8')) as EmbeddedState;
       process.kill(state.pid, 0);
-      const url = `redis://127.0.0.1:${state.port}`;
-      const probe = new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        await probe.ping();
-        return url;
-      } finally {
-        probe.disconnect();
-      }
+      return (await pingOnce(state.port)) ? `redis://127.0.0.1:${state.port}` : null;
     } catch {
       return null;
     }

@@ -1,8 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 
 /** Finds a TCP port on 127.0.0.1 that nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -14,6 +13,25 @@ export function freePort(): Promise<number> {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** One raw PING over TCP; true on +PONG (a loading server answers -LOADING instead). */
+export function pingOnce(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let reply = '';
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(1000, () => finish(false));
+    socket.on('error', () => finish(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
     });
   });
 }
@@ -72,7 +90,7 @@ export class ValkeyServerProcess {
       '--loglevel', 'warning',
       ...(opts.extraArgs ?? []),
     ]; // prettier-ignore
-    const child = spawn(opts.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(opts.binary, args, { stdio: 'ignore' });
     const spawnError = new Promise<never>((_, reject) => {
       child.once('error', (err: NodeJS.ErrnoException) =>
         reject(err.code === 'ENOENT' ? new ValkeyBinaryMissingError(opts.binary) : err),
@@ -84,6 +102,8 @@ export class ValkeyServerProcess {
     spawnError.catch(() => undefined);
     const server = new ValkeyServerProcess(child, port, dir);
     await Promise.race([server.waitReady(), spawnError]);
+    // The owner stops the server explicitly; the child alone must not keep Node running.
+    child.unref();
     return server;
   }
 
@@ -91,24 +111,7 @@ export class ValkeyServerProcess {
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (this.exited) throw new Error('valkey-server exited before it was ready');
-      const probe = new Redis({
-        port: this.port,
-        host: '127.0.0.1',
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        if ((await probe.ping()) === 'PONG') {
-          probe.disconnect();
-          return;
-        }
-      } catch {
-        // not listening yet (or still loading the AOF)
-      }
-      probe.disconnect();
+      if (await pingOnce(this.port)) return;
       if (Date.now() > deadline)
         throw new Error(`valkey-server on port ${this.port} never became ready`);
       await new Promise((r) => setTimeout(r, 50));
