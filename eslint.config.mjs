@@ -38,6 +38,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
+      // Test helpers return parsed JSON bodies that each test asserts on.
+      '@typescript-eslint/no-explicit-any': 'off',
       'no-console': 'off',
     },
   },

@@ -23,7 +23,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bufferLogs: false,
     logger: config.logLevel === 'silent' ? false : undefined,
   });
-  app.enableShutdownHooks();
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();

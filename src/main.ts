@@ -15,12 +15,36 @@ async function main(): Promise<void> {
   }
   const logger = new Logger('Valkran');
   const app = await createApp(config);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing in-flight work and shutting down`);
+    // Bounded: a stuck close must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error('Shutdown took longer than 15 s; exiting anyway');
+      process.exit(1);
+    }, 15_000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(`Shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
   logger.log(`Valkran (${config.mode}) listening on http://${config.host}:${config.port}`);
   logger.log(`API docs at http://localhost:${config.port}/docs`);
   if (config.generatedKeys) {
-    logger.warn(
-      `No API keys configured: generated for this run only -> admin key ${config.generatedKeys.admin} , submit key ${config.generatedKeys.submit}`,
+    // Printed once, plainly (no log colours), so the quick start can copy them.
+    process.stderr.write(
+      `\nNo API keys configured, so these were generated for this run only:\n` +
+        `  admin key  ${config.generatedKeys.admin}\n` +
+        `  submit key ${config.generatedKeys.submit}\n` +
+        `Set ADMIN_API_KEYS / SUBMIT_API_KEYS to keep keys across restarts.\n\n`,
     );
   }
 }

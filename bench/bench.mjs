@@ -1,0 +1,259 @@
+// Throughput/latency of Valkran's submit and top-10 read next to a bare Fastify + ioredis baseline
+// doing the minimum Valkey work (bench/baseline-server.mjs). Prints figures; asserts nothing.
+// Run with `npm run bench` (builds first). Env: BENCH_DURATION seconds per run (default 10),
+// BENCH_ROUNDS (default 1).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { ValkeyServerProcess, freePort } = require('../dist/valkey/valkey-server-process.js');
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const CONNECTIONS = 50;
+const SEED = 10_000;
+const SUBMIT_KEY = 'bench-submit-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+let valkey;
+let tmpDir;
+let interrupted = false;
+const children = [];
+
+/** A Node child process whose output we keep (the tail is shown if it fails or logs during load). */
+function spawnNode(name, args, env) {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const info = { name, child, lines: 0, tail: [], exited: false };
+  const keep = (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      info.lines++;
+      info.tail.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+      if (info.tail.length > 10) info.tail.shift();
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.once('exit', () => (info.exited = true));
+  children.push(info);
+  return info;
+}
+
+async function waitHttpOk(info, url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (info.exited) break;
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${info.name} did not become ready at ${url}:\n  ${info.tail.join('\n  ')}`);
+}
+
+async function stopChild({ child, exited }) {
+  if (exited || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function cleanup() {
+  await Promise.all(children.map(stopChild));
+  await valkey?.stop();
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+}
+
+process.once('SIGINT', () => {
+  interrupted = true;
+  console.error('\ninterrupted, cleaning up');
+  cleanup().finally(() => process.exit(130));
+});
+
+const randInt = (n) => Math.floor(Math.random() * n);
+const randomSubmit = () =>
+  JSON.stringify({ playerId: `p${randInt(100_000)}`, score: randInt(1_000_001) });
+
+function load(url, request) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SUBMIT_KEY}` },
+    // setupRequest runs before every request, so each one carries a fresh player and score.
+    requests: [request],
+  });
+}
+
+async function startAll() {
+  tmpDir = mkdtempSync(join(os.tmpdir(), 'valkran-bench-'));
+  valkey = await ValkeyServerProcess.start({
+    binary: 'valkey-server',
+    dir: tmpDir,
+    appendOnly: false,
+  });
+  const [basePort, appPort] = [await freePort(), await freePort()];
+  // A small explicit environment so nothing from the caller's shell (cluster nodes, another
+  // VALKEY_URL...) changes what is measured.
+  const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const base = spawnNode(
+    'baseline',
+    ['bench/baseline-server.mjs', String(basePort), valkey.url],
+    baseEnv,
+  );
+  const app = spawnNode('valkran', ['dist/main.js'], {
+    ...baseEnv,
+    NODE_ENV: 'production',
+    VALKEY_URL: valkey.url,
+    PORT: String(appPort),
+    HOST: '127.0.0.1',
+    ADMIN_API_KEYS: ADMIN_KEY,
+    SUBMIT_API_KEYS: SUBMIT_KEY,
+    LOG_LEVEL: 'warn',
+  });
+  const baseUrl = `http://127.0.0.1:${basePort}`;
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  await Promise.all([
+    waitHttpOk(base, `${baseUrl}/top`),
+    waitHttpOk(app, `${appUrl}/health/ready`),
+  ]);
+  return { baseUrl, appUrl, app };
+}
+
+// Both sets get the same ~10k members so reads (and rank lookups) don't run on a tiny set.
+async function seed(appUrl) {
+  const members = Array.from({ length: SEED }, (_, i) => ({
+    playerId: `p${i}`,
+    score: randInt(1_000_001),
+  }));
+  const redis = new Redis(valkey.url);
+  await redis.zadd('bench:z', ...members.flatMap((m) => [m.score, m.playerId]));
+  redis.disconnect();
+  for (let i = 0; i < members.length; i += 1000) {
+    const res = await fetch(`${appUrl}/v1/leaderboards/global/scores/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SUBMIT_KEY}` },
+      body: JSON.stringify({ entries: members.slice(i, i + 1000) }),
+    });
+    if (res.status !== 200)
+      throw new Error(`Valkran batch seed: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function printReport(results) {
+  const rows = Object.entries(results).map(([name, runs]) => {
+    const codes = {};
+    for (const r of runs) {
+      for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) {
+        if (!code.startsWith('2')) codes[code] = (codes[code] ?? 0) + Number(count);
+      }
+    }
+    return {
+      scenario: name,
+      'req/s mean': Math.round(mean(runs.map((r) => r.requests.average))),
+      'req/s median': Math.round(median(runs.map((r) => r.requests.average))),
+      'p50 ms': median(runs.map((r) => r.latency.p50)),
+      'p99 ms': median(runs.map((r) => r.latency.p99)),
+      non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+      'non-2xx codes': Object.keys(codes).length ? JSON.stringify(codes) : '-',
+      errors: runs.reduce((a, r) => a + r.errors, 0),
+      timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
+    };
+  });
+  console.log(
+    `\n${ROUNDS} round(s) x ${DURATION}s, ${CONNECTIONS} connections; latency = median over rounds`,
+  );
+  console.table(rows);
+  const rps = (n) => mean(results[n].map((r) => r.requests.average));
+  for (const kind of ['submit', 'read']) {
+    console.log(
+      `valkran/baseline ${kind}: ${(rps(`valkran ${kind}`) / rps(`baseline ${kind}`)).toFixed(2)}`,
+    );
+  }
+}
+
+async function main() {
+  let urls;
+  try {
+    console.log(
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
+    );
+    console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
+    urls = await startAll();
+    await seed(urls.appUrl);
+  } catch (err) {
+    console.error(`bench failed to start: ${err.stack ?? err}`);
+    await cleanup();
+    process.exit(1);
+  }
+  const { baseUrl, appUrl, app } = urls;
+  const submit = (path) => ({
+    method: 'POST',
+    path,
+    setupRequest: (req) => ({ ...req, body: randomSubmit() }),
+  });
+  const scenarios = [
+    ['baseline submit', () => load(baseUrl, submit('/submit'))],
+    ['valkran submit', () => load(appUrl, submit('/v1/leaderboards/global/scores'))],
+    ['baseline read', () => load(baseUrl, { method: 'GET', path: '/top' })],
+    [
+      'valkran read',
+      () => load(appUrl, { method: 'GET', path: '/v1/leaderboards/global/entries?limit=10' }),
+    ],
+  ];
+  const results = Object.fromEntries(scenarios.map(([name]) => [name, []]));
+  const appLinesBefore = app.lines;
+  // Interleaving the scenarios inside each round spreads machine noise (other tenants, thermal
+  // throttling, GC warm-up) over both servers instead of penalising whichever ran second.
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, run] of scenarios) {
+      const r = await run();
+      if (interrupted) return; // cleanup is already under way; its half-run figures are meaningless
+      results[name].push(r);
+      console.log(
+        `round ${round}/${ROUNDS} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`,
+      );
+    }
+  }
+  printReport(results);
+  // Sanity check that the submits really landed: both sets should have grown well past the seed.
+  const redis = new Redis(valkey.url);
+  const baseCount = await redis.zcard('bench:z');
+  redis.disconnect();
+  const page = await (await fetch(`${appUrl}/v1/leaderboards/global/entries?limit=1`)).json();
+  console.log(`members after the runs: baseline ${baseCount}, valkran ${page.total}`);
+  if (app.lines > appLinesBefore) {
+    console.log(
+      `\nValkran logged ${app.lines - appLinesBefore} line(s) during the runs; last ones:\n  ${app.tail.join('\n  ')}`,
+    );
+  }
+  await cleanup();
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await cleanup();
+  process.exit(1);
+});

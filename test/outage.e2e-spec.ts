@@ -1,0 +1,83 @@
+import { http, startApp, TestApp } from './support/app';
+import { startValkey, TestValkey } from './support/valkey';
+
+describe('Valkey outage (e2e)', () => {
+  let valkey: TestValkey;
+  let t: TestApp;
+  let api: ReturnType<typeof http>;
+
+  beforeAll(async () => {
+    valkey = await startValkey();
+    t = await startApp(valkey.url, { VALKEY_COMMAND_TIMEOUT_MS: '300' });
+    api = http(t.baseUrl);
+  });
+  afterAll(async () => {
+    valkey.server.resume();
+    await t.close();
+    await valkey.stop();
+  });
+
+  it('answers 503 with Retry-After within 1 s while Valkey is paused, then recovers', async () => {
+    expect((await api.submit('global', { playerId: 'before', score: 1 })).status).toBe(200);
+    valkey.server.pause();
+    try {
+      for (const call of [
+        () => api.submit('global', { playerId: 'during', score: 2 }),
+        () => api.get('/v1/leaderboards/global/entries'),
+        () => api.get('/v1/leaderboards/global'),
+        () => api.get('/v1/leaderboards'),
+        () => api.get('/health/ready'),
+      ]) {
+        const started = Date.now();
+        const res = await call();
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('1');
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expect((await api.get('/health/live')).status).toBe(200);
+    } finally {
+      valkey.server.resume();
+    }
+    let recovered = false;
+    for (let i = 0; i < 50 && !recovered; i++) {
+      recovered = (await api.submit('global', { playerId: 'after', score: 3 })).status === 200;
+      if (!recovered) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(recovered).toBe(true);
+    const before = await api.get('/v1/leaderboards/global/players/before');
+    expect(before.body.score).toBe(1);
+  });
+
+  it('answers 503 fast when Valkey is gone and recovers when it is back on the same port', async () => {
+    const port = valkey.server.port;
+    valkey.server.pause();
+    // Simulate a dead server: connection refused rather than a hang.
+    await new Promise((r) => setTimeout(r, 10));
+    valkey.server.resume();
+    await valkey.server.stop();
+    const started = Date.now();
+    const res = await api.get('/v1/leaderboards/global/entries');
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    const { ValkeyServerProcess } = await import('../src/valkey/valkey-server-process');
+    const revived = await ValkeyServerProcess.start({
+      binary: 'valkey-server',
+      dir: valkey.server.dir,
+      appendOnly: false,
+      port,
+    });
+    try {
+      let ok = false;
+      for (let i = 0; i < 50 && !ok; i++) {
+        // The revived server is empty (no AOF here), so health is the signal, not the board.
+        ok = (await api.get('/health/ready')).status === 200;
+        if (!ok) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ok).toBe(true);
+    } finally {
+      await revived.stop();
+    }
+  });
+});

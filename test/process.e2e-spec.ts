@@ -1,0 +1,112 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../src/valkey/valkey-server-process';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+function run(
+  env: Record<string, string>,
+  args: string[] = [],
+): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+  );
+
+async function waitFor(url: string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} never answered`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// These run the built app (dist/, made by `npm run build`, which the test command runs first).
+describe('the built process (npm start)', () => {
+  beforeAll(() => {
+    if (!existsSync(MAIN))
+      throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  });
+
+  it('starts with an embedded Valkey, keeps data in the data dir, and stops it on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'valkran-embedded-'));
+    const port = await freePort();
+    const { child, output } = run({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      VALKRAN_DATA_DIR: dataDir,
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/health/ready`);
+      expect(output()).toMatch(/Started embedded Valkey \(pid \d+\)/);
+      const keys = /admin key +(\S+)\n +submit key +(\S+)/.exec(output());
+      expect(keys).not.toBeNull();
+      const res = await fetch(`http://127.0.0.1:${port}/v1/leaderboards/global/scores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys![2]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ playerId: 'p', score: 42 }),
+      });
+      expect(res.status).toBe(200);
+      const pid = Number(/embedded Valkey \(pid (\d+)\)/.exec(output())![1]);
+      child.kill('SIGTERM');
+      expect(await exited(child)).toBe(0);
+      expect(() => process.kill(pid, 0)).toThrow();
+      expect(readdirSync(dataDir).some((f) => f.startsWith('appendonly'))).toBe(true);
+
+      // Scores survive a restart (AOF under the data dir).
+      const again = run({ PORT: String(port), HOST: '127.0.0.1', VALKRAN_DATA_DIR: dataDir });
+      try {
+        await waitFor(`http://127.0.0.1:${port}/health/ready`);
+        const res = await fetch(`http://127.0.0.1:${port}/v1/leaderboards/global/players/p`);
+        const p = (await res.json()) as { score: number };
+        expect(p.score).toBe(42);
+      } finally {
+        again.child.kill('SIGTERM');
+        expect(await exited(again.child)).toBe(0);
+      }
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 40000);
+
+  it('explains how to get valkey-server when the binary is missing', async () => {
+    const { child, output } = run({
+      PORT: String(await freePort()),
+      VALKRAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'valkran-nobin-')),
+      VALKEY_SERVER_BIN: '/nonexistent/valkey-server',
+    });
+    expect(await exited(child)).not.toBe(0);
+    expect(output()).toMatch(/install-deps\.sh/);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ APP_MODE: 'both' }, 'APP_MODE'],
+    [{ VALKEY_URL: 'http://x' }, 'VALKEY_URL'],
+    [{ NODE_ENV: 'production' }, 'VALKEY_URL'],
+    [{ NODE_ENV: 'production', VALKEY_URL: 'redis://127.0.0.1:1' }, 'ADMIN_API_KEYS'],
+    [{ ADMIN_API_KEYS: 'short' }, 'ADMIN_API_KEYS'],
+  ])('exits non-zero on bad config %j naming %s', async (env, name) => {
+    const { child, output } = run(env);
+    expect(await exited(child)).not.toBe(0);
+    expect(output()).toContain(name);
+  });
+});
