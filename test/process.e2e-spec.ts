@@ -83,6 +83,14 @@ describe('the built process (npm start)', () => {
       }
     } finally {
       child.kill('SIGKILL');
+      const embedded = /embedded Valkey \(pid (\d+)\)/.exec(output());
+      if (embedded) {
+        try {
+          process.kill(Number(embedded[1]), 'SIGKILL');
+        } catch {
+          // already stopped
+        }
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 40000);
