@@ -13,13 +13,19 @@ import { ScoresController } from './scores/scores.controller';
 import { ScoresModule } from './scores/scores.module';
 import { SeedController } from './scores/seed.controller';
 import { ValkeyModule } from './valkey/valkey.module';
+import { PeriodsController } from './leaderboard/periods.controller';
+import { QueueDashboard } from './ranking-jobs/dashboard';
+import { RankingController } from './ranking-jobs/ranking.controller';
+import { RankingJobsModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
 
 /** The public HTTP surface: controllers, auth guard, problem+json filter. */
 @Module({
-  imports: [LeaderboardModule, ScoresModule],
+  imports: [LeaderboardModule, ScoresModule, RankingJobsModule],
   controllers: [
     BoardsController,
     StandingsController,
+    PeriodsController,
+    RankingController,
     ScoresController,
     ModerationController,
     SeedController,
@@ -27,15 +33,24 @@ import { ValkeyModule } from './valkey/valkey.module';
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    QueueDashboard,
   ],
 })
 export class ApiModule {}
 
-/** Root module: configuration and Valkey for every mode, plus the mode's own modules. */
+/**
+ * Root module: configuration, Valkey and health for every mode, plus the mode's own modules:
+ * `api` serves HTTP and enqueues jobs, `worker` runs the BullMQ workers, `all` does both.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const modeModules = config.mode === 'worker' ? [] : [ApiModule];
+    const modeModules =
+      config.mode === 'api'
+        ? [ApiModule]
+        : config.mode === 'worker'
+          ? [WorkerModule]
+          : [ApiModule, WorkerModule];
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), ValkeyModule, HealthModule, ...modeModules],

@@ -86,6 +86,11 @@ export class BoardsRepository {
     return this.client.zcard(new BoardKeys(id).current.z);
   }
 
+  /** The board's tie-break sequence: it moves with every score change. */
+  async sequence(id: string): Promise<number> {
+    return Number((await this.client.get(new BoardKeys(id).seq)) ?? 0);
+  }
+
   /** Writes changed settings; false if the board does not exist. */
   async update(id: string, changes: Partial<MutableSettings>): Promise<boolean> {
     const fields = toHash(changes);

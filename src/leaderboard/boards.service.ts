@@ -8,6 +8,7 @@ import {
   MutableSettings,
   BoardSettings,
 } from './board';
+import { BoardEvents } from './board-events';
 import { BoardsRepository } from './boards.repository';
 import { nextRunAt } from './schedule';
 
@@ -23,7 +24,10 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(BoardsService.name);
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly repo: BoardsRepository) {}
+  constructor(
+    private readonly repo: BoardsRepository,
+    private readonly events: BoardEvents,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureGlobal();
@@ -69,6 +73,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     const board = this.newBoard(id, input);
     this.checkBounds(board);
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
+    await this.events.emit({ kind: 'saved', board });
     return this.view(board, 0);
   }
 
@@ -96,8 +101,12 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
       if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
     }
     this.checkBounds(merged);
-    if (!(await this.repo.update(id, changes)))
+    if (!(await this.repo.update(id, changes))) {
       throw notFound(`Leaderboard "${id}" does not exist.`);
+    }
+    if (changes.resetSchedule !== undefined || changes.timezone !== undefined) {
+      await this.events.emit({ kind: 'saved', board: merged });
+    }
     return this.view(merged, await this.repo.memberCount(id));
   }
 
@@ -106,5 +115,6 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
       throw new ProblemException(409, 'conflict', 'The global leaderboard cannot be deleted.');
     }
     if (!(await this.repo.delete(id))) throw notFound(`Leaderboard "${id}" does not exist.`);
+    await this.events.emit({ kind: 'deleted', boardId: id });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../common/problem';
 import { BoardsRepository } from '../leaderboard/boards.repository';
+import { RankingTrigger } from '../ranking-jobs/ranking-trigger';
 import { BoardKeys } from '../valkey/keys';
 import { BatchResultDto, EraseResultDto, SubmitResultDto } from './dto/submit.dto';
 import {
@@ -52,6 +53,7 @@ export class ScoresService {
   constructor(
     private readonly repo: ScoresRepository,
     private readonly boards: BoardsRepository,
+    private readonly ranking: RankingTrigger,
   ) {}
 
   private unwrap<T>(
@@ -88,6 +90,7 @@ export class ScoresService {
       digest(`single:${canonicalJson(entry)}`),
     );
     const { value, replayed } = this.unwrap(boardId, outcome, () => '');
+    if (value.updated) this.ranking.changed(boardId);
     return { result: toSubmitResult(boardId, entry.playerId, value), replayed };
   }
 
@@ -103,6 +106,7 @@ export class ScoresService {
       digest(`batch:${canonicalJson(entries)}`),
     );
     const { value, replayed } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
+    if (value.some((row) => row.updated)) this.ranking.changed(boardId);
     return {
       result: {
         leaderboardId: boardId,
@@ -116,6 +120,7 @@ export class ScoresService {
     const r = await this.repo.remove(boardId, new BoardKeys(boardId).current, playerId);
     if (r === 'board-not-found') throw notFound(`Leaderboard "${boardId}" does not exist.`);
     if (r === 'absent') throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
+    this.ranking.changed(boardId);
   }
 
   /** Removes every current entry with minScore <= score <= maxScore, in bounded steps. */
@@ -126,7 +131,10 @@ export class ScoresService {
       const n = await this.repo.purgeChunk(boardId, minScore, maxScore, PURGE_CHUNK);
       if (n < 0) throw notFound(`Leaderboard "${boardId}" does not exist.`);
       removed += n;
-      if (n < PURGE_CHUNK) return removed;
+      if (n < PURGE_CHUNK) {
+        if (removed > 0) this.ranking.changed(boardId);
+        return removed;
+      }
     }
   }
 
@@ -146,6 +154,7 @@ export class ScoresService {
       for (const p of periods) {
         if ((await this.repo.remove(id, p.keys, playerId)) === 'removed') {
           removedFrom.push({ leaderboardId: id, periodId: p.periodId });
+          if (p.keys === keys.current) this.ranking.changed(id);
         }
       }
     }

@@ -11,7 +11,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real application on a free port against the given Valkey. */
+/** Boots the real application (api mode unless `env` says otherwise) on a free port. */
 export async function startApp(
   valkeyUrl: string,
   env: Record<string, string> = {},
@@ -23,6 +23,7 @@ export async function startApp(
       ADMIN_API_KEYS: ADMIN_KEY,
       SUBMIT_API_KEYS: SUBMIT_KEY,
       LOG_LEVEL: 'silent',
+      APP_MODE: 'api',
       ...env,
     },
     [],

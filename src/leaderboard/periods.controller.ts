@@ -1,0 +1,55 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { badRequest, Problem } from '../common/problem';
+import { PeriodListDto } from './dto/periods.dto';
+import { PageDto, PageQueryDto, PlayerDto } from './dto/standings.dto';
+import { BoardIdPipe, PlayerIdPipe } from './params';
+import { PeriodsService } from './periods.service';
+
+const periodId = (value: string): string => {
+  if (!/^\d{10}$/.test(value)) throw badRequest('periodId', 'must be a 10-digit period id');
+  return value;
+};
+
+@ApiTags('periods')
+@ApiNotFoundResponse({ type: Problem })
+@ApiBadRequestResponse({ type: Problem })
+@Controller('v1/leaderboards/:id/periods')
+export class PeriodsController {
+  constructor(private readonly periods: PeriodsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Archived periods, newest first' })
+  @ApiOkResponse({ type: PeriodListDto })
+  list(@Param('id', BoardIdPipe) id: string): Promise<PeriodListDto> {
+    return this.periods.list(id);
+  }
+
+  @Get(':periodId/entries')
+  @ApiOperation({ summary: 'A page of an archived period (read-only)' })
+  @ApiOkResponse({ type: PageDto })
+  page(
+    @Param('id', BoardIdPipe) id: string,
+    @Param('periodId') pid: string,
+    @Query() q: PageQueryDto,
+  ): Promise<PageDto> {
+    return this.periods.page(id, periodId(pid), q.offset, q.limit);
+  }
+
+  @Get(':periodId/players/:playerId')
+  @ApiOperation({ summary: "A player's final entry in an archived period" })
+  @ApiOkResponse({ type: PlayerDto })
+  player(
+    @Param('id', BoardIdPipe) id: string,
+    @Param('periodId') pid: string,
+    @Param('playerId', PlayerIdPipe) playerId: string,
+  ): Promise<PlayerDto> {
+    return this.periods.player(id, periodId(pid), playerId);
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import {
+  PruneJob,
+  QUEUE_NAMES,
+  QUEUE_PREFIX,
+  QueueName,
+  RecomputeJob,
+  ResetJob,
+  resetJobId,
+  ScheduledResetJob,
+  schedulerId,
+} from './queues';
+
+/** Failed jobs stay for inspection (bull-board); retries back off exponentially. */
+const DEFAULTS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { count: 200, age: 3600 },
+  removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
+};
+
+/**
+ * The producer side of the queues, used by api and worker alike. Its connection fails fast
+ * like the API's, so an enqueue during an outage becomes a 503 instead of a hang.
+ */
+@Injectable()
+export class JobQueues implements OnApplicationShutdown {
+  readonly queues: Record<QueueName, Queue>;
+
+  constructor(valkey: ValkeyConnections) {
+    const connection = valkey.create('queues', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+      retryStrategy: (times) => Math.min(100 * times, 2000),
+    });
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [
+        name,
+        new Queue(name, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: DEFAULTS }),
+      ]),
+    ) as Record<QueueName, Queue>;
+  }
+
+  /**
+   * Asks for a stats recomputation. Deduplicated per board: at most one running and one
+   * waiting job per board, and a request made while one runs is never dropped.
+   */
+  async recompute(boardId: string): Promise<void> {
+    const data: RecomputeJob = { boardId };
+    await this.queues.ranking.add('recompute', data, {
+      deduplication: { id: `recompute__${boardId}`, keepLastIfActive: true },
+      attempts: 3,
+    });
+  }
+
+  /** Enqueues the reset of `periodId`; the job id makes a repeated request a no-op. */
+  async reset(boardId: string, periodId: string): Promise<string> {
+    const data: ResetJob = { boardId, periodId };
+    const job = await this.queues.resets.add('reset', data, {
+      jobId: resetJobId(boardId, periodId),
+    });
+    return job.id ?? resetJobId(boardId, periodId);
+  }
+
+  async prune(boardId: string): Promise<void> {
+    const data: PruneJob = { boardId };
+    await this.queues.maintenance.add('prune', data, {
+      deduplication: { id: `prune__${boardId}`, keepLastIfActive: true },
+    });
+  }
+
+  /** Creates or replaces the board's reset scheduler (one per board). */
+  async upsertSchedule(boardId: string, pattern: string, tz: string): Promise<void> {
+    const data: ScheduledResetJob = { boardId };
+    await this.queues.resets.upsertJobScheduler(
+      schedulerId(boardId),
+      { pattern, tz },
+      { name: 'scheduled-reset', data },
+    );
+  }
+
+  async removeSchedule(boardId: string): Promise<void> {
+    await this.queues.resets.removeJobScheduler(schedulerId(boardId));
+  }
+
+  /** Board ids that have a reset scheduler. */
+  async scheduledBoards(): Promise<string[]> {
+    const schedulers = await this.queues.resets.getJobSchedulers(0, -1);
+    return schedulers
+      .map((s) => s.key ?? s.id ?? '')
+      .filter((k): k is string => typeof k === 'string' && k.startsWith('reset-schedule__'))
+      .map((k) => k.slice('reset-schedule__'.length));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+}

@@ -1,0 +1,32 @@
+/** Queue and job names, and the hash-tagged prefix that keeps BullMQ on one cluster slot. */
+export const QUEUE_PREFIX = '{valkran}';
+
+export const JOBS = {
+  ranking: ['recompute'],
+  resets: ['reset', 'scheduled-reset'],
+  maintenance: ['sweep', 'prune'],
+} as const;
+
+export type QueueName = keyof typeof JOBS;
+export type JobName = (typeof JOBS)[QueueName][number];
+export const QUEUE_NAMES = Object.keys(JOBS) as QueueName[];
+
+export interface RecomputeJob {
+  boardId: string;
+}
+export interface ResetJob {
+  boardId: string;
+  /** The period this reset closes: the job is idempotent per (board, period). */
+  periodId: string;
+}
+export interface ScheduledResetJob {
+  boardId: string;
+}
+export interface PruneJob {
+  boardId: string;
+}
+
+/** BullMQ job ids may not contain ':'; board ids and period ids never do. */
+export const resetJobId = (boardId: string, periodId: string): string =>
+  `reset__${boardId}__${periodId}`;
+export const schedulerId = (boardId: string): string => `reset-schedule__${boardId}`;

@@ -1,0 +1,56 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { JobQueues } from './job-queues';
+
+/** How often changed boards are handed to the ranking queue. */
+export const RANKING_FLUSH_MS = 250;
+
+/**
+ * Turns a stream of writes into a handful of ranking jobs. Submissions only mark their board
+ * as changed (a Set insert, no I/O); every RANKING_FLUSH_MS the changed boards are enqueued,
+ * one deduplicated job each. The cost per tick follows the number of changed boards, not the
+ * number of submissions. A mark lost with a crashed process only delays stats until the next
+ * write or the worker's periodic sweep, which re-checks every board.
+ */
+@Injectable()
+export class RankingTrigger implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RankingTrigger.name);
+  private dirty = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly queues: JobQueues) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), RANKING_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  changed(boardId: string): void {
+    this.dirty.add(boardId);
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushing || this.dirty.size === 0) return;
+    const boards = [...this.dirty];
+    this.dirty = new Set();
+    this.flushing = (async () => {
+      const results = await Promise.allSettled(boards.map((id) => this.queues.recompute(id)));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') this.dirty.add(boards[i]); // retried next tick
+      });
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      if (failed) this.logger.warn(`Could not enqueue ranking for ${failed} board(s); will retry`);
+    })();
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flushing;
+    await this.flush().catch(() => undefined);
+  }
+}

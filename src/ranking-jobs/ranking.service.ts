@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { notFound } from '../common/problem';
+import { Board } from '../leaderboard/board';
+import { BoardsRepository } from '../leaderboard/boards.repository';
+import { HandlesJob } from './job-handlers';
+import { JobQueues } from './job-queues';
+import type { RecomputeJob } from './queues';
+import {
+  BoardStats,
+  emptyTiers,
+  HISTOGRAM_BUCKETS,
+  histogramBuckets,
+  PERCENTILES,
+  percentileRank,
+  tierCutoffRank,
+} from './stats';
+import { StatsRepository } from './stats.repository';
+
+const toScore = (board: Board, k: string | null): number | null => {
+  if (k === null) return null;
+  const v = Number(k);
+  return board.sortOrder === 'desc' ? (v === 0 ? 0 : -v) : v;
+};
+
+const toK = (board: Board, score: number): string =>
+  String(board.sortOrder === 'desc' ? (score === 0 ? 0 : -score) : score);
+
+/**
+ * Recomputes a board's stats. Every figure is a rank lookup or a range count, so the work is
+ * O(B log N) in two Valkey calls however large the board is: a 1,000,000-member board costs
+ * the same few dozen O(log N) lookups as a small one.
+ */
+@Injectable()
+export class RankingService {
+  private readonly logger = new Logger(RankingService.name);
+
+  constructor(
+    private readonly stats: StatsRepository,
+    private readonly boards: BoardsRepository,
+    private readonly queues: JobQueues,
+  ) {}
+
+  async compute(boardId: string): Promise<BoardStats | null> {
+    const board = await this.boards.get(boardId);
+    if (!board) return null;
+    const ends = await this.stats.probe(boardId, [0, -1], []);
+    if (!ends) return null;
+    const base: BoardStats = {
+      leaderboardId: boardId,
+      periodId: ends.periodId,
+      total: ends.total,
+      minScore: null,
+      maxScore: null,
+      percentiles: { p50: null, p90: null, p99: null, p999: null },
+      histogram: [],
+      tiers: emptyTiers(board.tiers),
+      sequence: ends.sequence,
+      computedAt: new Date().toISOString(),
+    };
+    if (ends.total === 0) return base;
+    const best = toScore(board, ends.ks[0])!;
+    const worst = toScore(board, ends.ks[1])!;
+    const min = Math.min(best, worst);
+    const max = Math.max(best, worst);
+    const total = ends.total;
+    const pRanks = PERCENTILES.map(([, q]) => percentileRank(q, total));
+    const tierRanks = board.tiers.map((t) => tierCutoffRank(t.topPercent, total));
+    const buckets = histogramBuckets(min, max, HISTOGRAM_BUCKETS);
+    const ranges = buckets.map(({ from, to }): [string, string] =>
+      board.sortOrder === 'desc'
+        ? [toK(board, to), toK(board, from)]
+        : [toK(board, from), toK(board, to)],
+    );
+    const indices = [...pRanks, ...tierRanks.map((r) => r ?? 1)].map((r) => r - 1);
+    const probe = await this.stats.probe(boardId, indices, ranges);
+    if (!probe) return null;
+    const at = (i: number) => toScore(board, probe.ks[i] ?? null);
+    return {
+      ...base,
+      // Total and ends come from the first call; a write between the calls only moves
+      // figures already known to be a snapshot.
+      minScore: min,
+      maxScore: max,
+      percentiles: Object.fromEntries(
+        PERCENTILES.map(([name], i) => [name, at(i)]),
+      ) as BoardStats['percentiles'],
+      histogram: buckets.map((b, i) => ({ ...b, count: probe.counts[i] })),
+      tiers: board.tiers.map((t, i) => ({
+        name: t.name,
+        topPercent: t.topPercent,
+        rank: tierRanks[i],
+        score: tierRanks[i] === null ? null : at(PERCENTILES.length + i),
+      })),
+    };
+  }
+
+  @HandlesJob('ranking', 'recompute')
+  async onRecompute(job: Job<RecomputeJob>): Promise<{ total: number } | null> {
+    const started = Date.now();
+    const stats = await this.compute(job.data.boardId);
+    if (!stats) return null; // board deleted meanwhile: nothing to do
+    await this.stats.save(stats);
+    this.logger.debug(
+      `Stats for ${stats.leaderboardId} (${stats.total} members) in ${Date.now() - started} ms`,
+    );
+    return { total: stats.total };
+  }
+
+  /** Stats for the API: the stored ones, or a request for them if none exist yet. */
+  async read(boardId: string): Promise<BoardStats> {
+    const [board, stored] = await Promise.all([this.boards.get(boardId), this.stats.load(boardId)]);
+    if (!board) throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    if (stored && stored.periodId === board.periodId) return stored;
+    await this.queues.recompute(boardId);
+    const total = await this.boards.memberCount(boardId);
+    return {
+      leaderboardId: boardId,
+      periodId: board.periodId,
+      total,
+      minScore: null,
+      maxScore: null,
+      percentiles: { p50: null, p90: null, p99: null, p999: null },
+      histogram: [],
+      tiers: emptyTiers(board.tiers),
+      sequence: 0,
+      computedAt: null,
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { BoardKeys } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+
+export type ResetOutcome =
+  | { status: 'reset'; archivedPeriodId: string; periodId: string; endedAt: number }
+  | { status: 'stale'; periodId: string }
+  | { status: 'skipped'; periodId: string }
+  | { status: 'board-not-found' };
+
+/** Owns period rollover: archiving the current period and dropping old archives. */
+@Injectable()
+export class ResetsRepository {
+  private readonly resetScript = new LuaScript('reset.lua', __dirname);
+  private readonly pruneScript = new LuaScript('prune-periods.lua', __dirname);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  /**
+   * Archives `expectedPeriodId` if it is still current (and, for a scheduled reset, started
+   * before `fireAt`) and opens the next period, in one atomic script.
+   */
+  async reset(
+    boardId: string,
+    expectedPeriodId: string,
+    fireAt: number | null,
+  ): Promise<ResetOutcome> {
+    const k = new BoardKeys(boardId);
+    const cur = k.current;
+    const arc = k.archived(expectedPeriodId);
+    const reply = (await this.resetScript.run(
+      this.valkey.api,
+      [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods, k.periodMeta, arc.z, arc.h, arc.dz, arc.dc],
+      [expectedPeriodId, fireAt === null ? '' : String(fireAt)],
+    )) as ScriptReply[];
+    switch (reply[0]) {
+      case 'RESET':
+        return {
+          status: 'reset',
+          archivedPeriodId: String(reply[1]),
+          periodId: String(reply[2]),
+          endedAt: Number(reply[3]),
+        };
+      case 'STALE':
+        return { status: 'stale', periodId: String(reply[1]) };
+      case 'SKIPPED':
+        return { status: 'skipped', periodId: String(reply[1]) };
+      case 'NOT_FOUND':
+      case null:
+      default:
+        return { status: 'board-not-found' };
+    }
+  }
+
+  /** Drops the oldest archive beyond `retain`; returns its id, or null if none was dropped. */
+  async pruneOne(boardId: string, retain: number): Promise<string | null> {
+    const k = new BoardKeys(boardId);
+    const dropped = await this.pruneScript.run(
+      this.valkey.api,
+      [k.periods, k.periodMeta],
+      [retain, `${k.tag}:arc:`],
+    );
+    return dropped ? String(dropped) : null;
+  }
+
+  async archivedCount(boardId: string): Promise<number> {
+    return this.valkey.api.zcard(new BoardKeys(boardId).periods);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
+import { notFound } from '../common/problem';
+import { BoardsRepository } from '../leaderboard/boards.repository';
+import { HandlesJob } from './job-handlers';
+import { JobQueues } from './job-queues';
+import type { PruneJob, ResetJob, ScheduledResetJob } from './queues';
+import { ResetOutcome, ResetsRepository } from './resets.repository';
+
+/** A job may start up to this much before its fire time (clock skew between hosts). */
+const EARLY_TOLERANCE_MS = 1000;
+
+/** The latest fire time of the schedule at or before `now` (+ the early tolerance). */
+export function lastFireAt(schedule: string, timezone: string, now: number): number {
+  return CronExpressionParser.parse(schedule, {
+    tz: timezone,
+    currentDate: new Date(now + EARLY_TOLERANCE_MS),
+  })
+    .prev()
+    .getTime();
+}
+
+export type ResetListener = (event: {
+  boardId: string;
+  archivedPeriodId: string;
+  periodId: string;
+}) => Promise<void>;
+
+/**
+ * Period rollover. A reset is idempotent per (board, period): manual resets name the period
+ * they close, scheduled ones the fire time whose period they close, so retries, a second
+ * worker, a worker killed mid-reset or a scheduler firing twice all end in exactly one reset.
+ */
+@Injectable()
+export class ResetsService {
+  private readonly logger = new Logger(ResetsService.name);
+  private readonly listeners: ResetListener[] = [];
+
+  constructor(
+    private readonly repo: ResetsRepository,
+    private readonly boards: BoardsRepository,
+    private readonly queues: JobQueues,
+  ) {}
+
+  /** Called after every reset (live updates subscribe here). */
+  subscribe(listener: ResetListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Admin reset: enqueues the reset of the current period; 404 for unknown boards. */
+  async request(boardId: string): Promise<{ jobId: string; periodId: string }> {
+    const board = await this.boards.get(boardId);
+    if (!board) throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    return { jobId: await this.queues.reset(boardId, board.periodId), periodId: board.periodId };
+  }
+
+  private async after(boardId: string, outcome: ResetOutcome): Promise<void> {
+    if (outcome.status !== 'reset') return;
+    this.logger.log(
+      `Reset ${boardId}: archived period ${outcome.archivedPeriodId}, opened ${outcome.periodId}`,
+    );
+    await Promise.all([this.queues.prune(boardId), this.queues.recompute(boardId)]);
+    for (const listener of this.listeners) {
+      await listener({
+        boardId,
+        archivedPeriodId: outcome.archivedPeriodId,
+        periodId: outcome.periodId,
+      });
+    }
+  }
+
+  @HandlesJob('resets', 'reset')
+  async onManualReset(job: Job<ResetJob>): Promise<ResetOutcome> {
+    const outcome = await this.repo.reset(job.data.boardId, job.data.periodId, null);
+    if (outcome.status === 'board-not-found') throw new UnrecoverableError('board was deleted');
+    await this.after(job.data.boardId, outcome);
+    return outcome;
+  }
+
+  @HandlesJob('resets', 'scheduled-reset')
+  async onScheduledReset(job: Job<ScheduledResetJob>): Promise<ResetOutcome | null> {
+    const { boardId } = job.data;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const board = await this.boards.get(boardId);
+      if (!board || !board.resetSchedule) return null; // deleted or unscheduled meanwhile
+      const fireAt = lastFireAt(board.resetSchedule, board.timezone, Date.now());
+      const outcome = await this.repo.reset(boardId, board.periodId, fireAt);
+      if (outcome.status === 'stale') continue; // a manual reset raced us: look again
+      await this.after(boardId, outcome);
+      return outcome;
+    }
+    throw new Error(`could not settle the scheduled reset of ${boardId}`);
+  }
+
+  @HandlesJob('maintenance', 'prune')
+  async onPrune(job: Job<PruneJob>): Promise<{ dropped: string[] }> {
+    const board = await this.boards.get(job.data.boardId);
+    if (!board) return { dropped: [] };
+    const dropped: string[] = [];
+    for (;;) {
+      const id = await this.repo.pruneOne(board.id, board.retainPeriods);
+      if (!id) return { dropped };
+      dropped.push(id);
+    }
+  }
+}

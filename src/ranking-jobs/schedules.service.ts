@@ -1,0 +1,98 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { BoardEvent, BoardEvents } from '../leaderboard/board-events';
+import { BoardsRepository } from '../leaderboard/boards.repository';
+import { StatsRepository } from './stats.repository';
+import { HandlesJob } from './job-handlers';
+import { JobQueues } from './job-queues';
+import { ResetsRepository } from './resets.repository';
+
+export const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Keeps one BullMQ job scheduler per board with a reset schedule, following the board's
+ * create/PATCH/DELETE, and re-asserts them all at worker boot and on every sweep.
+ */
+@Injectable()
+export class SchedulesService implements OnModuleInit {
+  private readonly logger = new Logger(SchedulesService.name);
+
+  constructor(
+    private readonly events: BoardEvents,
+    private readonly boards: BoardsRepository,
+    private readonly queues: JobQueues,
+    private readonly stats: StatsRepository,
+    private readonly resets: ResetsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => this.follow(event));
+  }
+
+  private async follow(event: BoardEvent): Promise<void> {
+    if (event.kind === 'deleted') {
+      await this.queues.removeSchedule(event.boardId);
+    } else if (event.board.resetSchedule) {
+      await this.queues.upsertSchedule(
+        event.board.id,
+        event.board.resetSchedule,
+        event.board.timezone,
+      );
+    } else {
+      await this.queues.removeSchedule(event.board.id);
+    }
+  }
+
+  /** Makes the schedulers match the boards exactly; returns how many are active. */
+  async assertAll(): Promise<number> {
+    const boards = (await this.boards.list()).map((r) => r.board);
+    const scheduled = new Set<string>();
+    for (const board of boards) {
+      await this.follow({ kind: 'saved', board });
+      if (board.resetSchedule) scheduled.add(board.id);
+    }
+    for (const orphan of await this.queues.scheduledBoards()) {
+      if (!scheduled.has(orphan)) await this.queues.removeSchedule(orphan);
+    }
+    await this.queues.queues.maintenance.upsertJobScheduler(
+      'sweep',
+      { every: SWEEP_EVERY_MS },
+      { name: 'sweep', data: {} },
+    );
+    return scheduled.size;
+  }
+
+  /**
+   * The safety net: schedulers re-asserted, stats recomputed where they are behind the board
+   * (a change signal lost with a crashed api process), archives beyond retention dropped.
+   */
+  @HandlesJob('maintenance', 'sweep')
+  async onSweep(_job: Job): Promise<{ boards: number; recomputed: number; pruned: number }> {
+    await this.assertAll();
+    let recomputed = 0;
+    let pruned = 0;
+    for (const { board } of await this.boards.list()) {
+      const [stats, sequence, total, archived] = await Promise.all([
+        this.stats.load(board.id),
+        this.boards.sequence(board.id),
+        this.boards.memberCount(board.id),
+        this.resets.archivedCount(board.id),
+      ]);
+      const behind =
+        !stats ||
+        stats.periodId !== board.periodId ||
+        stats.sequence !== sequence ||
+        stats.total !== total;
+      if (behind) {
+        await this.queues.recompute(board.id);
+        recomputed++;
+      }
+      if (archived > board.retainPeriods) {
+        await this.queues.prune(board.id);
+        pruned++;
+      }
+    }
+    this.logger.debug(`Sweep: ${recomputed} boards to recompute, ${pruned} to prune`);
+    return { boards: (await this.boards.ids()).length, recomputed, pruned };
+  }
+}

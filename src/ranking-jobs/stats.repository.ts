@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { BoardKeys } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import type { BoardStats } from './stats';
+
+export interface Probe {
+  periodId: string;
+  total: number;
+  sequence: number;
+  /** k values (see keys.ts) at the requested indices; null past the end */
+  ks: (string | null)[];
+  counts: number[];
+}
+
+/** Owns `{lb:id}:stats` and the bounded reads the stats are computed from. */
+@Injectable()
+export class StatsRepository {
+  private readonly probeScript = new LuaScript('stats-probe.lua', __dirname);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  private statsKey(boardId: string): string {
+    return `${new BoardKeys(boardId).tag}:stats`;
+  }
+
+  /** k at each index (negative from the end) and member counts in inclusive k ranges. */
+  async probe(
+    boardId: string,
+    indices: number[],
+    kRanges: [string, string][],
+  ): Promise<Probe | null> {
+    const k = new BoardKeys(boardId);
+    const reply = (await this.probeScript.run(
+      this.valkey.api,
+      [k.cfg, k.current.z, k.seq],
+      [indices.length, ...indices, ...kRanges.flat()],
+    )) as ScriptReply[][];
+    const head = reply[0];
+    if (head[0] !== 'OK') return null;
+    return {
+      periodId: String(head[1]),
+      total: Number(head[2]),
+      sequence: Number(head[3]),
+      ks: reply[1].map((v) => (v === '' ? null : String(v))),
+      counts: reply[2].map(Number),
+    };
+  }
+
+  async save(stats: BoardStats): Promise<void> {
+    await this.valkey.api.set(this.statsKey(stats.leaderboardId), JSON.stringify(stats));
+  }
+
+  async load(boardId: string): Promise<BoardStats | null> {
+    const raw = await this.valkey.api.get(this.statsKey(boardId));
+    return raw ? (JSON.parse(raw) as BoardStats) : null;
+  }
+}

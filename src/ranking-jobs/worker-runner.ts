@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { JobHandlerRegistry } from './job-handlers';
+import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
+import { SchedulesService } from './schedules.service';
+
+const CONCURRENCY: Record<QueueName, number> = { ranking: 4, resets: 2, maintenance: 1 };
+
+/**
+ * Runs the BullMQ workers (worker and all modes). Its connection retries forever: a worker
+ * waits out a Valkey outage instead of failing jobs.
+ */
+@Injectable()
+export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerRunner.name);
+  private workers: Worker[] = [];
+
+  constructor(
+    private readonly valkey: ValkeyConnections,
+    private readonly registry: JobHandlerRegistry,
+    private readonly schedules: SchedulesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registry.load();
+    const options = {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      retryStrategy: (times: number) => Math.min(100 * times, 2000),
+    };
+    this.workers = QUEUE_NAMES.map((queue) => {
+      const worker = new Worker(queue, (job: Job) => this.registry.handle(queue, job), {
+        connection: this.valkey.create(`worker:${queue}`, options),
+        prefix: QUEUE_PREFIX,
+        concurrency: CONCURRENCY[queue],
+        autorun: true,
+      });
+      worker.on('failed', (job, err) =>
+        this.logger.warn(`Job ${queue}/${job?.name} ${job?.id} failed: ${err.message}`),
+      );
+      worker.on('error', (err) => this.logger.warn(`Worker ${queue}: ${err.message}`));
+      return worker;
+    });
+    try {
+      const n = await this.schedules.assertAll();
+      this.logger.log(`Workers running; ${n} reset schedule(s) asserted`);
+    } catch (err) {
+      // The sweep re-asserts them once Valkey answers.
+      this.logger.warn(`Could not assert reset schedules yet: ${(err as Error).message}`);
+    }
+  }
+
+  /** Lets running jobs finish, then stops. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
