@@ -6,6 +6,11 @@ import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
 import { SchedulesService } from './schedules.service';
 
 const CONCURRENCY: Record<QueueName, number> = { ranking: 4, resets: 2, maintenance: 1 };
+/**
+ * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
+ * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
+ */
+const LOCK_MS: Record<QueueName, number> = { ranking: 30_000, resets: 5_000, maintenance: 10_000 };
 
 /**
  * Runs the BullMQ workers (worker and all modes). Its connection retries forever: a worker
@@ -34,6 +39,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         connection: this.valkey.create(`worker:${queue}`, options),
         prefix: QUEUE_PREFIX,
         concurrency: CONCURRENCY[queue],
+        lockDuration: LOCK_MS[queue],
+        stalledInterval: LOCK_MS[queue],
         autorun: true,
       });
       worker.on('failed', (job, err) =>

@@ -1,0 +1,135 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../src/valkey/valkey-server-process';
+import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import { startValkey, TestValkey } from './support/valkey';
+import { waitFor } from './support/wait';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+/** A `node dist/main.js --mode worker` process against the test Valkey. */
+async function startWorker(valkeyUrl: string): Promise<ChildProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN, '--mode', 'worker'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      VALKEY_URL: valkeyUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: ADMIN_KEY,
+      SUBMIT_API_KEYS: SUBMIT_KEY,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    15000,
+    'a worker process',
+  );
+  return child;
+}
+
+describe('two worker processes, one killed with SIGKILL again and again', () => {
+  let valkey: TestValkey;
+  let t: TestApp;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    valkey = await startValkey();
+    t = await startApp(valkey.url, { APP_MODE: 'api' });
+  });
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await t.close();
+    await valkey.stop();
+  });
+
+  it('archives every period exactly once over 10+ scheduled rollovers', async () => {
+    const api = http(t.baseUrl);
+    workers.push(await startWorker(valkey.url), await startWorker(valkey.url));
+    expect(
+      (
+        await api.admin('POST', '/v1/leaderboards', {
+          id: 'ticker',
+          resetSchedule: '* * * * * *',
+          retainPeriods: 365,
+        })
+      ).status,
+    ).toBe(201);
+    // The api process has no worker: only the worker processes can reset.
+    expect((await api.get('/health/ready')).status).toBe(200);
+
+    let kills = 0;
+    let submits = 0;
+    const deadline = Date.now() + 14_000;
+    while (Date.now() < deadline) {
+      // Keep the board busy so resets archive real entries.
+      for (let i = 0; i < 5; i++) {
+        const res = await api.submit('ticker', { playerId: `p${submits++}`, score: submits });
+        expect(res.status).toBe(200);
+      }
+      if (Date.now() % 3 === 0 || kills * 1500 < 14_000 - (deadline - Date.now())) {
+        const victim = kills % 2;
+        workers[victim].kill('SIGKILL');
+        kills++;
+        workers[victim] = await startWorker(valkey.url);
+      }
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 300));
+    }
+    const list = await waitFor(
+      async () => {
+        const body = (await api.get('/v1/leaderboards/ticker/periods')).body;
+        return body.periods.length >= 10 ? body : null;
+      },
+      10000,
+      '10 rollovers',
+    );
+
+    const periods = [...list.periods].reverse() as {
+      id: string;
+      startedAt: string;
+      endedAt: string;
+      total: number;
+    }[];
+    // Ids contiguous from 1: none skipped, none duplicated.
+    periods.forEach((p, i) => expect(p.id).toBe(String(i + 1).padStart(10, '0')));
+    expect(list.currentPeriodId).toBe(String(periods.length + 1).padStart(10, '0'));
+    // Each archive closed at a distinct fire time (a whole second), and each started where the
+    // previous one ended: no fire time reset two periods.
+    const ends = periods.map((p) => new Date(p.endedAt).getTime());
+    ends.forEach((e) => expect(e % 1000).toBe(0));
+    for (let i = 1; i < periods.length; i++) {
+      expect(ends[i]).toBeGreaterThan(ends[i - 1]);
+      expect(periods[i].startedAt).toBe(periods[i - 1].endedAt);
+    }
+    // Every acknowledged submission is in exactly one period.
+    const seen = new Map<string, number>();
+    for (const p of [...periods.map((x) => x.id), 'current']) {
+      const path =
+        p === 'current'
+          ? '/v1/leaderboards/ticker/entries?limit=1000'
+          : `/v1/leaderboards/ticker/periods/${p}/entries?limit=1000`;
+      for (const e of (await api.get(path)).body.entries)
+        seen.set(e.playerId, (seen.get(e.playerId) ?? 0) + 1);
+    }
+    for (let i = 0; i < submits; i++) expect(seen.get(`p${i}`)).toBe(1);
+    expect(seen.size).toBe(submits);
+    const gaps = ends.slice(1).filter((e, i) => e - ends[i] > 1000).length;
+    console.log(
+      `${periods.length} rollovers, ${kills} SIGKILLs, ${submits} submits; ` +
+        `${gaps} fire time(s) collapsed into the next while a killed worker held the job`,
+    );
+    expect(kills).toBeGreaterThanOrEqual(5);
+  }, 60000);
+});
