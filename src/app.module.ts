@@ -17,10 +17,11 @@ import { PeriodsController } from './leaderboard/periods.controller';
 import { QueueDashboard } from './ranking-jobs/dashboard';
 import { RankingController } from './ranking-jobs/ranking.controller';
 import { RankingJobsModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
+import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.module';
 
 /** The public HTTP surface: controllers, auth guard, problem+json filter. */
 @Module({
-  imports: [LeaderboardModule, ScoresModule, RankingJobsModule],
+  imports: [LeaderboardModule, ScoresModule, RankingJobsModule, LiveGatewayModule],
   controllers: [
     BoardsController,
     StandingsController,
@@ -45,12 +46,13 @@ export class ApiModule {}
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const worker = [WorkerModule, LivePublisherModule];
     const modeModules =
       config.mode === 'api'
         ? [ApiModule]
         : config.mode === 'worker'
-          ? [WorkerModule]
-          : [ApiModule, WorkerModule];
+          ? worker
+          : [ApiModule, ...worker];
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), ValkeyModule, HealthModule, ...modeModules],

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
+import { ValkeyConnections } from './valkey/valkey-connections';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -24,6 +26,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: config.logLevel === 'silent' ? false : undefined,
   });
   app.useGlobalPipes(createValidationPipe());
+  if (config.mode !== 'worker') {
+    app.useWebSocketAdapter(new ValkeyIoAdapter(app, config, app.get(ValkeyConnections)));
+  }
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (req, reply, done) => {

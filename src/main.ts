@@ -14,6 +14,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = new Logger('Valkran');
+  // A library promise nobody awaits (e.g. a Socket.IO adapter publish during a Valkey outage)
+  // must not take the whole server down: log it and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+  });
   const app = await createApp(config);
   let stopping = false;
   const shutdown = (signal: string): void => {

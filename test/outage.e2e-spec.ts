@@ -11,9 +11,12 @@ describe('Valkey outage (e2e)', () => {
     t = await startApp(valkey.url, { VALKEY_COMMAND_TIMEOUT_MS: '300' });
     api = http(t.baseUrl);
   });
+  let revived: { stop(): Promise<void> } | null = null;
   afterAll(async () => {
     valkey.server.resume();
+    // Close the app while a Valkey is still up, so no queued command is left to reject.
     await t.close();
+    await revived?.stop();
     await valkey.stop();
   });
 
@@ -62,22 +65,18 @@ describe('Valkey outage (e2e)', () => {
     expect(Date.now() - started).toBeLessThan(1000);
 
     const { ValkeyServerProcess } = await import('../src/valkey/valkey-server-process');
-    const revived = await ValkeyServerProcess.start({
+    revived = await ValkeyServerProcess.start({
       binary: 'valkey-server',
       dir: valkey.server.dir,
       appendOnly: false,
       port,
     });
-    try {
-      let ok = false;
-      for (let i = 0; i < 50 && !ok; i++) {
-        // The revived server is empty (no AOF here), so health is the signal, not the board.
-        ok = (await api.get('/health/ready')).status === 200;
-        if (!ok) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ok).toBe(true);
-    } finally {
-      await revived.stop();
+    let ok = false;
+    for (let i = 0; i < 50 && !ok; i++) {
+      // The revived server is empty (no AOF here), so health is the signal, not the board.
+      ok = (await api.get('/health/ready')).status === 200;
+      if (!ok) await new Promise((r) => setTimeout(r, 100));
     }
+    expect(ok).toBe(true);
   });
 });

@@ -43,6 +43,8 @@ class EnvSchema {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60) LIVE_MAX_HZ?: number;
 }
 
 export interface ApiKeyDigests {
@@ -70,6 +72,10 @@ export class AppConfig {
     /** Plain keys generated for this run because none were configured (development only). */
     readonly generatedKeys: { admin: string; submit: string } | null,
     readonly logLevel: string,
+    /** Origins allowed for browsers (Socket.IO and CORS); '*' allows any. */
+    readonly corsOrigins: string[],
+    /** Most live pushes per board per second. */
+    readonly liveMaxHz: number,
   ) {}
 }
 
@@ -197,5 +203,10 @@ export function loadConfig(
     { admin, submit },
     generatedKeys,
     env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+    env.LIVE_MAX_HZ ?? 4,
   );
 }

@@ -31,9 +31,12 @@ const toK = (board: Board, score: number): string =>
  * O(B log N) in two Valkey calls however large the board is: a 1,000,000-member board costs
  * the same few dozen O(log N) lookups as a small one.
  */
+export type ComputedListener = (stats: BoardStats) => Promise<void>;
+
 @Injectable()
 export class RankingService {
   private readonly logger = new Logger(RankingService.name);
+  private readonly listeners: ComputedListener[] = [];
 
   constructor(
     private readonly stats: StatsRepository,
@@ -95,12 +98,18 @@ export class RankingService {
     };
   }
 
+  /** Runs after every recomputation: the change signal live updates hang off. */
+  subscribe(listener: ComputedListener): void {
+    this.listeners.push(listener);
+  }
+
   @HandlesJob('ranking', 'recompute')
   async onRecompute(job: Job<RecomputeJob>): Promise<{ total: number } | null> {
     const started = Date.now();
     const stats = await this.compute(job.data.boardId);
     if (!stats) return null; // board deleted meanwhile: nothing to do
     await this.stats.save(stats);
+    for (const listener of this.listeners) await listener(stats);
     this.logger.debug(
       `Stats for ${stats.leaderboardId} (${stats.total} members) in ${Date.now() - started} ms`,
     );

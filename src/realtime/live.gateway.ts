@@ -1,0 +1,200 @@
+import { Logger, OnModuleInit } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Socket } from 'socket.io';
+import { Problem, ProblemException } from '../common/problem';
+import { toProblem } from '../common/problem.filter';
+import { validationProblem } from '../common/validation';
+import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
+import { StandingsService } from '../leaderboard/standings.service';
+import { SubscribeDto, UnsubscribeDto } from './dto';
+import { LIVE_NAMESPACE, MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms } from './live';
+import { LiveRepository } from './live.repository';
+
+type Ack = { ok: true; top?: PageDto; players?: PlayerDto[] } | { ok: false; error: Problem };
+
+interface Subscription {
+  top: number;
+  playerIds: string[];
+}
+
+interface SocketState {
+  subscriptions: Map<string, Subscription>;
+  /** token bucket for the flood limit */
+  tokens: number;
+  refilledAt: number;
+}
+
+/** Events a socket may send per second on average, and in one burst. */
+export const FLOOD_RATE_PER_S = 20;
+export const FLOOD_BURST = 40;
+
+/**
+ * The `/live` namespace. Subscriptions are Socket.IO rooms; the events themselves come from
+ * the live publisher (through the Valkey adapter), so this gateway only keeps membership and
+ * the watch counts the publisher reads.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit {
+  private readonly logger = new Logger(LiveGateway.name);
+  private readonly states = new WeakMap<Socket, SocketState>();
+
+  constructor(
+    private readonly standings: StandingsService,
+    private readonly live: LiveRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.logger.log(`Live gateway on namespace ${LIVE_NAMESPACE}`);
+  }
+
+  handleConnection(socket: Socket): void {
+    this.states.set(socket, {
+      subscriptions: new Map(),
+      tokens: FLOOD_BURST,
+      refilledAt: Date.now(),
+    });
+    // Any event, known or not, counts against the flood limit.
+    socket.use((_packet, next) => {
+      if (this.allow(socket)) return next();
+      this.logger.warn(`Disconnecting socket ${socket.id}: event flood`);
+      socket.disconnect(true);
+    });
+  }
+
+  async handleDisconnect(socket: Socket): Promise<void> {
+    const state = this.states.get(socket);
+    if (!state) return;
+    for (const [boardId, sub] of state.subscriptions) {
+      await this.live.watch(boardId, sub.top, sub.playerIds, -1).catch(() => undefined);
+    }
+    state.subscriptions.clear();
+  }
+
+  private allow(socket: Socket): boolean {
+    const state = this.states.get(socket);
+    if (!state) return false;
+    const now = Date.now();
+    state.tokens = Math.min(
+      FLOOD_BURST,
+      state.tokens + ((now - state.refilledAt) / 1000) * FLOOD_RATE_PER_S,
+    );
+    state.refilledAt = now;
+    if (state.tokens < 1) return false;
+    state.tokens -= 1;
+    return true;
+  }
+
+  private fail(err: unknown): Ack {
+    return { ok: false, error: toProblem(err, this.logger).problem };
+  }
+
+  private async parse<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ProblemException(400, 'validation', 'The message must be a JSON object.');
+    }
+    const dto = plainToInstance(cls, body);
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) throw validationProblem(errors);
+    return dto;
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    try {
+      const dto = await this.parse(SubscribeDto, body);
+      const state = this.states.get(socket)!;
+      const existing = state.subscriptions.get(dto.leaderboardId);
+      if (!existing && state.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        throw new ProblemException(
+          429,
+          'too-many-subscriptions',
+          `A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`,
+        );
+      }
+      const playerIds = [...new Set(dto.playerIds)];
+      const [top, players] = await Promise.all([
+        this.standings.page(dto.leaderboardId, 0, MAX_TOP),
+        Promise.all(
+          playerIds.map((p) => this.standings.player(dto.leaderboardId, p).catch(() => null)),
+        ),
+      ]);
+      if (existing) await this.leave(socket, dto.leaderboardId, existing);
+      state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
+      await socket.join([
+        rooms.board(dto.leaderboardId),
+        rooms.top(dto.leaderboardId, dto.top),
+        ...playerIds.map((p) => rooms.player(dto.leaderboardId, p)),
+      ]);
+      await this.live.watch(dto.leaderboardId, dto.top, playerIds, 1);
+      await this.seedBaseline(top, playerIds, players);
+      return {
+        ok: true,
+        top: { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) },
+        players: players.filter((p): p is PlayerDto => p !== null),
+      };
+    } catch (err) {
+      return this.fail(err);
+    }
+  }
+
+  /** Records what this subscriber saw, so the next publish only sends real changes. */
+  private async seedBaseline(
+    top: PageDto,
+    playerIds: string[],
+    players: (PlayerDto | null)[],
+  ): Promise<void> {
+    await this.live.saveSnapshot(
+      top.leaderboardId,
+      {
+        periodId: top.periodId,
+        total: top.total,
+        top: top.entries.map((e) => ({
+          rank: e.rank,
+          playerId: e.playerId,
+          score: e.score,
+          ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
+        })),
+      },
+      true,
+    );
+    const states = new Map<string, PlayerState>();
+    playerIds.forEach((p, i) =>
+      states.set(p, players[i] ? { rank: players[i].rank, score: players[i].score } : null),
+    );
+    await this.live.savePlayerStates(top.leaderboardId, states, true);
+  }
+
+  private async leave(socket: Socket, boardId: string, sub: Subscription): Promise<void> {
+    await Promise.all([
+      socket.leave(rooms.top(boardId, sub.top)),
+      ...sub.playerIds.map((p) => socket.leave(rooms.player(boardId, p))),
+    ]);
+    await this.live.watch(boardId, sub.top, sub.playerIds, -1);
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    try {
+      const dto = await this.parse(UnsubscribeDto, body);
+      const state = this.states.get(socket)!;
+      const sub = state.subscriptions.get(dto.leaderboardId);
+      if (sub) {
+        state.subscriptions.delete(dto.leaderboardId);
+        await this.leave(socket, dto.leaderboardId, sub);
+        await socket.leave(rooms.board(dto.leaderboardId));
+      }
+      return { ok: true };
+    } catch (err) {
+      return this.fail(err);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { BoardKeys } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { decodePlayerState, encodePlayerState, LiveSnapshot, PlayerState } from './live';
+
+/**
+ * What the live publisher needs to know across processes: which top-N sizes and players
+ * someone watches (reference counts kept by the api instances), the last published snapshot,
+ * and the per-board rate gate.
+ */
+@Injectable()
+export class LiveRepository {
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  private key(boardId: string, what: string): string {
+    return `${new BoardKeys(boardId).tag}:live:${what}`;
+  }
+
+  async watch(boardId: string, topN: number, playerIds: string[], delta: 1 | -1): Promise<void> {
+    const pipe = this.valkey.api.pipeline();
+    pipe.hincrby(this.key(boardId, 'tops'), String(topN), delta);
+    for (const p of playerIds) pipe.hincrby(this.key(boardId, 'players'), p, delta);
+    await pipe.exec();
+  }
+
+  /** Top-N sizes and players with at least one watcher. */
+  async watched(boardId: string): Promise<{ tops: number[]; players: string[] }> {
+    const [tops, players] = await Promise.all([
+      this.valkey.api.hgetall(this.key(boardId, 'tops')),
+      this.valkey.api.hgetall(this.key(boardId, 'players')),
+    ]);
+    const positive = (h: Record<string, string>) =>
+      Object.entries(h)
+        .filter(([, c]) => Number(c) > 0)
+        .map(([k]) => k);
+    return { tops: positive(tops).map(Number), players: positive(players) };
+  }
+
+  async lastSnapshot(boardId: string): Promise<LiveSnapshot | null> {
+    const raw = await this.valkey.api.get(this.key(boardId, 'snap'));
+    return raw ? (JSON.parse(raw) as LiveSnapshot) : null;
+  }
+
+  /** `onlyIfAbsent`: a subscriber seeds the baseline so the first publish diffs against it. */
+  async saveSnapshot(boardId: string, snap: LiveSnapshot, onlyIfAbsent = false): Promise<void> {
+    const key = this.key(boardId, 'snap');
+    if (onlyIfAbsent) await this.valkey.api.set(key, JSON.stringify(snap), 'EX', 86400, 'NX');
+    else await this.valkey.api.set(key, JSON.stringify(snap), 'EX', 86400);
+  }
+
+  /** Last published standing of each player (undefined: never recorded). */
+  async playerStates(boardId: string, playerIds: string[]): Promise<(PlayerState | undefined)[]> {
+    if (playerIds.length === 0) return [];
+    const raw = await this.valkey.api.hmget(this.key(boardId, 'pstate'), ...playerIds);
+    return raw.map((v) => (v === null ? undefined : decodePlayerState(v)));
+  }
+
+  async savePlayerStates(
+    boardId: string,
+    states: Map<string, PlayerState>,
+    onlyIfAbsent = false,
+  ): Promise<void> {
+    if (states.size === 0) return;
+    const key = this.key(boardId, 'pstate');
+    const pipe = this.valkey.api.pipeline();
+    for (const [playerId, state] of states) {
+      if (onlyIfAbsent) pipe.hsetnx(key, playerId, encodePlayerState(state));
+      else pipe.hset(key, playerId, encodePlayerState(state));
+    }
+    pipe.expire(key, 86400);
+    await pipe.exec();
+  }
+
+  /** Forgets published player states (a new period starts from scratch). */
+  async clearPlayerStates(boardId: string): Promise<void> {
+    await this.valkey.api.del(this.key(boardId, 'pstate'));
+  }
+
+  /**
+   * Takes the board's publish slot for `intervalMs` if free; otherwise returns how many ms
+   * remain. Shared by every worker, so the rate bound holds however many there are.
+   */
+  async takeGate(boardId: string, intervalMs: number): Promise<number> {
+    const key = this.key(boardId, 'gate');
+    if ((await this.valkey.api.set(key, '1', 'PX', intervalMs, 'NX')) === 'OK') return 0;
+    return Math.max(1, await this.valkey.api.pttl(key));
+  }
+}

@@ -1,0 +1,63 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { MAX_MESSAGE_BYTES } from './live';
+
+/** True when a browser page from `origin` may connect (same host, or listed in CORS_ORIGINS). */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: string[],
+): boolean {
+  if (!origin) return true; // not a browser (game servers, tests): nothing to protect
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Socket.IO on the app's HTTP server with the classic Valkey pub/sub adapter, so an event
+ * emitted anywhere (any api instance, any worker through the emitter) reaches every socket.
+ */
+export class ValkeyIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+    private readonly valkey: ValkeyConnections,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const allowed = this.config.corsOrigins;
+    const server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      cors: { origin: allowed.includes('*') ? true : allowed, credentials: false },
+      allowRequest: (
+        req: IncomingMessage,
+        callback: (err: string | null | undefined, ok: boolean) => void,
+      ) => {
+        callback(null, originAllowed(req.headers.origin, req.headers.host, allowed));
+      },
+    }) as Server;
+    // The adapter never handles a rejected publish/subscribe, so these connections must not
+    // reject: they queue through an outage and retry forever (live events are best-effort).
+    const retry = {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      retryStrategy: (times: number) => Math.min(100 * times, 2000),
+    };
+    server.adapter(
+      createAdapter(this.valkey.create('io-pub', retry), this.valkey.create('io-sub', retry)),
+    );
+    return server;
+  }
+}

@@ -1,0 +1,244 @@
+import { connectLive, LiveClient } from './support/live-client';
+import { http, startApp, TestApp } from './support/app';
+import { startValkey, TestValkey } from './support/valkey';
+import { waitFor } from './support/wait';
+
+const HZ = 4;
+
+describe('live updates across two api instances and a worker (e2e)', () => {
+  let valkey: TestValkey;
+  let a: TestApp;
+  let b: TestApp;
+  let worker: TestApp;
+  let apiA: ReturnType<typeof http>;
+  const clients: LiveClient[] = [];
+  let n = 0;
+  const board = async (config: Record<string, unknown> = {}): Promise<string> => {
+    const id = `live${++n}`;
+    expect((await apiA.admin('POST', '/v1/leaderboards', { id, ...config })).status).toBe(201);
+    return id;
+  };
+  const client = async (): Promise<LiveClient> => {
+    const c = await connectLive(b.baseUrl);
+    clients.push(c);
+    return c;
+  };
+  const named = (c: LiveClient, name: string) => c.events.filter((e) => e.name === name);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    valkey = await startValkey();
+    const env = { LIVE_MAX_HZ: String(HZ) };
+    a = await startApp(valkey.url, { ...env, APP_MODE: 'api' });
+    b = await startApp(valkey.url, { ...env, APP_MODE: 'api' });
+    worker = await startApp(valkey.url, { ...env, APP_MODE: 'worker' });
+    apiA = http(a.baseUrl);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([a.close(), b.close(), worker.close()]);
+    await valkey.stop();
+  });
+
+  it('acks a subscription with the top list and the watched players', async () => {
+    const id = await board();
+    await apiA.batch(id, [
+      { playerId: 'x', score: 30 },
+      { playerId: 'y', score: 20 },
+      { playerId: 'z', score: 10 },
+    ]);
+    const c = await client();
+    const ack = await c.request('subscribe', {
+      leaderboardId: id,
+      top: 2,
+      playerIds: ['z', 'ghost'],
+    });
+    expect(ack.ok).toBe(true);
+    expect(ack.top).toMatchObject({ leaderboardId: id, total: 3, limit: 2 });
+    expect(ack.top.entries.map((e: { playerId: string }) => e.playerId)).toEqual(['x', 'y']);
+    expect(ack.players).toHaveLength(1);
+    expect(ack.players[0]).toMatchObject({ playerId: 'z', rank: 3, score: 10 });
+    expect(await c.request('unsubscribe', { leaderboardId: id })).toEqual({ ok: true });
+  });
+
+  it('delivers top and player events within 1 s of a write on the other instance', async () => {
+    const id = await board();
+    await apiA.batch(id, [
+      { playerId: 'a', score: 30 },
+      { playerId: 'b', score: 20 },
+      { playerId: 'c', score: 10 },
+    ]);
+    const c = await client();
+    await c.request('subscribe', { leaderboardId: id, top: 3, playerIds: ['c'] });
+    const sent = Date.now();
+    await apiA.submit(id, { playerId: 'c', score: 40 });
+    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 2000, 'leaderboard.top');
+    const player = await waitFor(async () => named(c, 'player.rank')[0], 2000, 'player.rank');
+    expect(top.at - sent).toBeLessThan(1000);
+    expect(player.at - sent).toBeLessThan(1000);
+    expect(top.payload).toMatchObject({ leaderboardId: id, periodId: '0000000001' });
+    expect(top.payload.entries.map((e: { playerId: string }) => e.playerId)).toEqual([
+      'c',
+      'a',
+      'b',
+    ]);
+    expect(player.payload).toEqual({
+      leaderboardId: id,
+      periodId: '0000000001',
+      playerId: 'c',
+      rank: 1,
+      score: 40,
+      topPercent: (1 / 3) * 100,
+    });
+    console.log(
+      `write on instance A -> event on instance B: top ${top.at - sent} ms, player ${player.at - sent} ms`,
+    );
+  });
+
+  it('sends nothing for writes that change nothing the subscriber sees', async () => {
+    const id = await board();
+    await apiA.batch(
+      id,
+      Array.from({ length: 20 }, (_, i) => ({ playerId: `p${i}`, score: 100 - i })),
+    );
+    const c = await client();
+    await c.request('subscribe', { leaderboardId: id, top: 3, playerIds: ['p0'] });
+    await apiA.submit(id, { playerId: 'p15', score: 86 }); // moves below the top 3 only
+    await apiA.submit(id, { playerId: 'p0', score: 1 }); // best mode: not an improvement
+    await apiA.submit(id, { playerId: 'newcomer', score: 5 });
+    await sleep(1500);
+    expect(c.events).toEqual([]);
+    // ...and a change inside the top 3 is sent.
+    await apiA.submit(id, { playerId: 'p2', score: 1000 });
+    await waitFor(async () => named(c, 'leaderboard.top').length === 1, 2000, 'the top event');
+    const p0 = await waitFor(async () => named(c, 'player.rank')[0], 2000, 'p0 rank change');
+    expect(p0.payload).toMatchObject({ playerId: 'p0', rank: 2 });
+  });
+
+  it(`limits a burst of 1,000 writes to at most LIVE_MAX_HZ + 1 top events per subscriber`, async () => {
+    const id = await board();
+    const subscribers = [await client(), await client()];
+    for (const s of subscribers) await s.request('subscribe', { leaderboardId: id, top: 10 });
+    const started = Date.now();
+    // 1,000 score writes as 100 small batches, 10 in flight: one second of a busy game.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < 100) {
+          const b0 = next++ * 10;
+          const res = await apiA.batch(
+            id,
+            Array.from({ length: 10 }, (_, j) => ({ playerId: `p${b0 + j}`, score: b0 + j })),
+          );
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
+    const burstMs = Date.now() - started;
+    await sleep(1500);
+    for (const s of subscribers) {
+      const tops = named(s, 'leaderboard.top');
+      const last = tops[tops.length - 1].payload.entries;
+      expect(last[0]).toMatchObject({ playerId: 'p999', score: 999, rank: 1 });
+      console.log(`1000 writes in ${burstMs} ms -> ${tops.length} top events`);
+      expect(burstMs).toBeLessThan(1000);
+      expect(tops.length).toBeLessThanOrEqual(HZ + 1);
+      for (let i = 1; i < tops.length; i++)
+        expect(tops[i].at - tops[i - 1].at).toBeGreaterThanOrEqual(1000 / HZ - 60);
+    }
+  });
+
+  it('announces resets to subscribers', async () => {
+    const id = await board();
+    await apiA.submit(id, { playerId: 'p', score: 1 });
+    const c = await client();
+    await c.request('subscribe', { leaderboardId: id, top: 5, playerIds: ['p'] });
+    await apiA.admin('POST', `/v1/leaderboards/${id}/reset`);
+    const reset = await waitFor(
+      async () => named(c, 'leaderboard.reset')[0],
+      3000,
+      'leaderboard.reset',
+    );
+    expect(reset.payload).toEqual({
+      leaderboardId: id,
+      archivedPeriodId: '0000000001',
+      periodId: '0000000002',
+    });
+    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 3000, 'the emptied top');
+    expect(top.payload).toMatchObject({ periodId: '0000000002', entries: [] });
+    const p = await waitFor(async () => named(c, 'player.rank')[0], 3000, 'player gone');
+    expect(p.payload).toMatchObject({
+      playerId: 'p',
+      rank: null,
+      score: null,
+      periodId: '0000000002',
+    });
+  });
+
+  it('answers bad messages with an error ack', async () => {
+    const id = await board();
+    const c = await client();
+    const cases: [unknown, number, string?][] = [
+      [{}, 400, 'leaderboardId'],
+      ['text', 400],
+      [{ leaderboardId: 'Bad!' }, 400, 'leaderboardId'],
+      [{ leaderboardId: id, top: 101 }, 400, 'top'],
+      [{ leaderboardId: id, top: 0 }, 400, 'top'],
+      [
+        { leaderboardId: id, playerIds: Array.from({ length: 11 }, (_, i) => `p${i}`) },
+        400,
+        'playerIds',
+      ],
+      [{ leaderboardId: id, extra: 1 }, 400, 'extra'],
+      [{ leaderboardId: 'no-such-board' }, 404],
+    ];
+    for (const [payload, status, field] of cases) {
+      const ack = await c.request('subscribe', payload);
+      expect(ack.ok).toBe(false);
+      expect(ack.error.status).toBe(status);
+      if (field) expect(ack.error.errors.map((e: { path: string }) => e.path)).toContain(field);
+    }
+    expect((await c.request('unsubscribe', {})).ok).toBe(false);
+    expect(c.socket.connected).toBe(true);
+  });
+
+  it('caps subscriptions at 20 per socket', async () => {
+    const c = await client();
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i++) ids.push(await board());
+    for (let i = 0; i < 20; i++)
+      expect((await c.request('subscribe', { leaderboardId: ids[i] })).ok).toBe(true);
+    const over = await c.request('subscribe', { leaderboardId: ids[20] });
+    expect(over).toMatchObject({ ok: false, error: { status: 429 } });
+    expect((await c.request('subscribe', { leaderboardId: ids[0], top: 5 })).ok).toBe(true); // re-subscribe is fine
+  });
+
+  it('disconnects only the socket that floods', async () => {
+    const id = await board();
+    const flooder = await client();
+    const bystander = await client();
+    await bystander.request('subscribe', { leaderboardId: id, top: 1 });
+    const gone = new Promise((r) => flooder.socket.once('disconnect', r));
+    for (let i = 0; i < 200; i++) flooder.socket.emit('subscribe', { leaderboardId: id });
+    await gone;
+    expect(flooder.socket.connected).toBe(false);
+    expect(bystander.socket.connected).toBe(true);
+    await apiA.submit(id, { playerId: 'still-live', score: 5 });
+    await waitFor(
+      async () => named(bystander, 'leaderboard.top').length > 0,
+      2000,
+      'bystander still served',
+    );
+  });
+
+  it('rejects oversized messages and foreign origins', async () => {
+    const big = await client();
+    const gone = new Promise((r) => big.socket.once('disconnect', r));
+    big.socket.emit('subscribe', { leaderboardId: 'x'.repeat(20 * 1024) });
+    await gone;
+    await expect(connectLive(b.baseUrl, { origin: 'https://evil.example' })).rejects.toThrow();
+    const same = await connectLive(b.baseUrl, { origin: b.baseUrl });
+    clients.push(same);
+    expect(same.socket.connected).toBe(true);
+  });
+});
