@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
 import { RankingJobsModule } from '../ranking-jobs/ranking-jobs.module';
 import { LiveGateway } from './live.gateway';
+import { LivePage } from './live-page';
 import { LivePublisher } from './live-publisher';
 import { LiveRepository } from './live.repository';
 
@@ -13,10 +14,10 @@ import { LiveRepository } from './live.repository';
 })
 export class RealtimeModule {}
 
-/** API side: the Socket.IO gateway. */
+/** API side: the Socket.IO gateway and the live page. */
 @Module({
   imports: [RealtimeModule, LeaderboardModule],
-  providers: [LiveGateway],
+  providers: [LiveGateway, LivePage],
 })
 export class LiveGatewayModule {}
 

@@ -1,0 +1,180 @@
+// The live page: plain JS on the Socket.IO client the server serves. One subscription at a
+// time: the chosen board's top N, plus the looked-up player once there is one.
+(function () {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const boardSelect = $('board');
+  const topSelect = $('top');
+  const tbody = $('top-table').querySelector('tbody');
+  const state = { board: null, top: 25, player: null, rows: new Map() };
+  const socket = io('/live', { transports: ['websocket', 'polling'] });
+
+  function setStatus(on, text) {
+    $('status').className = 'live-dot' + (on ? ' on' : '');
+    $('status').title = text;
+  }
+  socket.on('connect', () => {
+    setStatus(true, 'connected');
+    subscribe();
+  });
+  socket.on('disconnect', () => setStatus(false, 'disconnected'));
+
+  function cell(text, cls) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (cls) td.className = cls;
+    return td;
+  }
+  const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));
+  const who = (e) => (e.displayName ? `${e.displayName} (${e.playerId})` : e.playerId);
+
+  /** Redraws the top list, flashing rows whose rank or score changed. */
+  function renderTop(entries, animate) {
+    const before = state.rows;
+    const next = new Map();
+    tbody.replaceChildren(
+      ...entries.map((e) => {
+        const tr = document.createElement('tr');
+        tr.dataset.player = e.playerId;
+        tr.append(cell(e.rank, 'num'), cell(who(e)), cell(fmt(e.score), 'num'));
+        const old = before.get(e.playerId);
+        if (animate) {
+          if (!old) tr.className = 'is-new';
+          else if (e.rank < old.rank) tr.className = 'moved-up';
+          else if (e.rank > old.rank) tr.className = 'moved-down';
+          else if (e.score !== old.score) tr.className = 'changed';
+        }
+        if (state.player && e.playerId === state.player) tr.classList.add('me');
+        next.set(e.playerId, { rank: e.rank, score: e.score });
+        return tr;
+      }),
+    );
+    state.rows = next;
+    $('top-count').textContent = entries.length ? `(${entries.length})` : '';
+  }
+
+  function showMeta(periodId, total) {
+    $('meta').textContent =
+      `Period ${periodId} · ${fmt(total)} players · updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  function subscribe() {
+    if (!state.board || !socket.connected) return;
+    const payload = { leaderboardId: state.board, top: state.top };
+    if (state.player) payload.playerIds = [state.player];
+    socket.emit('subscribe', payload, (ack) => {
+      if (!ack || !ack.ok) {
+        $('meta').textContent = ack && ack.error ? ack.error.detail : 'Could not subscribe.';
+        $('meta').classList.add('error');
+        return;
+      }
+      $('meta').classList.remove('error');
+      renderTop(ack.top.entries, false);
+      showMeta(ack.top.periodId, ack.top.total);
+    });
+  }
+
+  socket.on('leaderboard.top', (msg) => {
+    if (msg.leaderboardId !== state.board) return;
+    renderTop(msg.entries, true);
+    $('meta').textContent =
+      `Period ${msg.periodId} · updated ${new Date(msg.at).toLocaleTimeString()}`;
+  });
+  socket.on('player.rank', (msg) => {
+    if (msg.leaderboardId === state.board && msg.playerId === state.player)
+      void lookup(msg.playerId);
+  });
+  socket.on('leaderboard.reset', (msg) => {
+    if (msg.leaderboardId !== state.board) return;
+    const banner = $('banner');
+    banner.textContent = `New period ${msg.periodId} started: period ${msg.archivedPeriodId} was archived.`;
+    banner.hidden = false;
+    setTimeout(() => {
+      banner.hidden = true;
+    }, 15000);
+  });
+
+  async function loadBoards() {
+    const res = await fetch('/v1/leaderboards');
+    const boards = await res.json();
+    boardSelect.replaceChildren(
+      ...boards.map((b) => {
+        const o = document.createElement('option');
+        o.value = b.id;
+        o.textContent = `${b.title} (${fmt(b.memberCount)})`;
+        return o;
+      }),
+    );
+    const wanted = new URLSearchParams(location.search).get('board');
+    if (wanted && boards.some((b) => b.id === wanted)) boardSelect.value = wanted;
+    chooseBoard(boardSelect.value);
+  }
+
+  function chooseBoard(id) {
+    if (state.board && state.board !== id)
+      socket.emit('unsubscribe', { leaderboardId: state.board }, () => {});
+    state.board = id;
+    state.rows = new Map();
+    $('banner').hidden = true;
+    const url = new URL(location.href);
+    url.searchParams.set('board', id);
+    history.replaceState(null, '', url);
+    subscribe();
+  }
+
+  async function lookup(playerId) {
+    const card = $('player-card');
+    const around = $('around-table');
+    const base = `/v1/leaderboards/${encodeURIComponent(state.board)}/players/${encodeURIComponent(playerId)}`;
+    const res = await fetch(base);
+    card.hidden = false;
+    if (!res.ok) {
+      const problem = await res.json().catch(() => ({ detail: res.statusText }));
+      card.innerHTML = '';
+      card.append(
+        Object.assign(document.createElement('p'), {
+          className: 'error',
+          textContent: problem.detail,
+        }),
+      );
+      around.hidden = true;
+      return;
+    }
+    const p = await res.json();
+    card.innerHTML = '';
+    const big = Object.assign(document.createElement('div'), {
+      className: 'big',
+      textContent: `#${p.rank}`,
+    });
+    const line = document.createElement('div');
+    line.textContent =
+      `${who(p)} · ${fmt(p.score)} points · top ${p.topPercent.toFixed(2)} %` +
+      (p.tier ? ` · ${p.tier}` : '');
+    card.append(big, line);
+    const near = await (await fetch(`${base}/around?limit=7`)).json();
+    around.querySelector('tbody').replaceChildren(
+      ...near.entries.map((e) => {
+        const tr = document.createElement('tr');
+        tr.append(cell(e.rank, 'num'), cell(who(e)), cell(fmt(e.score), 'num'));
+        if (e.playerId === p.playerId) tr.className = 'me';
+        return tr;
+      }),
+    );
+    around.hidden = false;
+  }
+
+  boardSelect.addEventListener('change', () => chooseBoard(boardSelect.value));
+  topSelect.addEventListener('change', () => {
+    state.top = Number(topSelect.value);
+    subscribe();
+  });
+  $('lookup-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    state.player = $('player').value.trim();
+    void lookup(state.player);
+    subscribe();
+  });
+  loadBoards().catch((err) => {
+    $('meta').textContent = `Could not load boards: ${err.message}`;
+  });
+})();
