@@ -13,6 +13,8 @@ import { ScoresController } from './scores/scores.controller';
 import { ScoresModule } from './scores/scores.module';
 import { SeedController } from './scores/seed.controller';
 import { ValkeyModule } from './valkey/valkey.module';
+import { RateLimitModule } from './common/rate-limit.module';
+import { ReadRateLimitGuard } from './common/read-rate-limit.guard';
 import { PeriodsController } from './leaderboard/periods.controller';
 import { QueueDashboard } from './ranking-jobs/dashboard';
 import { RankingController } from './ranking-jobs/ranking.controller';
@@ -33,6 +35,7 @@ import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.modu
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: ReadRateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     QueueDashboard,
   ],
@@ -55,7 +58,13 @@ export class AppModule {
           : [ApiModule, ...worker];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ValkeyModule, HealthModule, ...modeModules],
+      imports: [
+        ConfigModule.forRoot(config),
+        ValkeyModule,
+        RateLimitModule,
+        HealthModule,
+        ...modeModules,
+      ],
     };
   }
 }

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
+import { RateLimiter } from './common/rate-limiter';
 import { ValkeyConnections } from './valkey/valkey-connections';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,7 +16,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -27,7 +28,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useGlobalPipes(createValidationPipe());
   if (config.mode !== 'worker') {
-    app.useWebSocketAdapter(new ValkeyIoAdapter(app, config, app.get(ValkeyConnections)));
+    app.useWebSocketAdapter(
+      new ValkeyIoAdapter(app, config, app.get(ValkeyConnections), app.get(RateLimiter)),
+    );
   }
 
   const fastify = app.getHttpAdapter().getInstance();

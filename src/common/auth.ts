@@ -1,5 +1,6 @@
 import {
   CanActivate,
+  createParamDecorator,
   ExecutionContext,
   Injectable,
   SetMetadata,
@@ -30,6 +31,14 @@ function matchesAny(digest: Buffer, candidates: Buffer[]): boolean {
   for (const c of candidates) found = timingSafeEqual(digest, c) || found;
   return found;
 }
+
+type AuthedRequest = FastifyRequest & { apiKeyDigest?: string };
+
+/** The sha256 (hex) of the API key that authenticated this request ('' on public routes). */
+export const ApiKeyDigest = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): string =>
+    ctx.switchToHttp().getRequest<AuthedRequest>().apiKeyDigest ?? '',
+);
 
 export function presentedKey(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
@@ -64,6 +73,8 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     const digest = sha256(key);
+    (context.switchToHttp().getRequest<FastifyRequest>() as AuthedRequest).apiKeyDigest =
+      digest.toString('hex');
     const isAdmin = matchesAny(digest, this.config.apiKeys.admin);
     const isSubmit = matchesAny(digest, this.config.apiKeys.submit);
     if (!isAdmin && !isSubmit) {

@@ -43,6 +43,12 @@ class EnvSchema {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_SUBMIT_PER_KEY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_SUBMIT_PER_PLAYER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_READ_PER_IP?: number;
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2})$/, { message: 'must be true, false or a number of proxy hops' })
+  TRUST_PROXY?: string;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60) LIVE_MAX_HZ?: number;
 }
@@ -76,6 +82,10 @@ export class AppConfig {
     readonly corsOrigins: string[],
     /** Most live pushes per board per second. */
     readonly liveMaxHz: number,
+    /** Requests per second; 0 turns a limit off. */
+    readonly rateLimits: { submitPerKey: number; submitPerPlayer: number; readPerIp: number },
+    /** Whether (true) or through how many hops (a number) to trust X-Forwarded-For. */
+    readonly trustProxy: boolean | number,
   ) {}
 }
 
@@ -208,5 +218,15 @@ export function loadConfig(
       .map((o) => o.trim())
       .filter((o) => o.length > 0),
     env.LIVE_MAX_HZ ?? 4,
+    {
+      submitPerKey: env.RATE_LIMIT_SUBMIT_PER_KEY ?? 5000,
+      submitPerPlayer: env.RATE_LIMIT_SUBMIT_PER_PLAYER ?? 5,
+      readPerIp: env.RATE_LIMIT_READ_PER_IP ?? 200,
+    },
+    env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false'
+      ? false
+      : env.TRUST_PROXY === 'true'
+        ? true
+        : Number(env.TRUST_PROXY),
   );
 }

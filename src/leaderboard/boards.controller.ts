@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
+import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { BoardDto, CreateBoardDto, toBoardDto, UpdateBoardDto } from './dto/board.dto';
 import { BoardsService, BoardView } from './boards.service';
 import { BoardIdPipe } from './params';
@@ -34,6 +35,7 @@ export class BoardsController {
   }
 
   @Get()
+  @RateLimitedRead()
   @ApiOperation({ summary: 'List leaderboards with their configuration and member counts' })
   @ApiOkResponse({ type: [BoardDto] })
   async list(): Promise<BoardDto[]> {
@@ -41,6 +43,7 @@ export class BoardsController {
   }
 
   @Get(':id')
+  @RateLimitedRead()
   @ApiOperation({ summary: 'A leaderboard: configuration, member count, current period' })
   @ApiOkResponse({ type: BoardDto })
   @ApiNotFoundResponse({ type: Problem })

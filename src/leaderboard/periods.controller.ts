@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { badRequest, Problem } from '../common/problem';
 import { PeriodListDto } from './dto/periods.dto';
 import { PageDto, PageQueryDto, PlayerDto } from './dto/standings.dto';
@@ -20,6 +21,7 @@ const periodId = (value: string): string => {
 @ApiTags('periods')
 @ApiNotFoundResponse({ type: Problem })
 @ApiBadRequestResponse({ type: Problem })
+@RateLimitedRead()
 @Controller('v1/leaderboards/:id/periods')
 export class PeriodsController {
   constructor(private readonly periods: PeriodsService) {}

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { Problem } from '../common/problem';
 import {
   AroundDto,
@@ -22,6 +23,7 @@ import { StandingsService } from './standings.service';
 @ApiTags('standings')
 @ApiNotFoundResponse({ type: Problem, description: 'Unknown leaderboard or player' })
 @ApiBadRequestResponse({ type: Problem })
+@RateLimitedRead()
 @Controller('v1/leaderboards/:id')
 export class StandingsController {
   constructor(private readonly standings: StandingsService) {}

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
+import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { BoardIdPipe } from '../leaderboard/params';
 import { ResetAcceptedDto, StatsDto } from './dto';
 import { RankingService } from './ranking.service';
@@ -23,6 +24,7 @@ export class RankingController {
   ) {}
 
   @Get('stats')
+  @RateLimitedRead()
   @ApiOperation({
     summary: 'Score distribution of the current period, computed by the ranking job',
   })

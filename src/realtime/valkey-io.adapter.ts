@@ -6,6 +6,8 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { MAX_MESSAGE_BYTES } from './live';
+import { clientIp } from '../common/client-ip';
+import { RateLimiter } from '../common/rate-limiter';
 
 /** True when a browser page from `origin` may connect (same host, or listed in CORS_ORIGINS). */
 export function originAllowed(
@@ -31,6 +33,7 @@ export class ValkeyIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly valkey: ValkeyConnections,
+    private readonly limiter: RateLimiter,
   ) {
     super(app);
   }
@@ -45,7 +48,14 @@ export class ValkeyIoAdapter extends IoAdapter {
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,
       ) => {
-        callback(null, originAllowed(req.headers.origin, req.headers.host, allowed));
+        if (!originAllowed(req.headers.origin, req.headers.host, allowed)) {
+          return callback('origin not allowed', false);
+        }
+        // Connects count against the same per-IP budget as public reads.
+        this.limiter.check([this.limiter.readSpec(clientIp(req, this.config.trustProxy))]).then(
+          (outcome) => callback(outcome.ok ? null : 'rate limited', outcome.ok),
+          () => callback('service unavailable', false),
+        );
       },
     }) as Server;
     // The adapter never handles a rejected publish/subscribe, so these connections must not

@@ -10,7 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../common/auth';
+import { ApiKeyDigest, RequireScope } from '../common/auth';
+import { RateLimiter } from '../common/rate-limiter';
 import { badRequest, Problem } from '../common/problem';
 import { BoardIdPipe } from '../leaderboard/params';
 import { BatchResultDto, SubmitBatchDto, SubmitResultDto, SubmitScoreDto } from './dto/submit.dto';
@@ -50,10 +51,17 @@ export class ScoresController {
     @Param('id', BoardIdPipe) id: string,
     @Body() body: SubmitScoreDto,
     @Headers('idempotency-key') key: string | undefined,
+    @ApiKeyDigest() apiKey: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SubmitResultDto> {
-    const { result, replayed } = await this.scores.submit(id, body, idempotencyKey(key));
+    const { result, replayed, rate } = await this.scores.submit(
+      id,
+      body,
+      idempotencyKey(key),
+      apiKey,
+    );
     if (replayed) void reply.header('idempotent-replayed', 'true');
+    void reply.headers(RateLimiter.headers(rate));
     return result;
   }
 
@@ -66,14 +74,17 @@ export class ScoresController {
     @Param('id', BoardIdPipe) id: string,
     @Body() body: SubmitBatchDto,
     @Headers('idempotency-key') key: string | undefined,
+    @ApiKeyDigest() apiKey: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResultDto> {
-    const { result, replayed } = await this.scores.submitBatch(
+    const { result, replayed, rate } = await this.scores.submitBatch(
       id,
       body.entries,
       idempotencyKey(key),
+      apiKey,
     );
     if (replayed) void reply.header('idempotent-replayed', 'true');
+    void reply.headers(RateLimiter.headers(rate));
     return result;
   }
 }

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys, PeriodKeys } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
+import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
 
 const LIB = join(__dirname, '..', 'valkey', 'standings.lib.lua');
 const SUBMIT_LIB = join(__dirname, 'submit.lib.lua');
+const RATE_LIB = join(__dirname, '..', 'common', 'rate-limit.lib.lua');
 
 export interface SubmissionInput {
   playerId: string;
@@ -26,7 +28,8 @@ export interface SubmissionRow {
 }
 
 export type SubmitOutcome<T> =
-  | { status: 'ok'; value: T; replayed: boolean }
+  | { status: 'ok'; value: T; replayed: boolean; rate: RateState | null }
+  | { status: 'rate-limited'; spec: LimitSpec }
   | { status: 'board-not-found' }
   | { status: 'idempotency-conflict' }
   | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number };
@@ -56,25 +59,55 @@ function entryArgs(e: SubmissionInput): string[] {
 /** Writes to a board's standings: submissions, removals, purges. Each is one Lua call. */
 @Injectable()
 export class ScoresRepository {
-  private readonly submitScript = new LuaScript('submit.lua', __dirname, [LIB, SUBMIT_LIB]);
-  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname, [LIB, SUBMIT_LIB]);
+  private readonly submitScript = new LuaScript('submit.lua', __dirname, [
+    LIB,
+    RATE_LIB,
+    SUBMIT_LIB,
+  ]);
+  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname, [
+    LIB,
+    RATE_LIB,
+    SUBMIT_LIB,
+  ]);
   private readonly removeScript = new LuaScript('remove.lua', __dirname, [LIB]);
   private readonly purgeScript = new LuaScript('purge.lua', __dirname, [LIB]);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  private submitKeys(boardId: string, idempotencyDigest: string): string[] {
+  private submitKeys(boardId: string, idempotencyDigest: string, limits: LimitSpec[]): string[] {
     const k = new BoardKeys(boardId);
     const cur = k.current;
-    return [k.cfg, k.seq, cur.z, cur.h, cur.dz, cur.dc, k.idempotency(idempotencyDigest || 'none')];
+    return [
+      k.cfg,
+      k.seq,
+      cur.z,
+      cur.h,
+      cur.dz,
+      cur.dc,
+      k.idempotency(idempotencyDigest || 'none'),
+      ...limits.map((l) => l.key),
+    ];
   }
 
-  private outcome<T>(reply: ScriptReply[], decode: (encoded: string) => T): SubmitOutcome<T> {
+  private outcome<T>(
+    reply: ScriptReply[],
+    decode: (encoded: string) => T,
+    limits: LimitSpec[],
+  ): SubmitOutcome<T> {
     switch (reply[0]) {
       case 'OK':
-        return { status: 'ok', value: decode(String(reply[1])), replayed: false };
+        return {
+          status: 'ok',
+          value: decode(String(reply[1])),
+          replayed: false,
+          rate: limits.length
+            ? { limit: Number(reply[2]), remaining: Math.max(0, Number(reply[3])) }
+            : null,
+        };
       case 'REPLAY':
-        return { status: 'ok', value: decode(String(reply[1])), replayed: true };
+        return { status: 'ok', value: decode(String(reply[1])), replayed: true, rate: null };
+      case 'RATE_LIMITED':
+        return { status: 'rate-limited', spec: limits[Number(reply[1]) - 1] };
       case 'NOT_FOUND':
         return { status: 'board-not-found' };
       case 'IDEMPOTENCY_CONFLICT':
@@ -94,21 +127,23 @@ export class ScoresRepository {
   }
 
   /**
-   * Applies one submission atomically (mode, tie-break, metadata, idempotency) in one round
-   * trip. `idempotencyDigest` is '' when the request had no Idempotency-Key.
+   * Applies one submission atomically (rate limits, mode, tie-break, metadata, idempotency)
+   * in one round trip. `idempotencyDigest` is '' when the request had no Idempotency-Key.
+   * The `limits` counters must live in the board's slot on a cluster.
    */
   async submit(
     boardId: string,
     entry: SubmissionInput,
     idempotencyDigest: string,
     bodyDigest: string,
+    limits: LimitSpec[] = [],
   ): Promise<SubmitOutcome<SubmissionRow>> {
     const reply = (await this.submitScript.run(
       this.valkey.api,
-      this.submitKeys(boardId, idempotencyDigest),
-      [...entryArgs(entry), idempotencyDigest ? bodyDigest : ''],
+      this.submitKeys(boardId, idempotencyDigest, limits),
+      [...RateLimiter.args(limits), ...entryArgs(entry), idempotencyDigest ? bodyDigest : ''],
     )) as ScriptReply[];
-    return this.outcome(reply, decodeRow);
+    return this.outcome(reply, decodeRow, limits);
   }
 
   /** Applies a whole batch atomically, all or nothing, in one round trip. */
@@ -117,13 +152,18 @@ export class ScoresRepository {
     entries: SubmissionInput[],
     idempotencyDigest: string,
     bodyDigest: string,
+    limits: LimitSpec[] = [],
   ): Promise<SubmitOutcome<SubmissionRow[]>> {
     const reply = (await this.batchScript.run(
       this.valkey.api,
-      this.submitKeys(boardId, idempotencyDigest),
-      [idempotencyDigest ? bodyDigest : '', ...entries.flatMap(entryArgs)],
+      this.submitKeys(boardId, idempotencyDigest, limits),
+      [
+        ...RateLimiter.args(limits),
+        idempotencyDigest ? bodyDigest : '',
+        ...entries.flatMap(entryArgs),
+      ],
     )) as ScriptReply[];
-    return this.outcome(reply, (encoded) => encoded.split('\n').map(decodeRow));
+    return this.outcome(reply, (encoded) => encoded.split('\n').map(decodeRow), limits);
   }
 
   private periodKeys(boardId: string, period: PeriodKeys): string[] {

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../common/problem';
 import { BoardsRepository } from '../leaderboard/boards.repository';
 import { RankingTrigger } from '../ranking-jobs/ranking-trigger';
+import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
+import { ValkeyConnections } from '../valkey/valkey-connections';
 import { BoardKeys } from '../valkey/keys';
 import { BatchResultDto, EraseResultDto, SubmitResultDto } from './dto/submit.dto';
 import {
@@ -47,6 +49,9 @@ export function toSubmitResult(
 
 const PURGE_CHUNK = 500;
 
+const tightest = (a: RateState | null, b: RateState | null): RateState | null =>
+  !a ? b : !b ? a : a.remaining <= b.remaining ? a : b;
+
 /** Submission rules around the atomic scripts: idempotency, bounds errors, moderation. */
 @Injectable()
 export class ScoresService {
@@ -54,16 +59,41 @@ export class ScoresService {
     private readonly repo: ScoresRepository,
     private readonly boards: BoardsRepository,
     private readonly ranking: RankingTrigger,
+    private readonly limiter: RateLimiter,
+    private readonly valkey: ValkeyConnections,
   ) {}
+
+  /**
+   * The counters a submission charges. Per-player counters share the board's slot and ride in
+   * the submit script; the per-key counter rides too on standalone Valkey, but lives in
+   * another slot, so on a cluster it is checked first in a call of its own.
+   */
+  private async limitsFor(
+    boardId: string,
+    playerIds: string[],
+    apiKeyDigest: string,
+  ): Promise<{ inScript: LimitSpec[]; checked: RateState | null }> {
+    const players = this.limiter.playerSpecs(boardId, playerIds);
+    const keySpec = apiKeyDigest
+      ? this.limiter.submitKeySpec(apiKeyDigest, playerIds.length)
+      : null;
+    if (!keySpec) return { inScript: players, checked: null };
+    if (!this.valkey.cluster) return { inScript: [keySpec, ...players], checked: null };
+    const outcome = await this.limiter.check([keySpec]);
+    if (!outcome.ok) throw RateLimiter.tooMany(outcome.spec);
+    return { inScript: players, checked: outcome.state };
+  }
 
   private unwrap<T>(
     boardId: string,
     outcome: SubmitOutcome<T>,
     fieldPrefix: (index: number) => string,
-  ): { value: T; replayed: boolean } {
+  ): { value: T; replayed: boolean; rate: RateState | null } {
     switch (outcome.status) {
       case 'ok':
         return outcome;
+      case 'rate-limited':
+        throw RateLimiter.tooMany(outcome.spec);
       case 'board-not-found':
         throw notFound(`Leaderboard "${boardId}" does not exist.`);
       case 'idempotency-conflict':
@@ -82,30 +112,44 @@ export class ScoresService {
     boardId: string,
     entry: SubmissionInput,
     idempotencyKey?: string,
-  ): Promise<{ result: SubmitResultDto; replayed: boolean }> {
+    apiKeyDigest = '',
+  ): Promise<{ result: SubmitResultDto; replayed: boolean; rate: RateState | null }> {
+    const limits = await this.limitsFor(boardId, [entry.playerId], apiKeyDigest);
     const outcome = await this.repo.submit(
       boardId,
       entry,
       idempotencyKey ? digest(idempotencyKey) : '',
       digest(`single:${canonicalJson(entry)}`),
+      limits.inScript,
     );
-    const { value, replayed } = this.unwrap(boardId, outcome, () => '');
+    const { value, replayed, rate } = this.unwrap(boardId, outcome, () => '');
     if (value.updated) this.ranking.changed(boardId);
-    return { result: toSubmitResult(boardId, entry.playerId, value), replayed };
+    return {
+      result: toSubmitResult(boardId, entry.playerId, value),
+      replayed,
+      rate: tightest(rate, limits.checked),
+    };
   }
 
   async submitBatch(
     boardId: string,
     entries: SubmissionInput[],
     idempotencyKey?: string,
-  ): Promise<{ result: BatchResultDto; replayed: boolean }> {
+    apiKeyDigest = '',
+  ): Promise<{ result: BatchResultDto; replayed: boolean; rate: RateState | null }> {
+    const limits = await this.limitsFor(
+      boardId,
+      entries.map((e) => e.playerId),
+      apiKeyDigest,
+    );
     const outcome = await this.repo.submitBatch(
       boardId,
       entries,
       idempotencyKey ? digest(idempotencyKey) : '',
       digest(`batch:${canonicalJson(entries)}`),
+      limits.inScript,
     );
-    const { value, replayed } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
+    const { value, replayed, rate } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
     if (value.some((row) => row.updated)) this.ranking.changed(boardId);
     return {
       result: {
@@ -113,6 +157,7 @@ export class ScoresService {
         results: value.map((row, i) => toSubmitResult(boardId, entries[i].playerId, row)),
       },
       replayed,
+      rate: tightest(rate, limits.checked),
     };
   }
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../common/auth';
+import { ApiKeyDigest, RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
+import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { GLOBAL_BOARD_ID } from '../leaderboard/board';
 import { StandingsService } from '../leaderboard/standings.service';
 import { SeedEntryDto, SeedSubmitDto, SeedSubmitResultDto } from './dto/submit.dto';
@@ -22,11 +23,16 @@ export class SeedController {
   @ApiOperation({ summary: 'Submit a score to the global board (seed-compatible)' })
   @ApiOkResponse({ type: SeedSubmitResultDto })
   @ApiBadRequestResponse({ type: Problem })
-  async submit(@Body() body: SeedSubmitDto): Promise<SeedSubmitResultDto> {
-    const { result } = await this.scores.submit(GLOBAL_BOARD_ID, {
-      playerId: body.player_id,
-      score: body.score,
-    });
+  async submit(
+    @Body() body: SeedSubmitDto,
+    @ApiKeyDigest() apiKey: string,
+  ): Promise<SeedSubmitResultDto> {
+    const { result } = await this.scores.submit(
+      GLOBAL_BOARD_ID,
+      { playerId: body.player_id, score: body.score },
+      undefined,
+      apiKey,
+    );
     return {
       player_id: body.player_id,
       score: result.score,
@@ -36,6 +42,7 @@ export class SeedController {
   }
 
   @Get('leaderboard')
+  @RateLimitedRead()
   @ApiOperation({ summary: 'Top 10 of the global board (seed-compatible)' })
   @ApiOkResponse({ type: [SeedEntryDto] })
   async top(): Promise<SeedEntryDto[]> {

@@ -1,14 +1,18 @@
--- A whole batch, all or nothing: every entry is checked against the board's bounds first
--- (simulating increments in order), then all are applied in order.
--- ARGV: 1 body hash ('' = none), then per entry: playerId, score, displayName, metadata
+-- A whole batch, all or nothing: rate limits first, then every entry is checked against the
+-- board's bounds (simulating increments in order), then all are applied in order.
+-- KEYS 8..: rate-limit counters. ARGV: the rate-limit spec, then the body hash ('' = none),
+-- then per entry: playerId, score, displayName, metadata
+local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(ARGV[1])
+local replay = idempotentReplay(A[1])
 if replay then return replay end
-local n = (#ARGV - 1) / 4
+local limited = checkLimits(8, nLimits)
+if limited then return limited end
+local n = (#A - 1) / 4
 local sim = {}
 for i = 0, n - 1 do
-  local pid, value = ARGV[2 + i * 4], ARGV[3 + i * 4]
+  local pid, value = A[2 + i * 4], A[3 + i * 4]
   local current = sim[pid]
   if current == nil then current = currentScore(b, pid) end
   local newScore, err = plan(b, current, value)
@@ -21,9 +25,10 @@ end
 local now = nowMs()
 local rows = {}
 for i = 0, n - 1 do
-  local r = apply(b, ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4], ARGV[5 + i * 4], now)
+  local r = apply(b, A[2 + i * 4], A[3 + i * 4], A[4 + i * 4], A[5 + i * 4], now)
   rows[#rows + 1] = table.concat(r, '\t')
 end
+local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(rows, '\n')
-remember(ARGV[1], encoded)
-return { 'OK', encoded }
+remember(A[1], encoded)
+return { 'OK', encoded, limit, left }

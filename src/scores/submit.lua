@@ -1,11 +1,17 @@
--- One submission in one round trip: mode, tie-break, metadata, previous and new standing.
--- ARGV: 1 playerId, 2 score, 3 displayName ('' = keep), 4 metadata JSON ('' = keep), 5 body hash ('' = no idempotency key)
+-- One submission in one round trip: rate limits, mode, tie-break, metadata, idempotency,
+-- previous and new standing.
+-- KEYS 8..: rate-limit counters. ARGV: the rate-limit spec (rate-limit.lib.lua), then
+-- playerId, score, displayName ('' = keep), metadata JSON ('' = keep), body hash ('' = no key)
+local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(ARGV[5])
+local replay = idempotentReplay(A[5])
 if replay then return replay end
-local r = apply(b, ARGV[1], ARGV[2], ARGV[3], ARGV[4], nowMs())
+local limited = checkLimits(8, nLimits)
+if limited then return limited end
+local r = apply(b, A[1], A[2], A[3], A[4], nowMs())
 if r[1] == 'OUT_OF_BOUNDS' then return r end
+local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(r, '\t')
-remember(ARGV[5], encoded)
-return { 'OK', encoded }
+remember(A[5], encoded)
+return { 'OK', encoded, limit, left }

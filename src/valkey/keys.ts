@@ -12,8 +12,11 @@
  *   {lb:id}:periods             zset of archived period ids (score = archive time)
  *   {lb:id}:pmeta               hash: period id -> JSON {startedAt, endedAt, total}
  *   {lb:id}:idem:<sha256>       idempotency record, 24 h TTL
+ *   {lb:id}:rl:p:<player>:<s>   per-player submission counter of second <s>, 2 s TTL
+ *   {lb:id}:stats, {lb:id}:live:*   ranking stats and live-update state
  * Global:
  *   valkran:boards              set of board ids
+ *   {rl:ip:<ip>}:<s>, {rl:key:<digest>}:<s>   per-IP read and per-API-key submit counters
  */
 export interface PeriodKeys {
   z: string;
@@ -46,6 +49,10 @@ export class BoardKeys {
   }
   archived(periodId: string): PeriodKeys {
     return this.period(`arc:${periodId}`);
+  }
+  /** The per-player submission counter of one one-second window. */
+  playerRate(playerId: string, window: number): string {
+    return `${this.tag}:rl:p:${playerId}:${window}`;
   }
   idempotency(digestHex: string): string {
     return `${this.tag}:idem:${digestHex}`;

@@ -14,12 +14,15 @@ export class ValkeyConnections {
   private readonly owned: ValkeyClient[] = [];
   /** Fail-fast connection for request handling. */
   readonly api: ValkeyClient;
+  /** True on Valkey Cluster: keys of different slots may not meet in one script. */
+  readonly cluster: boolean;
 
   constructor(
     private readonly config: AppConfig,
     /** Resolved standalone URL (the embedded server's, or VALKEY_URL). Null on a cluster. */
     readonly url: string | null,
   ) {
+    this.cluster = config.valkey.kind === 'cluster';
     this.api = this.create('api', {
       enableOfflineQueue: false,
       commandTimeout: config.valkeyCommandTimeoutMs,

@@ -24,6 +24,10 @@ export async function startApp(
       SUBMIT_API_KEYS: SUBMIT_KEY,
       LOG_LEVEL: 'silent',
       APP_MODE: 'api',
+      // Limits are off unless a test turns them on (rate-limit tests do).
+      RATE_LIMIT_SUBMIT_PER_KEY: '0',
+      RATE_LIMIT_SUBMIT_PER_PLAYER: '0',
+      RATE_LIMIT_READ_PER_IP: '0',
       ...env,
     },
     [],
