@@ -32,7 +32,7 @@ async function startWorker(valkeyUrl: string): Promise<ChildProcess> {
         return false;
       }
     },
-    15000,
+    30000,
     'a worker process',
   );
   return child;

@@ -1,0 +1,276 @@
+// Ranking-jobs figures: how long a stats recompute takes at 100k and 1M members (and the longest
+// single Valkey call during it, from SLOWLOG), and how many ranking jobs a burst of 10,000 single
+// submits creates. Prints figures; asserts nothing. Run with `npm run bench` (builds first) or
+// `npm run -s build && node bench/jobs.mjs`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+
+const require = createRequire(import.meta.url);
+const { Logger } = require('@nestjs/common');
+const { ModulesContainer } = require('@nestjs/core');
+const { ValkeyServerProcess } = require('../dist/valkey/valkey-server-process.js');
+const { createApp } = require('../dist/app.js');
+const { loadConfig } = require('../dist/config/app-config.js');
+const { BoardsService } = require('../dist/leaderboard/boards.service.js');
+const { ScoresRepository } = require('../dist/scores/scores.repository.js');
+const { RankingService } = require('../dist/ranking-jobs/ranking.service.js');
+const { JobQueues } = require('../dist/ranking-jobs/job-queues.js');
+
+const SIZES = [100_000, 1_000_000];
+const RUNS = 7;
+const BATCH = 1000; // the most submitBatch takes in one call
+const SEED_CONCURRENCY = 4; // keeps Valkey busy while Node builds the next batch
+const SUBMITS = 10_000;
+const IN_FLIGHT = 50;
+const SLOWLOG_MAX = 100_000;
+const SUBMIT_KEY = 'bench-submit-key-0123456789';
+const TIERS = [
+  { name: 'gold', topPercent: 1 },
+  { name: 'silver', topPercent: 10 },
+];
+
+let valkey;
+let tmpDir;
+let redis; // the bench's own connection, named 'bench' so its CONFIG/SLOWLOG calls are left out
+let cleaning;
+let interrupted = false;
+const apps = [];
+const scripts = new Map(); // sha -> { name, source }, so SLOWLOG's EVAL/EVALSHA lines are readable
+
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const app of apps.splice(0)) await app.close().catch((e) => console.error(e.message));
+    redis?.disconnect();
+    await valkey?.stop();
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+// Nest exits the process itself when a module fails to initialise, skipping cleanup(): at
+// least stop the server and drop its directory (only sync calls work in an 'exit' handler).
+process.once('exit', () => {
+  valkey?.child.kill('SIGKILL'); // a no-op once it has exited
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+});
+
+process.once('SIGINT', () => {
+  interrupted = true;
+  console.error('\ninterrupted, cleaning up');
+  cleanup().finally(() => process.exit(130));
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n, d = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function bootApp(mode) {
+  const env = { NODE_ENV: 'test', VALKEY_URL: valkey.url, LOG_LEVEL: 'warn', APP_MODE: mode };
+  env.ADMIN_API_KEYS = 'bench-admin-key-0123456789';
+  env.SUBMIT_API_KEYS = SUBMIT_KEY;
+  const app = await createApp(loadConfig(env, []));
+  apps.push(app);
+  // Every provider's LuaScript fields (they carry sha and source), to name SLOWLOG's scripts.
+  for (const mod of app.get(ModulesContainer).values()) {
+    for (const { instance } of mod.providers.values()) {
+      for (const v of Object.values(instance ?? {})) if (v?.sha && v?.source) scripts.set(v.sha, v);
+    }
+  }
+  return app;
+}
+
+// Entries are [id, unix time, micros, args, client addr, client name]. Valkey 8 logs the
+// commands a script runs too, but the script's own entry always lasts at least as long, so the
+// longest entry is the longest time Valkey was blocked by one call.
+async function longestCall() {
+  const all = await redis.call('SLOWLOG', 'GET', String(SLOWLOG_MAX));
+  const entries = all.filter((e) => e[5] !== 'bench');
+  if (entries.length === 0) return { text: '-', logged: 'none logged' };
+  const top = entries.reduce((a, b) => (b[2] > a[2] ? b : a));
+  const args = top[3].map((a) => String(a).replace(/\s+/g, ' '));
+  if (/^evalsha$/i.test(args[0])) args[1] = scripts.get(args[1])?.name ?? args[1].slice(0, 8);
+  if (/^eval$/i.test(args[0])) {
+    // SLOWLOG cuts long args, so match the script by the start of its source. A first call
+    // after a fresh start is an EVAL (EVALSHA said NOSCRIPT), which also compiles the script.
+    const head = String(top[3][1]).replace(/\.\.\. \(\d+ more bytes\)$/, '');
+    const known = [...scripts.values()].find((s) => s.source.startsWith(head));
+    args[1] = `${known?.name ?? args[1].slice(0, 24)} (first call, compiles)`;
+  }
+  const over1ms = entries.filter((e) => e[2] > 1000).length;
+  const shown = args.slice(0, 4).map((a) => a.slice(0, 48));
+  const text = `${fmt(top[2])} µs ${shown.join(' ')}`;
+  // A full log has dropped its oldest entries, so the longest call may be missing.
+  const logged = `${entries.length} logged${all.length >= SLOWLOG_MAX ? ', SLOWLOG full' : ''}`;
+  return { text, logged, over1ms };
+}
+
+async function seed(repo, boardId, n) {
+  let next = 0;
+  const loop = async () => {
+    while (next < n) {
+      const from = next;
+      next = Math.min(n, next + BATCH);
+      const entries = [];
+      for (let i = from; i < next; i++) {
+        entries.push({ playerId: `p${i}`, score: Math.floor(Math.random() * (1e9 + 1)) });
+      }
+      const r = await repo.submitBatch(boardId, entries, '', '');
+      if (r.status !== 'ok') throw new Error(`seeding ${boardId}: ${r.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, loop));
+}
+
+/** Part 1: ranking.compute() on big boards, in api mode so no BullMQ worker competes. */
+async function recomputePhase(summary) {
+  const app = await bootApp('api');
+  const [boards, repo, ranking] = [BoardsService, ScoresRepository, RankingService].map((c) =>
+    app.get(c),
+  );
+  for (const size of SIZES) {
+    const id = `bench-${size}`;
+    await boards.create(id, { tiers: TIERS });
+    const t0 = performance.now();
+    await seed(repo, id, size);
+    const secs = (performance.now() - t0) / 1000;
+    console.log(
+      `\nseeded ${id}: ${fmt(size)} members in ${fmt(secs, 1)} s (${fmt(size / secs)}/s)`,
+    );
+    if (size === 1_000_000) {
+      const mem = (await redis.info('memory')).match(/used_memory_human:(\S+)/)?.[1];
+      console.log(`used_memory_human after seeding 1M: ${mem}`);
+    }
+    await redis.call('SLOWLOG', 'RESET'); // per board, so the longest call belongs to this size
+    const times = [];
+    let stats;
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      stats = await ranking.compute(id);
+      times.push(performance.now() - start);
+    }
+    const longest = await longestCall();
+    const [min, med, max] = [Math.min(...times), median(times), Math.max(...times)];
+    console.log(
+      `compute() x${RUNS}: min ${fmt(min, 2)}, median ${fmt(med, 2)}, max ${fmt(max, 2)} ms`,
+    );
+    console.log(`  runs in order: ${times.map((t) => fmt(t, 2)).join(', ')} ms`);
+    const { total, percentiles: p, tiers, histogram } = stats;
+    console.log(
+      `  stats: total ${fmt(total)}, p50 ${p.p50}, p99 ${p.p99}, gold from ${tiers[0].score}, ${histogram.length} buckets`,
+    );
+    console.log(`  longest Valkey call (${longest.logged}): ${longest.text}`);
+    summary.push({
+      measure: `stats recompute, ${fmt(size)} members`,
+      result: `median ${fmt(med, 2)} ms (min ${fmt(min, 2)}, max ${fmt(max, 2)})`,
+      'longest Valkey call': longest.text,
+    });
+  }
+  apps.splice(apps.indexOf(app), 1);
+  await app.close();
+}
+
+/** Part 2: single submits over HTTP to an app that has workers; count the ranking jobs. */
+async function burstPhase(summary) {
+  const app = await bootApp('all');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+  const id = 'bench-burst';
+  await app.get(BoardsService).create(id, { tiers: TIERS });
+  await redis.call('SLOWLOG', 'RESET');
+  const codes = {};
+  let next = 0;
+  const t0 = performance.now();
+  const loop = async () => {
+    while (next < SUBMITS) {
+      const i = next++;
+      const res = await fetch(`${url}/v1/leaderboards/${id}/scores`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SUBMIT_KEY}` },
+        body: JSON.stringify({ playerId: `p${i}`, score: i }),
+      });
+      await res.arrayBuffer(); // drain, so the connection goes back to the pool
+      codes[res.status] = (codes[res.status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, loop));
+  const secs = (performance.now() - t0) / 1000;
+  await sleep(2000); // the trigger flushes every 250 ms; let the last job finish
+  // The worker's first sweep also recomputes part 1's boards (their stats were never saved),
+  // so only this board's jobs are counted; their calls still show in SLOWLOG.
+  const queue = app.get(JobQueues).queues.ranking;
+  const byState = {};
+  let ran = [];
+  for (const state of ['completed', 'active', 'waiting', 'delayed', 'failed']) {
+    const jobs = (await queue.getJobs([state])).filter((j) => j?.data?.boardId === id);
+    byState[state] = jobs.length;
+    if (state === 'completed') ran = jobs.map((j) => j.finishedOn - j.processedOn);
+  }
+  const jobs = Object.values(byState).reduce((a, b) => a + b, 0);
+  const perTenK = (jobs / SUBMITS) * 10_000;
+  const longest = await longestCall();
+  console.log(`\n${fmt(SUBMITS)} single submits, ${IN_FLIGHT} in flight, to ${id}:`);
+  console.log(
+    `  ${fmt(secs, 2)} s, ${fmt(SUBMITS / secs)} submits/s, HTTP ${JSON.stringify(codes)}`,
+  );
+  console.log(`  ranking jobs: ${jobs} ${JSON.stringify(byState)} = ${fmt(perTenK, 1)} per 10k`);
+  if (ran.length) {
+    console.log(`  job run time: median ${median(ran)} ms, max ${Math.max(...ran)} ms`);
+  }
+  if (byState.completed >= 200) console.log('  (only the last 200 completed jobs are kept)');
+  console.log(`  longest Valkey call (${longest.logged}): ${longest.text}`);
+  console.log(`  calls over 1 ms: ${longest.over1ms}`);
+  summary.push({
+    measure: `${fmt(SUBMITS)} single submits over HTTP`,
+    result: `${fmt(SUBMITS / secs)} submits/s, ${jobs} ranking jobs (${fmt(perTenK, 1)} per 10k)`,
+    'longest Valkey call': longest.text,
+  });
+}
+
+async function main() {
+  try {
+    console.log(
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
+    );
+    console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
+    // createApp only honours LOG_LEVEL=silent; keep Nest to warnings and errors so they stand out.
+    Logger.overrideLogger(['error', 'warn', 'fatal']);
+    tmpDir = mkdtempSync(join(os.tmpdir(), 'valkran-jobs-bench-'));
+    valkey = await ValkeyServerProcess.start({
+      binary: 'valkey-server',
+      dir: tmpDir,
+      appendOnly: false,
+    });
+    redis = new Redis(valkey.url, { connectionName: 'bench' });
+    // Log every command (threshold 0), with room for a whole phase, so "longest" is exact.
+    await redis.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    await redis.call('SLOWLOG', 'RESET');
+    await redis.call('CONFIG', 'SET', 'slowlog-max-len', String(SLOWLOG_MAX));
+    await redis.call('LATENCY', 'RESET');
+  } catch (err) {
+    console.error(`bench failed to start: ${err.stack ?? err}`);
+    await cleanup();
+    process.exit(1);
+  }
+  const summary = [];
+  await recomputePhase(summary);
+  await burstPhase(summary);
+  console.log('\nsummary');
+  console.table(summary);
+  await cleanup();
+}
+
+main().catch(async (err) => {
+  if (interrupted) return; // cleanup closed what this was using; the SIGINT handler exits
+  console.error(`bench failed: ${err?.stack ?? err}`); // the stack, not ioredis' whole command
+  await cleanup();
+  process.exit(1);
+});
