@@ -92,13 +92,20 @@ async function waitHttpOk(info, url, timeoutMs = 30_000) {
   throw new Error(`${info.name} did not become ready at ${url}:\n  ${info.tail.join('\n  ')}`);
 }
 
-async function stopChild({ child, exited }) {
+async function stopChild({ name, child, exited, tail }) {
   if (exited || child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
+  const t0 = performance.now();
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => {
+    console.error(`!! ${name} still running 5 s after SIGTERM: SIGKILL. Its last lines:`);
+    for (const l of tail) console.error(`   ${l}`);
+    child.kill('SIGKILL');
+  }, 5000);
   await gone;
   clearTimeout(timer);
+  const secs = (performance.now() - t0) / 1000;
+  if (secs > 1) console.error(`(${name} took ${secs.toFixed(1)} s to exit)`);
 }
 
 function closeSockets() {

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs the system packages Valkran needs on Debian: valkey-server (bookworm-backports)
-# and, with --browser, Debian's chromium for the browser tests. Idempotent; needs root or sudo.
+# Installs the system packages Valkran needs on Debian: valkey-server (bookworm-backports),
+# with --browser Debian's chromium for the browser tests, and with --compose docker-compose
+# (v1, only to validate docker-compose.yml; no Docker engine needed). Idempotent; needs root
+# or sudo.
 set -euo pipefail
 
 want_browser=0
+want_compose=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
-    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+    --compose) want_compose=1 ;;
+    *) echo "usage: $0 [--browser] [--compose]" >&2; exit 2 ;;
   esac
 done
 
@@ -22,7 +26,9 @@ need_valkey=0
 command -v valkey-server >/dev/null 2>&1 || need_valkey=1
 need_browser=0
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
-[ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && exit 0
+need_compose=0
+if [ "$want_compose" = 1 ] && ! command -v docker-compose >/dev/null 2>&1; then need_compose=1; fi
+[ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && [ "$need_compose" = 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: no apt-get here; install valkey-server (8.x) yourself${want_browser:+ and chromium}" >&2
@@ -53,4 +59,7 @@ if [ "$need_valkey" = 1 ]; then
 fi
 if [ "$need_browser" = 1 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+fi
+if [ "$need_compose" = 1 ]; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose
 fi

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# The full test command (README, .ci/run): installs what is missing (Valkey, Chromium, npm
-# packages), then lint, formatting, type-check, import cycles, and every test against a real
-# valkey-server that the tests start themselves.
+# The full test command (README, .ci/run): installs what is missing (Valkey, Chromium,
+# docker-compose for validation, npm packages), then lint, formatting, type-check, import
+# cycles, the compose file, and every test against real valkey-server processes that the
+# tests start themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh --browser
+bash scripts/install-deps.sh --browser --compose
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 
-echo "== lint";        npx eslint --max-warnings 0 .
-echo "== format";      npx prettier --check . >/dev/null && echo "formatting clean"
-echo "== typecheck";   npx tsc --noEmit -p tsconfig.json && echo "types clean"
-echo "== cycles";      npx madge --circular --extensions ts src
-echo "== build";       npm run -s build
+step() { echo "== $1"; shift; "$@" || { echo "FAILED: $*" >&2; exit 1; }; }
+step lint      npx eslint --max-warnings 0 .
+step format    npx prettier --check --log-level warn .
+step typecheck npx tsc --noEmit -p tsconfig.json
+step cycles    npx madge --circular --extensions ts src
+step compose   env VALKEY_PASSWORD=check ADMIN_API_KEYS=check-admin-key-0000 \
+  docker-compose -f docker-compose.yml config --quiet
+step build     npm run -s build
+
 echo "== tests"
 mkdir -p .test-results
 set +e

@@ -14,6 +14,7 @@ import { ScoresModule } from './scores/scores.module';
 import { SeedController } from './scores/seed.controller';
 import { ValkeyModule } from './valkey/valkey.module';
 import { RateLimitModule } from './common/rate-limit.module';
+import { MetricsModule } from './common/metrics';
 import { ReadRateLimitGuard } from './common/read-rate-limit.guard';
 import { PeriodsController } from './leaderboard/periods.controller';
 import { QueueDashboard } from './ranking-jobs/dashboard';
@@ -62,6 +63,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ValkeyModule,
         RateLimitModule,
+        MetricsModule,
         HealthModule,
         ...modeModules,
       ],

@@ -1,8 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { createRootLogger, PinoNestLogger } from './common/logging';
+import { Metrics } from './common/metrics';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
@@ -12,9 +16,21 @@ import { ValkeyConnections } from './valkey/valkey-connections';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+export interface CreateAppOptions {
+  /** Where JSON log lines go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the Nest application for the configured mode, with every HTTP concern wired in. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(config, options.logDestination);
   const adapter = new FastifyAdapter({
+    loggerInstance: rootLogger.child({ component: 'http' }),
+    // One line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -24,7 +40,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: false,
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger: new PinoNestLogger(rootLogger),
   });
   app.useGlobalPipes(createValidationPipe());
   if (config.mode !== 'worker') {
@@ -36,6 +52,25 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
+    done();
+  });
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    req.log.info(
+      {
+        method: req.method,
+        route,
+        url: req.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
     done();
   });
   const document = SwaggerModule.createDocument(

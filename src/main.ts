@@ -30,13 +30,37 @@ async function main(): Promise<void> {
       logger.error('Shutdown took longer than 15 s; exiting anyway');
       process.exit(1);
     }, 15_000).unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error(`Shutdown failed: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
+    // HTTP first: stop accepting, answer what is in flight (kept-alive connections get a 503
+    // with Connection: close for requests that arrive now), then the rest of the app: workers
+    // finish their jobs, sockets and Valkey connections close, the embedded Valkey stops.
+    const t0 = Date.now();
+    const http = app.getHttpAdapter().getInstance();
+    // A connection busy when closing began becomes idle after its last response, but Node
+    // only closes idle connections once, at the start: sweep them until HTTP is closed, and
+    // cut whatever is left after 5 s.
+    const server = app.getHttpServer();
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => server.closeAllConnections(), 5000);
+    http
+      .close()
+      .finally(() => {
+        clearInterval(sweep);
+        clearTimeout(cut);
+      })
+      .then(() => {
+        logger.log(`HTTP closed in ${Date.now() - t0} ms`);
+        return app.close();
+      })
+      .then(
+        () => {
+          logger.log(`Shut down in ${Date.now() - t0} ms`);
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error(`Shutdown failed: ${(err as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/valkey/valkey-server-process';
+import { startValkey } from './support/valkey';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -92,6 +93,68 @@ describe('the built process (npm start)', () => {
         }
       }
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 40000);
+
+  it('finishes accepted requests on SIGTERM during a burst and exits 0', async () => {
+    const valkey = await startValkey();
+    const port = await freePort();
+    const { child } = run({
+      NODE_ENV: 'production',
+      VALKEY_URL: valkey.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: 'admin-key-for-shutdown-test',
+      SUBMIT_API_KEYS: 'submit-key-for-shutdown-test',
+      RATE_LIMIT_SUBMIT_PER_PLAYER: '0',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/health/ready`);
+      const results: (number | string)[] = [];
+      let sent = 0;
+      const burst = Array.from({ length: 20 }, async () => {
+        for (;;) {
+          const i = sent++;
+          if (i >= 4000) return;
+          try {
+            const res = await fetch(`http://127.0.0.1:${port}/v1/leaderboards/global/scores`, {
+              method: 'POST',
+              headers: {
+                authorization: 'Bearer submit-key-for-shutdown-test',
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({ playerId: `s${i}`, score: i }),
+            });
+            results[i] = res.status;
+            await res.text();
+          } catch (err) {
+            results[i] = String((err as { cause?: { code?: string } }).cause?.code ?? err);
+            return; // the server stopped accepting: this lane is done
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGTERM');
+      const [code] = await Promise.all([exited(child), Promise.all(burst)]);
+      expect(code).toBe(0);
+      const statuses = results.filter((r) => typeof r === 'number');
+      const failures = results.filter((r) => typeof r === 'string');
+      expect(statuses.length).toBeGreaterThan(0);
+      // Every request the server accepted was answered: 200, or 503 for a request that
+      // arrived on a kept-alive connection after shutdown began (nothing applied, retryable).
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      // The rest could not connect at all (nothing was cut off mid-request).
+      for (const f of failures) expect(f).toMatch(/ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET/);
+      // And every acknowledged write is stored.
+      const stored = await valkey.client.hlen('{lb:global}:cur:h');
+      expect(stored).toBe(statuses.length);
+      console.log(
+        `SIGTERM mid-burst: ${statuses.length} answered 200, ${failures.length} refused, exit ${code}`,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await valkey.stop();
     }
   }, 40000);
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isValkeyUnavailable } from '../valkey/valkey-errors';
+import { Metrics } from './metrics';
 import { Problem, problemBody, ProblemException } from './problem';
 
 const SLUGS: Record<number, string> = {
@@ -20,6 +21,7 @@ export function toProblem(
   err: unknown,
   logger: Logger,
   requestId?: string,
+  onUnavailable?: () => void,
 ): { problem: Problem; headers: Record<string, string> } {
   if (err instanceof ProblemException) {
     return { problem: err.getResponse() as Problem, headers: err.headers };
@@ -36,6 +38,7 @@ export function toProblem(
     return { problem: problemBody(status, SLUGS[status] ?? 'error', message), headers: {} };
   }
   if (isValkeyUnavailable(err)) {
+    onUnavailable?.();
     return {
       problem: problemBody(
         503,
@@ -72,12 +75,16 @@ export function sendProblem(
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
 
+  constructor(private readonly metrics: Metrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    const { problem, headers } = toProblem(exception, this.logger, request?.id);
+    const { problem, headers } = toProblem(exception, this.logger, request?.id, () =>
+      this.metrics.valkeyErrors.inc({ connection: 'api' }),
+    );
     sendProblem(reply, problem, headers);
   }
 }

@@ -3,6 +3,7 @@ import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from './metrics';
 import { ProblemException } from './problem';
 
 /** One counter to charge: a key name (with its window), the limit and this request's cost. */
@@ -33,7 +34,14 @@ export class RateLimiter {
   constructor(
     private readonly config: AppConfig,
     private readonly valkey: ValkeyConnections,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** The 429 for a limit that said no (and counted in the metrics). */
+  reject(spec: LimitSpec): ProblemException {
+    this.metrics.rateLimited.inc({ limit: spec.name.replace(/ \(.*\)$/, '') });
+    return RateLimiter.tooMany(spec);
+  }
 
   get limits(): AppConfig['rateLimits'] {
     return this.config.rateLimits;

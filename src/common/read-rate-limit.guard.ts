@@ -41,7 +41,7 @@ export class ReadRateLimitGuard implements CanActivate {
     const outcome = await this.limiter.check([
       this.limiter.readSpec(http.getRequest<FastifyRequest>().ip),
     ]);
-    if (!outcome.ok) throw RateLimiter.tooMany(outcome.spec);
+    if (!outcome.ok) throw this.limiter.reject(outcome.spec);
     void http.getResponse<FastifyReply>().headers(RateLimiter.headers(outcome.state));
     return true;
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { ValkeyConnections } from '../valkey/valkey-connections';
+import { Metrics } from '../common/metrics';
 import {
   PruneJob,
   QUEUE_NAMES,
@@ -29,7 +30,7 @@ const DEFAULTS: JobsOptions = {
 export class JobQueues implements OnApplicationShutdown {
   readonly queues: Record<QueueName, Queue>;
 
-  constructor(valkey: ValkeyConnections) {
+  constructor(valkey: ValkeyConnections, metrics: Metrics) {
     const connection = valkey.create('queues', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -42,6 +43,19 @@ export class JobQueues implements OnApplicationShutdown {
         new Queue(name, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: DEFAULTS }),
       ]),
     ) as Record<QueueName, Queue>;
+    metrics.onScrape(async () => {
+      for (const [name, queue] of Object.entries(this.queues)) {
+        const counts = await queue.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'failed',
+          'completed',
+        );
+        for (const [state, n] of Object.entries(counts))
+          metrics.queueJobs.set({ queue: name, state }, n);
+      }
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JobQueues } from './job-queues';
 
 /** How often changed boards are handed to the ranking queue. */
@@ -12,7 +12,7 @@ export const RANKING_FLUSH_MS = 250;
  * write or the worker's periodic sweep, which re-checks every board.
  */
 @Injectable()
-export class RankingTrigger implements OnModuleInit, OnApplicationShutdown {
+export class RankingTrigger implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(RankingTrigger.name);
   private dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -48,9 +48,13 @@ export class RankingTrigger implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the queues close: hand over the last marks, but never hold shutdown for long. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flushing;
-    await this.flush().catch(() => undefined);
+    const last = (async () => {
+      await this.flushing;
+      await this.flush();
+    })().catch(() => undefined);
+    await Promise.race([last, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }

@@ -1,6 +1,12 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { ValkeyConnections } from '../valkey/valkey-connections';
+import { Metrics } from '../common/metrics';
 import { JobHandlerRegistry } from './job-handlers';
 import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
 import { SchedulesService } from './schedules.service';
@@ -18,7 +24,7 @@ const LOCK_MS: Record<QueueName, number> = { ranking: 30_000, resets: 5_000, mai
  * waits out a Valkey outage instead of failing jobs.
  */
 @Injectable()
-export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerRunner.name);
   private workers: Worker[] = [];
 
@@ -26,7 +32,14 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly valkey: ValkeyConnections,
     private readonly registry: JobHandlerRegistry,
     private readonly schedules: SchedulesService,
+    private readonly metrics: Metrics,
   ) {}
+
+  private observe(queue: QueueName, job: Job | undefined, outcome: 'completed' | 'failed'): void {
+    if (!job?.processedOn) return;
+    const seconds = ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000;
+    this.metrics.jobDuration.observe({ queue, name: job.name, outcome }, seconds);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.registry.load();
@@ -44,6 +57,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         stalledInterval: LOCK_MS[queue],
         autorun: true,
       });
+      worker.on('completed', (job) => this.observe(queue, job, 'completed'));
+      worker.on('failed', (job) => this.observe(queue, job, 'failed'));
       worker.on('failed', (job, err) =>
         this.logger.warn(`Job ${queue}/${job?.name} ${job?.id} failed: ${err.message}`),
       );
@@ -59,8 +74,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** Lets running jobs finish, then stops. */
-  async onApplicationShutdown(): Promise<void> {
+  /** Lets running jobs finish, then stops; before queues and connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 }

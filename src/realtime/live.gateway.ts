@@ -18,6 +18,7 @@ import { StandingsService } from '../leaderboard/standings.service';
 import { SubscribeDto, UnsubscribeDto } from './dto';
 import { LIVE_NAMESPACE, MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms } from './live';
 import { LiveRepository } from './live.repository';
+import { Metrics } from '../common/metrics';
 
 type Ack = { ok: true; top?: PageDto; players?: PlayerDto[] } | { ok: false; error: Problem };
 
@@ -50,6 +51,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   constructor(
     private readonly standings: StandingsService,
     private readonly live: LiveRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -57,6 +59,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   handleConnection(socket: Socket): void {
+    this.metrics.liveSockets.inc();
     this.states.set(socket, {
       subscriptions: new Map(),
       tokens: FLOOD_BURST,
@@ -71,8 +74,10 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
+    this.metrics.liveSockets.dec();
     const state = this.states.get(socket);
     if (!state) return;
+    this.metrics.liveSubscriptions.dec(state.subscriptions.size);
     for (const [boardId, sub] of state.subscriptions) {
       await this.live.watch(boardId, sub.top, sub.playerIds, -1).catch(() => undefined);
     }
@@ -129,6 +134,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       ]);
       if (existing) await this.leave(socket, dto.leaderboardId, existing);
       state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
+      if (!existing) this.metrics.liveSubscriptions.inc();
       await socket.join([
         rooms.board(dto.leaderboardId),
         rooms.top(dto.leaderboardId, dto.top),
@@ -189,6 +195,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       const sub = state.subscriptions.get(dto.leaderboardId);
       if (sub) {
         state.subscriptions.delete(dto.leaderboardId);
+        this.metrics.liveSubscriptions.dec();
         await this.leave(socket, dto.leaderboardId, sub);
         await socket.leave(rooms.board(dto.leaderboardId));
       }

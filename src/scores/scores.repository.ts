@@ -28,7 +28,7 @@ export interface SubmissionRow {
 }
 
 export type SubmitOutcome<T> =
-  | { status: 'ok'; value: T; replayed: boolean; rate: RateState | null }
+  | { status: 'ok'; value: T; replayed: boolean; rate: RateState | null; updateMode?: string }
   | { status: 'rate-limited'; spec: LimitSpec }
   | { status: 'board-not-found' }
   | { status: 'idempotency-conflict' }
@@ -103,6 +103,7 @@ export class ScoresRepository {
           rate: limits.length
             ? { limit: Number(reply[2]), remaining: Math.max(0, Number(reply[3])) }
             : null,
+          updateMode: String(reply[4]),
         };
       case 'REPLAY':
         return { status: 'ok', value: decode(String(reply[1])), replayed: true, rate: null };

@@ -5,6 +5,7 @@ import { BoardsRepository } from '../leaderboard/boards.repository';
 import { RankingTrigger } from '../ranking-jobs/ranking-trigger';
 import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
 import { ValkeyConnections } from '../valkey/valkey-connections';
+import { Metrics } from '../common/metrics';
 import { BoardKeys } from '../valkey/keys';
 import { BatchResultDto, EraseResultDto, SubmitResultDto } from './dto/submit.dto';
 import {
@@ -61,7 +62,15 @@ export class ScoresService {
     private readonly ranking: RankingTrigger,
     private readonly limiter: RateLimiter,
     private readonly valkey: ValkeyConnections,
+    private readonly metrics: Metrics,
   ) {}
+
+  private count(boardId: string, outcome: SubmitOutcome<unknown>, updated: boolean[]): void {
+    if (outcome.status !== 'ok' || outcome.replayed) return;
+    const mode = outcome.updateMode ?? 'unknown';
+    for (const u of updated)
+      this.metrics.submissions.inc({ board: boardId, mode, updated: String(u) });
+  }
 
   /**
    * The counters a submission charges. Per-player counters share the board's slot and ride in
@@ -80,7 +89,7 @@ export class ScoresService {
     if (!keySpec) return { inScript: players, checked: null };
     if (!this.valkey.cluster) return { inScript: [keySpec, ...players], checked: null };
     const outcome = await this.limiter.check([keySpec]);
-    if (!outcome.ok) throw RateLimiter.tooMany(outcome.spec);
+    if (!outcome.ok) throw this.limiter.reject(outcome.spec);
     return { inScript: players, checked: outcome.state };
   }
 
@@ -93,7 +102,7 @@ export class ScoresService {
       case 'ok':
         return outcome;
       case 'rate-limited':
-        throw RateLimiter.tooMany(outcome.spec);
+        throw this.limiter.reject(outcome.spec);
       case 'board-not-found':
         throw notFound(`Leaderboard "${boardId}" does not exist.`);
       case 'idempotency-conflict':
@@ -123,6 +132,7 @@ export class ScoresService {
       limits.inScript,
     );
     const { value, replayed, rate } = this.unwrap(boardId, outcome, () => '');
+    this.count(boardId, outcome, [value.updated]);
     if (value.updated) this.ranking.changed(boardId);
     return {
       result: toSubmitResult(boardId, entry.playerId, value),
@@ -150,6 +160,11 @@ export class ScoresService {
       limits.inScript,
     );
     const { value, replayed, rate } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
+    this.count(
+      boardId,
+      outcome,
+      value.map((row) => row.updated),
+    );
     if (value.some((row) => row.updated)) this.ranking.changed(boardId);
     return {
       result: {

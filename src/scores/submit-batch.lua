@@ -31,4 +31,4 @@ end
 local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(rows, '\n')
 remember(A[1], encoded)
-return { 'OK', encoded, limit, left }
+return { 'OK', encoded, limit, left, b.mode }

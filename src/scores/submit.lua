@@ -14,4 +14,4 @@ if r[1] == 'OUT_OF_BOUNDS' then return r end
 local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(r, '\t')
 remember(A[5], encoded)
-return { 'OK', encoded, limit, left }
+return { 'OK', encoded, limit, left, b.mode }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis, RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import type { Metrics } from '../common/metrics';
 
 export type ValkeyClient = Redis | Cluster;
 
@@ -21,6 +22,7 @@ export class ValkeyConnections {
     private readonly config: AppConfig,
     /** Resolved standalone URL (the embedded server's, or VALKEY_URL). Null on a cluster. */
     readonly url: string | null,
+    private readonly metrics?: Metrics,
   ) {
     this.cluster = config.valkey.kind === 'cluster';
     this.api = this.create('api', {
@@ -49,6 +51,7 @@ export class ValkeyConnections {
         : new Redis(this.url ?? '', { ...options, connectionName: `valkran:${name}` });
     let warned = false;
     client.on('error', (err: Error) => {
+      this.metrics?.valkeyErrors.inc({ connection: name });
       if (!warned) this.logger.warn(`Valkey connection "${name}": ${err.message}`);
       warned = true;
     });

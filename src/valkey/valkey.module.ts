@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../common/metrics';
 import { EmbeddedValkey } from './embedded-valkey';
 import { ValkeyConnections } from './valkey-connections';
 
@@ -17,11 +18,11 @@ import { ValkeyConnections } from './valkey-connections';
     },
     {
       provide: ValkeyConnections,
-      inject: [AppConfig, EmbeddedValkey],
-      useFactory: async (config: AppConfig, embedded: EmbeddedValkey | null) => {
+      inject: [AppConfig, EmbeddedValkey, Metrics],
+      useFactory: async (config: AppConfig, embedded: EmbeddedValkey | null, metrics: Metrics) => {
         const target = config.valkey;
         const url = target.kind === 'standalone' ? target.url : (embedded?.url ?? null);
-        const connections = new ValkeyConnections(config, url);
+        const connections = new ValkeyConnections(config, url, metrics);
         try {
           await connections.waitReady();
         } catch (err) {

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app';
+import { createApp, CreateAppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config/app-config';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -15,6 +15,7 @@ export interface TestApp {
 export async function startApp(
   valkeyUrl: string,
   env: Record<string, string> = {},
+  options: CreateAppOptions = {},
 ): Promise<TestApp> {
   const config = loadConfig(
     {
@@ -32,7 +33,7 @@ export async function startApp(
     },
     [],
   );
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
