@@ -153,7 +153,11 @@ export function loadConfig(
   rawEnv: Record<string, string | undefined> = process.env,
   argv: string[] = process.argv.slice(2),
 ): AppConfig {
-  const env = plainToInstance(EnvSchema, { ...rawEnv }, { excludeExtraneousValues: false });
+  // An empty variable means "not set" (compose files and shells produce them easily).
+  const present = Object.fromEntries(
+    Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const env = plainToInstance(EnvSchema, present, { excludeExtraneousValues: false });
   const problems = flatten(validateSync(env, { whitelist: true }));
   const production = env.NODE_ENV === 'production';
   const mode = parseMode(env, argv, problems);
