@@ -7,7 +7,15 @@ import { RankingService } from '../ranking-jobs/ranking.service';
 import { ResetsService } from '../ranking-jobs/resets.service';
 import { BoardKeys } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { LIVE_NAMESPACE, LiveSnapshot, MAX_TOP, PlayerState, rooms, TopRow } from './live';
+import {
+  LIVE_NAMESPACE,
+  LiveSnapshot,
+  MAX_TOP,
+  PlayerState,
+  rooms,
+  TopRow,
+  toTopRow,
+} from './live';
 import { LiveRepository } from './live.repository';
 
 const sameRow = (a: TopRow | undefined, b: TopRow | undefined): boolean =>
@@ -81,12 +89,7 @@ export class LivePublisher implements OnModuleInit {
     const snap: LiveSnapshot = {
       periodId: page.header.periodId,
       total: page.header.total,
-      top: page.rows.map((e) => ({
-        rank: e.rank,
-        playerId: e.playerId,
-        score: e.score,
-        ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
-      })),
+      top: page.rows.map(toTopRow),
     };
     const states = new Map<string, PlayerState>();
     if (found?.status === 'ok') {

@@ -16,7 +16,14 @@ import { validationProblem } from '../common/validation';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { StandingsService } from '../leaderboard/standings.service';
 import { SubscribeDto, UnsubscribeDto } from './dto';
-import { LIVE_NAMESPACE, MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms } from './live';
+import {
+  LIVE_NAMESPACE,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+  MAX_TOP,
+  PlayerState,
+  rooms,
+  toTopRow,
+} from './live';
 import { LiveRepository } from './live.repository';
 import { Metrics } from '../common/metrics';
 
@@ -163,12 +170,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       {
         periodId: top.periodId,
         total: top.total,
-        top: top.entries.map((e) => ({
-          rank: e.rank,
-          playerId: e.playerId,
-          score: e.score,
-          ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
-        })),
+        top: top.entries.map(toTopRow),
       },
       true,
     );

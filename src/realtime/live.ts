@@ -17,6 +17,14 @@ export interface TopRow {
   displayName?: string;
 }
 
+/** The fields of an entry that live top lists carry. */
+export const toTopRow = (e: TopRow): TopRow => ({
+  rank: e.rank,
+  playerId: e.playerId,
+  score: e.score,
+  ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
+});
+
 export interface LiveSnapshot {
   periodId: string;
   total: number;
