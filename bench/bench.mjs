@@ -1,5 +1,7 @@
 // Throughput/latency of Valkran's submit and top-10 read next to a bare Fastify + ioredis baseline
-// doing the minimum Valkey work (bench/baseline-server.mjs). Prints figures; asserts nothing.
+// doing the minimum Valkey work (bench/baseline-server.mjs), with Valkran's rate limits on and off
+// (two processes on the same Valkey), so the ratio between those two is what the limit checks
+// cost. Prints figures; asserts nothing.
 // Run with `npm run bench` (builds first). Env: BENCH_DURATION seconds per run (default 10),
 // BENCH_ROUNDS (default 1).
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,6 +23,21 @@ const CONNECTIONS = 50;
 const SEED = 10_000;
 const SUBMIT_KEY = 'bench-submit-key-0123456789';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
+// Both Valkran processes, by name. "On" has limits far above anything the bench can reach, so
+// every check runs but none says no: per player and (on this standalone Valkey) per key inside
+// the submit script, one extra Valkey call per read. "Off" turns all three off (0).
+const VALKRANS = {
+  'valkran (limits on)': {
+    RATE_LIMIT_SUBMIT_PER_KEY: '1000000000',
+    RATE_LIMIT_SUBMIT_PER_PLAYER: '1000000',
+    RATE_LIMIT_READ_PER_IP: '1000000000',
+  },
+  'valkran (limits off)': {
+    RATE_LIMIT_SUBMIT_PER_KEY: '0',
+    RATE_LIMIT_SUBMIT_PER_PLAYER: '0',
+    RATE_LIMIT_READ_PER_IP: '0',
+  },
+};
 
 let valkey;
 let tmpDir;
@@ -107,35 +124,41 @@ async function startAll() {
     dir: tmpDir,
     appendOnly: false,
   });
-  const [basePort, appPort] = [await freePort(), await freePort()];
   // A small explicit environment so nothing from the caller's shell (cluster nodes, another
   // VALKEY_URL...) changes what is measured.
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const basePort = await freePort();
   const base = spawnNode(
     'baseline',
     ['bench/baseline-server.mjs', String(basePort), valkey.url],
     baseEnv,
   );
-  const app = spawnNode('valkran', ['dist/main.js'], {
-    ...baseEnv,
-    NODE_ENV: 'production',
-    VALKEY_URL: valkey.url,
-    PORT: String(appPort),
-    HOST: '127.0.0.1',
-    ADMIN_API_KEYS: ADMIN_KEY,
-    SUBMIT_API_KEYS: SUBMIT_KEY,
-    LOG_LEVEL: 'warn',
-  });
   const baseUrl = `http://127.0.0.1:${basePort}`;
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  await Promise.all([
-    waitHttpOk(base, `${baseUrl}/top`),
-    waitHttpOk(app, `${appUrl}/health/ready`),
-  ]);
-  return { baseUrl, appUrl, app };
+  const ready = [waitHttpOk(base, `${baseUrl}/top`)];
+  // Both Valkrans start up front; only one of them is under load at any time.
+  const apps = {};
+  for (const [name, limits] of Object.entries(VALKRANS)) {
+    const port = await freePort();
+    const info = spawnNode(name, ['dist/main.js'], {
+      ...baseEnv,
+      NODE_ENV: 'production',
+      VALKEY_URL: valkey.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: ADMIN_KEY,
+      SUBMIT_API_KEYS: SUBMIT_KEY,
+      LOG_LEVEL: 'warn',
+      ...limits,
+    });
+    apps[name] = { info, url: `http://127.0.0.1:${port}` };
+    ready.push(waitHttpOk(info, `${apps[name].url}/health/ready`));
+  }
+  await Promise.all(ready);
+  return { baseUrl, apps };
 }
 
-// Both sets get the same ~10k members so reads (and rank lookups) don't run on a tiny set.
+// Both sets get the same ~10k members so reads (and rank lookups) don't run on a tiny set. The
+// Valkrans share one Valkey, so seeding the `global` board through one of them seeds both.
 async function seed(appUrl) {
   const members = Array.from({ length: SEED }, (_, i) => ({
     playerId: `p${i}`,
@@ -187,9 +210,13 @@ function printReport(results) {
   );
   console.table(rows);
   const rps = (n) => mean(results[n].map((r) => r.requests.average));
+  const ratio = (a, b, kind) => (rps(`${a} ${kind}`) / rps(`${b} ${kind}`)).toFixed(2);
+  const [on, off] = Object.keys(VALKRANS);
   for (const kind of ['submit', 'read']) {
     console.log(
-      `valkran/baseline ${kind}: ${(rps(`valkran ${kind}`) / rps(`baseline ${kind}`)).toFixed(2)}`,
+      `${kind}: valkran-on/baseline ${ratio(on, 'baseline', kind)}, ` +
+        `valkran-off/baseline ${ratio(off, 'baseline', kind)}, ` +
+        `valkran-on/valkran-off ${ratio(on, off, kind)} (the cost of the rate-limit checks)`,
     );
   }
 }
@@ -202,31 +229,37 @@ async function main() {
     );
     console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
     urls = await startAll();
-    await seed(urls.appUrl);
+    await seed(Object.values(urls.apps)[0].url);
   } catch (err) {
     console.error(`bench failed to start: ${err.stack ?? err}`);
     await cleanup();
     process.exit(1);
   }
-  const { baseUrl, appUrl, app } = urls;
+  const { baseUrl, apps } = urls;
   const submit = (path) => ({
     method: 'POST',
     path,
     setupRequest: (req) => ({ ...req, body: randomSubmit() }),
   });
+  const read = (path) => ({ method: 'GET', path });
   const scenarios = [
     ['baseline submit', () => load(baseUrl, submit('/submit'))],
-    ['valkran submit', () => load(appUrl, submit('/v1/leaderboards/global/scores'))],
-    ['baseline read', () => load(baseUrl, { method: 'GET', path: '/top' })],
-    [
-      'valkran read',
-      () => load(appUrl, { method: 'GET', path: '/v1/leaderboards/global/entries?limit=10' }),
-    ],
+    ...Object.entries(apps).map(([name, { url }]) => [
+      `${name} submit`,
+      () => load(url, submit('/v1/leaderboards/global/scores')),
+    ]),
+    ['baseline read', () => load(baseUrl, read('/top'))],
+    ...Object.entries(apps).map(([name, { url }]) => [
+      `${name} read`,
+      () => load(url, read('/v1/leaderboards/global/entries?limit=10')),
+    ]),
   ];
   const results = Object.fromEntries(scenarios.map(([name]) => [name, []]));
-  const appLinesBefore = app.lines;
+  const linesBefore = Object.fromEntries(
+    Object.entries(apps).map(([name, { info }]) => [name, info.lines]),
+  );
   // Interleaving the scenarios inside each round spreads machine noise (other tenants, thermal
-  // throttling, GC warm-up) over both servers instead of penalising whichever ran second.
+  // throttling, GC warm-up) over all three servers instead of penalising whichever ran last.
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of scenarios) {
       const r = await run();
@@ -242,12 +275,15 @@ async function main() {
   const redis = new Redis(valkey.url);
   const baseCount = await redis.zcard('bench:z');
   redis.disconnect();
-  const page = await (await fetch(`${appUrl}/v1/leaderboards/global/entries?limit=1`)).json();
-  console.log(`members after the runs: baseline ${baseCount}, valkran ${page.total}`);
-  if (app.lines > appLinesBefore) {
-    console.log(
-      `\nValkran logged ${app.lines - appLinesBefore} line(s) during the runs; last ones:\n  ${app.tail.join('\n  ')}`,
-    );
+  const { url: anyAppUrl } = Object.values(apps)[0];
+  const page = await (await fetch(`${anyAppUrl}/v1/leaderboards/global/entries?limit=1`)).json();
+  console.log(`members after the runs: baseline ${baseCount}, valkran (shared) ${page.total}`);
+  for (const [name, { info }] of Object.entries(apps)) {
+    if (info.lines > linesBefore[name]) {
+      console.log(
+        `\n${name} logged ${info.lines - linesBefore[name]} line(s) during the runs; last ones:\n  ${info.tail.join('\n  ')}`,
+      );
+    }
   }
   await cleanup();
 }
