@@ -11,8 +11,9 @@ import { JobHandlerRegistry } from './job-handlers';
 import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
 import { SchedulesService } from './schedules.service';
 
-// Ranking jobs mostly wait on the live-update rate gate (see LivePublisher), not on CPU.
-const CONCURRENCY: Record<QueueName, number> = { ranking: 16, resets: 2, maintenance: 1 };
+// Ranking jobs mostly wait on the live-update rate gate (see LivePublisher), not on CPU:
+// a waiting job costs a promise and a lock renewal, so many may wait at once.
+const CONCURRENCY: Record<QueueName, number> = { ranking: 64, resets: 2, maintenance: 1 };
 /**
  * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
  * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
