@@ -43,6 +43,28 @@ export async function createApp(
     logger: new PinoNestLogger(rootLogger),
   });
   app.useGlobalPipes(createValidationPipe());
+  if (config.corsOrigins.length > 0) {
+    // Browsers on the listed origins may call the REST API too (same list as Socket.IO).
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      allowedHeaders: [
+        'content-type',
+        'authorization',
+        'x-api-key',
+        'idempotency-key',
+        'x-request-id',
+      ],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'idempotent-replayed',
+      ],
+      maxAge: 600,
+    });
+  }
   if (config.mode !== 'worker') {
     app.useWebSocketAdapter(
       new ValkeyIoAdapter(app, config, app.get(ValkeyConnections), app.get(RateLimiter)),

@@ -36,7 +36,12 @@ describe('logs, request ids and metrics (e2e)', () => {
     });
     t = await startApp(
       valkey.url,
-      { APP_MODE: 'all', LOG_LEVEL: 'info', RATE_LIMIT_SUBMIT_PER_PLAYER: '2' },
+      {
+        APP_MODE: 'all',
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_SUBMIT_PER_PLAYER: '2',
+        CORS_ORIGINS: 'https://game.example',
+      },
       { logDestination: sink },
     );
     api = http(t.baseUrl);
@@ -72,6 +77,26 @@ describe('logs, request ids and metrics (e2e)', () => {
     expect(all).not.toContain(ADMIN_KEY);
     // Nest's own messages are structured too, with their context.
     expect(lines.some((l) => typeof l.context === 'string')).toBe(true);
+  });
+
+  it('answers CORS for the origins in CORS_ORIGINS only', async () => {
+    const allowed = await api.request('GET', '/v1/leaderboards/global', {
+      headers: { origin: 'https://game.example' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://game.example');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    const preflight = await api.request('OPTIONS', '/v1/leaderboards/global/scores', {
+      headers: {
+        origin: 'https://game.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    const other = await api.request('GET', '/v1/leaderboards/global', {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('exposes Prometheus metrics whose counters move with traffic', async () => {
