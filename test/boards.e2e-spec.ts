@@ -1,23 +1,11 @@
-import { http, startApp, TestApp, SUBMIT_KEY, ADMIN_KEY } from './support/app';
-import { startValkey, TestValkey } from './support/valkey';
+import { ADMIN_KEY, SUBMIT_KEY } from './support/app';
+import { useApp } from './support/fixture';
 
 describe('boards (e2e)', () => {
-  let valkey: TestValkey;
-  let t: TestApp;
-  let api: ReturnType<typeof http>;
-
-  beforeAll(async () => {
-    valkey = await startValkey();
-    t = await startApp(valkey.url);
-    api = http(t.baseUrl);
-  });
-  afterAll(async () => {
-    await t.close();
-    await valkey.stop();
-  });
+  const f = useApp({}, 'b');
 
   it('has the global board at startup with the documented defaults', async () => {
-    const res = await api.get('/v1/leaderboards/global');
+    const res = await f.api.get('/v1/leaderboards/global');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       id: 'global',
@@ -38,7 +26,7 @@ describe('boards (e2e)', () => {
   });
 
   it('creates, lists, patches and deletes a board', async () => {
-    const created = await api.admin('POST', '/v1/leaderboards', {
+    const created = await f.api.admin('POST', '/v1/leaderboards', {
       id: 'weekly',
       title: 'Weekly',
       sortOrder: 'asc',
@@ -55,14 +43,14 @@ describe('boards (e2e)', () => {
     expect(created.body.period.endsAt).toBe(created.body.nextResetAt);
     expect(new Date(created.body.nextResetAt).getTime()).toBeGreaterThan(Date.now());
 
-    const again = await api.admin('POST', '/v1/leaderboards', { id: 'weekly' });
+    const again = await f.api.admin('POST', '/v1/leaderboards', { id: 'weekly' });
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toContain('application/problem+json');
 
-    const list = await api.get('/v1/leaderboards');
+    const list = await f.api.get('/v1/leaderboards');
     expect(list.body.map((b: { id: string }) => b.id)).toEqual(['global', 'weekly']);
 
-    const patched = await api.admin('PATCH', '/v1/leaderboards/weekly', {
+    const patched = await f.api.admin('PATCH', '/v1/leaderboards/weekly', {
       title: 'Weekly Arena',
       resetSchedule: null,
       maxScore: 5000,
@@ -75,20 +63,20 @@ describe('boards (e2e)', () => {
       maxScore: 5000,
       sortOrder: 'asc',
     });
-    expect((await api.get('/v1/leaderboards/weekly')).body.title).toBe('Weekly Arena');
+    expect((await f.api.get('/v1/leaderboards/weekly')).body.title).toBe('Weekly Arena');
 
-    expect((await api.admin('DELETE', '/v1/leaderboards/weekly')).status).toBe(204);
-    expect((await api.get('/v1/leaderboards/weekly')).status).toBe(404);
-    expect((await api.admin('DELETE', '/v1/leaderboards/weekly')).status).toBe(404);
-    expect((await api.admin('DELETE', '/v1/leaderboards/global')).status).toBe(409);
+    expect((await f.api.admin('DELETE', '/v1/leaderboards/weekly')).status).toBe(204);
+    expect((await f.api.get('/v1/leaderboards/weekly')).status).toBe(404);
+    expect((await f.api.admin('DELETE', '/v1/leaderboards/weekly')).status).toBe(404);
+    expect((await f.api.admin('DELETE', '/v1/leaderboards/global')).status).toBe(409);
   });
 
   it('deleting a board removes all its keys', async () => {
-    await api.admin('POST', '/v1/leaderboards', { id: 'temp', rankMode: 'dense' });
-    await api.submit('temp', { playerId: 'p1', score: 10 });
-    expect((await valkey.client.keys('{lb:temp}*')).length).toBeGreaterThan(0);
-    await api.admin('DELETE', '/v1/leaderboards/temp');
-    expect(await valkey.client.keys('{lb:temp}*')).toEqual([]);
+    await f.api.admin('POST', '/v1/leaderboards', { id: 'temp', rankMode: 'dense' });
+    await f.api.submit('temp', { playerId: 'p1', score: 10 });
+    expect((await f.valkey.client.keys('{lb:temp}*')).length).toBeGreaterThan(0);
+    await f.api.admin('DELETE', '/v1/leaderboards/temp');
+    expect(await f.valkey.client.keys('{lb:temp}*')).toEqual([]);
   });
 
   it.each([
@@ -112,50 +100,53 @@ describe('boards (e2e)', () => {
     ],
     [{ id: 'x', colour: 'red' }, 'colour'],
   ])('rejects invalid create body %j naming %s, creating nothing', async (body, field) => {
-    const res = await api.admin('POST', '/v1/leaderboards', body);
+    const res = await f.api.admin('POST', '/v1/leaderboards', body);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
-    expect((await api.get('/v1/leaderboards/x')).status).toBe(404);
+    expect((await f.api.get('/v1/leaderboards/x')).status).toBe(404);
   });
 
   it.each(['id', 'sortOrder', 'updateMode', 'rankMode'])(
     'rejects PATCH of immutable %s',
     async (field) => {
-      await api.admin('POST', '/v1/leaderboards', { id: 'imm' });
-      const res = await api.admin('PATCH', '/v1/leaderboards/imm', { [field]: 'asc' });
+      await f.api.admin('POST', '/v1/leaderboards', { id: 'imm' });
+      const res = await f.api.admin('PATCH', '/v1/leaderboards/imm', { [field]: 'asc' });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe(field);
-      expect((await api.get('/v1/leaderboards/imm')).body.sortOrder).toBe('desc');
+      expect((await f.api.get('/v1/leaderboards/imm')).body.sortOrder).toBe('desc');
     },
   );
 
   it('rejects PATCH that would make min > max and changes nothing', async () => {
-    await api.admin('POST', '/v1/leaderboards', { id: 'bounds', minScore: 0, maxScore: 100 });
-    const res = await api.admin('PATCH', '/v1/leaderboards/bounds', { minScore: 500, title: 'T' });
+    await f.api.admin('POST', '/v1/leaderboards', { id: 'bounds', minScore: 0, maxScore: 100 });
+    const res = await f.api.admin('PATCH', '/v1/leaderboards/bounds', {
+      minScore: 500,
+      title: 'T',
+    });
     expect(res.status).toBe(400);
-    expect((await api.get('/v1/leaderboards/bounds')).body).toMatchObject({
+    expect((await f.api.get('/v1/leaderboards/bounds')).body).toMatchObject({
       minScore: 0,
       title: 'bounds',
     });
-    expect((await api.admin('PATCH', '/v1/leaderboards/nope', { title: 'x' })).status).toBe(404);
+    expect((await f.api.admin('PATCH', '/v1/leaderboards/nope', { title: 'x' })).status).toBe(404);
   });
 
   it('needs an admin key for board administration', async () => {
-    const noKey = await api.request('POST', '/v1/leaderboards', { body: { id: 'k1' } });
+    const noKey = await f.api.request('POST', '/v1/leaderboards', { body: { id: 'k1' } });
     expect(noKey.status).toBe(401);
     expect(noKey.body.type).toMatch(/unauthorized/);
-    const wrong = await api.request('POST', '/v1/leaderboards', {
+    const wrong = await f.api.request('POST', '/v1/leaderboards', {
       body: { id: 'k1' },
       key: 'not-a-real-key-000000',
     });
     expect(wrong.status).toBe(401);
-    const submitOnly = await api.request('POST', '/v1/leaderboards', {
+    const submitOnly = await f.api.request('POST', '/v1/leaderboards', {
       body: { id: 'k1' },
       key: SUBMIT_KEY,
     });
     expect(submitOnly.status).toBe(403);
-    const viaHeader = await api.request('POST', '/v1/leaderboards', {
+    const viaHeader = await f.api.request('POST', '/v1/leaderboards', {
       body: { id: 'k1' },
       headers: { 'x-api-key': ADMIN_KEY },
     });

@@ -1,41 +1,24 @@
 import { JobQueues } from '../src/ranking-jobs/job-queues';
 import { ResetsService } from '../src/ranking-jobs/resets.service';
 import { histogramBuckets, percentileRank, tierCutoffRank } from '../src/ranking-jobs/stats';
-import { ADMIN_KEY, http, startApp, TestApp } from './support/app';
-import { startValkey, TestValkey } from './support/valkey';
+import { ADMIN_KEY } from './support/app';
 import { waitFor } from './support/wait';
+import { useApp } from './support/fixture';
 
 describe('ranking jobs, resets and periods (e2e, all mode)', () => {
-  let valkey: TestValkey;
-  let t: TestApp;
-  let api: ReturnType<typeof http>;
-  let n = 0;
-  const board = async (config: Record<string, unknown> = {}): Promise<string> => {
-    const id = `j${++n}`;
-    expect((await api.admin('POST', '/v1/leaderboards', { id, ...config })).status).toBe(201);
-    return id;
-  };
+  const f = useApp({ APP_MODE: 'all' }, 'j');
+  const board = f.board;
   const currentPeriod = async (id: string): Promise<string> =>
-    (await api.get(`/v1/leaderboards/${id}`)).body.period.id;
-
-  beforeAll(async () => {
-    valkey = await startValkey();
-    t = await startApp(valkey.url, { APP_MODE: 'all' });
-    api = http(t.baseUrl);
-  });
-  afterAll(async () => {
-    await t.close();
-    await valkey.stop();
-  });
+    (await f.api.get(`/v1/leaderboards/${id}`)).body.period.id;
 
   it('resets by hand through the queue, archives the period read-only and opens an empty one', async () => {
     const id = await board();
-    await api.batch(id, [
+    await f.api.batch(id, [
       { playerId: 'a', score: 10, displayName: 'Ann' },
       { playerId: 'b', score: 20 },
     ]);
-    expect((await api.request('POST', `/v1/leaderboards/${id}/reset`)).status).toBe(401);
-    const res = await api.admin('POST', `/v1/leaderboards/${id}/reset`);
+    expect((await f.api.request('POST', `/v1/leaderboards/${id}/reset`)).status).toBe(401);
+    const res = await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({
       jobId: `reset__${id}__0000000001`,
@@ -44,14 +27,14 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     });
     await waitFor(async () => (await currentPeriod(id)) === '0000000002', 5000, 'the reset');
 
-    const periods = await api.get(`/v1/leaderboards/${id}/periods`);
+    const periods = await f.api.get(`/v1/leaderboards/${id}/periods`);
     expect(periods.body.currentPeriodId).toBe('0000000002');
     expect(periods.body.periods).toHaveLength(1);
     expect(periods.body.periods[0]).toMatchObject({ id: '0000000001', total: 2 });
-    const archived = await api.get(`/v1/leaderboards/${id}/periods/0000000001/entries`);
+    const archived = await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/entries`);
     expect(archived.body).toMatchObject({ periodId: '0000000001', total: 2 });
     expect(archived.body.entries.map((e: { playerId: string }) => e.playerId)).toEqual(['b', 'a']);
-    const a = await api.get(`/v1/leaderboards/${id}/periods/0000000001/players/a`);
+    const a = await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/players/a`);
     expect(a.body).toMatchObject({
       rank: 2,
       score: 10,
@@ -59,101 +42,101 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
       periodId: '0000000001',
       total: 2,
     });
-    expect((await api.get(`/v1/leaderboards/${id}/periods/0000000009/entries`)).status).toBe(404);
-    expect((await api.get(`/v1/leaderboards/${id}/periods/0000000001/players/zz`)).status).toBe(
+    expect((await f.api.get(`/v1/leaderboards/${id}/periods/0000000009/entries`)).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/players/zz`)).status).toBe(
       404,
     );
-    expect((await api.get(`/v1/leaderboards/${id}/periods/bad/entries`)).status).toBe(400);
+    expect((await f.api.get(`/v1/leaderboards/${id}/periods/bad/entries`)).status).toBe(400);
 
-    const current = await api.get(`/v1/leaderboards/${id}/entries`);
+    const current = await f.api.get(`/v1/leaderboards/${id}/entries`);
     expect(current.body).toMatchObject({ periodId: '0000000002', total: 0 });
-    const sub = await api.submit(id, { playerId: 'a', score: 1 });
+    const sub = await f.api.submit(id, { playerId: 'a', score: 1 });
     expect(sub.body).toMatchObject({ periodId: '0000000002', previousScore: null, rank: 1 });
   });
 
   it('is idempotent per period: a repeated request or job resets once', async () => {
     const id = await board();
-    const queues = t.app.get(JobQueues);
+    const queues = f.app.app.get(JobQueues);
     const first = await queues.reset(id, '0000000001');
     const second = await queues.reset(id, '0000000001');
     expect(second).toBe(first);
     expect(first).toBe(`reset__${id}__0000000001`);
     await waitFor(async () => (await currentPeriod(id)) === '0000000002');
     // Re-running the reset job for the same period directly changes nothing.
-    const resets = t.app.get(ResetsService);
+    const resets = f.app.app.get(ResetsService);
     const again = await resets.onManualReset({
       data: { boardId: id, periodId: '0000000001' },
     } as never);
     expect(again.status).toBe('stale');
     await new Promise((r) => setTimeout(r, 200));
     expect(await currentPeriod(id)).toBe('0000000002');
-    expect((await api.get(`/v1/leaderboards/${id}/periods`)).body.periods).toHaveLength(1);
-    expect((await api.admin('POST', '/v1/leaderboards/nope/reset')).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods).toHaveLength(1);
+    expect((await f.api.admin('POST', '/v1/leaderboards/nope/reset')).status).toBe(404);
   });
 
   it('runs scheduled resets for real (6-field cron) with contiguous period ids', async () => {
     const id = await board({ resetSchedule: '* * * * * *' });
-    const info = (await api.get(`/v1/leaderboards/${id}`)).body;
+    const info = (await f.api.get(`/v1/leaderboards/${id}`)).body;
     expect(info.nextResetAt).toBe(info.period.endsAt);
     expect(new Date(info.nextResetAt).getTime() - Date.now()).toBeLessThanOrEqual(1000);
     await waitFor(
-      async () => (await api.get(`/v1/leaderboards/${id}/periods`)).body.periods.length >= 3,
+      async () => (await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods.length >= 3,
       8000,
       'three scheduled resets',
     );
-    const list = (await api.get(`/v1/leaderboards/${id}/periods`)).body;
+    const list = (await f.api.get(`/v1/leaderboards/${id}/periods`)).body;
     const ids = list.periods.map((p: { id: string }) => p.id).reverse();
     ids.forEach((pid: string, i: number) => expect(pid).toBe(String(i + 1).padStart(10, '0')));
     // Each scheduled period ends on a whole second (its fire time).
     for (const p of list.periods) expect(new Date(p.endedAt).getMilliseconds()).toBe(0);
 
     // Unscheduling stops the resets and removes the scheduler.
-    await api.admin('PATCH', `/v1/leaderboards/${id}`, { resetSchedule: null });
-    const queues = t.app.get(JobQueues);
+    await f.api.admin('PATCH', `/v1/leaderboards/${id}`, { resetSchedule: null });
+    const queues = f.app.app.get(JobQueues);
     expect(await queues.scheduledBoards()).not.toContain(id);
     const before = await currentPeriod(id);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await currentPeriod(id)).toBe(before);
-    expect((await api.get(`/v1/leaderboards/${id}`)).body.nextResetAt).toBeNull();
+    expect((await f.api.get(`/v1/leaderboards/${id}`)).body.nextResetAt).toBeNull();
   });
 
   it('keeps the scheduler in step with create, PATCH and DELETE', async () => {
-    const queues = t.app.get(JobQueues);
+    const queues = f.app.app.get(JobQueues);
     const id = await board({ resetSchedule: '0 0 * * 1', timezone: 'Europe/Berlin' });
     expect(await queues.scheduledBoards()).toContain(id);
-    await api.admin('PATCH', `/v1/leaderboards/${id}`, { resetSchedule: '0 12 * * *' });
+    await f.api.admin('PATCH', `/v1/leaderboards/${id}`, { resetSchedule: '0 12 * * *' });
     const s = (await queues.queues.resets.getJobSchedulers()).find(
       (x) => x.key === `reset-schedule__${id}`,
     );
     expect(s).toMatchObject({ pattern: '0 12 * * *', tz: 'Europe/Berlin' });
-    await api.admin('DELETE', `/v1/leaderboards/${id}`);
+    await f.api.admin('DELETE', `/v1/leaderboards/${id}`);
     expect(await queues.scheduledBoards()).not.toContain(id);
   });
 
   it('drops archives beyond retainPeriods, unlinking their keys', async () => {
     const id = await board({ retainPeriods: 2 });
     for (let i = 1; i <= 4; i++) {
-      await api.submit(id, { playerId: `p${i}`, score: i });
-      await api.admin('POST', `/v1/leaderboards/${id}/reset`);
+      await f.api.submit(id, { playerId: `p${i}`, score: i });
+      await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
       await waitFor(async () => (await currentPeriod(id)) === String(i + 1).padStart(10, '0'));
     }
     await waitFor(
-      async () => (await api.get(`/v1/leaderboards/${id}/periods`)).body.periods.length === 2,
+      async () => (await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods.length === 2,
       5000,
       'pruning',
     );
-    const ids = (await api.get(`/v1/leaderboards/${id}/periods`)).body.periods.map(
+    const ids = (await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods.map(
       (p: { id: string }) => p.id,
     );
     expect(ids).toEqual(['0000000004', '0000000003']);
-    expect(await valkey.client.keys(`{lb:${id}}:arc:0000000001:*`)).toEqual([]);
-    expect(await valkey.client.keys(`{lb:${id}}:arc:0000000002:*`)).toEqual([]);
-    expect((await valkey.client.keys(`{lb:${id}}:arc:0000000004:*`)).length).toBeGreaterThan(0);
+    expect(await f.valkey.client.keys(`{lb:${id}}:arc:0000000001:*`)).toEqual([]);
+    expect(await f.valkey.client.keys(`{lb:${id}}:arc:0000000002:*`)).toEqual([]);
+    expect((await f.valkey.client.keys(`{lb:${id}}:arc:0000000004:*`)).length).toBeGreaterThan(0);
   });
 
   it('coalesces a burst of thousands of submits into a handful of ranking jobs', async () => {
     const id = await board();
-    const queues = t.app.get(JobQueues);
+    const queues = f.app.app.get(JobQueues);
     const jobsBefore = await queues.queues.ranking.getJobs([
       'completed',
       'active',
@@ -167,14 +150,14 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
       Array.from({ length: 50 }, async () => {
         while (next < 3000) {
           const i = next++;
-          const res = await api.submit(id, { playerId: `p${i}`, score: i });
+          const res = await f.api.submit(id, { playerId: `p${i}`, score: i });
           expect(res.status).toBe(200);
         }
       }),
     );
     const seconds = (Date.now() - started) / 1000;
     await waitFor(
-      async () => (await api.get(`/v1/leaderboards/${id}/stats`)).body.total === 3000,
+      async () => (await f.api.get(`/v1/leaderboards/${id}/stats`)).body.total === 3000,
       5000,
       'final stats',
     );
@@ -207,11 +190,11 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
         scores.push(score);
         return { playerId: `p${b * 1000 + i}`, score };
       });
-      expect((await api.batch(id, entries)).status).toBe(200);
+      expect((await f.api.batch(id, entries)).status).toBe(200);
     }
     const stats = await waitFor(
       async () => {
-        const s = (await api.get(`/v1/leaderboards/${id}/stats`)).body;
+        const s = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
         return s.computedAt && s.total === 100_000 ? s : null;
       },
       10000,
@@ -246,36 +229,39 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
       { name: 'silver', topPercent: 10, rank: 10000, score: best[9999] },
     ]);
     // The player at the gold cut-off is gold; one past it is not.
-    const ranked = (await api.get(`/v1/leaderboards/${id}/entries?offset=999&limit=2`)).body
+    const ranked = (await f.api.get(`/v1/leaderboards/${id}/entries?offset=999&limit=2`)).body
       .entries;
-    expect((await api.get(`/v1/leaderboards/${id}/players/${ranked[0].playerId}`)).body.tier).toBe(
-      'gold',
-    );
-    expect((await api.get(`/v1/leaderboards/${id}/players/${ranked[1].playerId}`)).body.tier).toBe(
-      'silver',
-    );
+    expect(
+      (await f.api.get(`/v1/leaderboards/${id}/players/${ranked[0].playerId}`)).body.tier,
+    ).toBe('gold');
+    expect(
+      (await f.api.get(`/v1/leaderboards/${id}/players/${ranked[1].playerId}`)).body.tier,
+    ).toBe('silver');
   }, 60000);
 
   it('serves empty stats for a fresh board and 404 for an unknown one', async () => {
     const id = await board();
-    const s = (await api.get(`/v1/leaderboards/${id}/stats`)).body;
+    const s = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
     expect(s).toMatchObject({ total: 0, minScore: null, histogram: [] });
-    expect((await api.get('/v1/leaderboards/nope/stats')).status).toBe(404);
+    expect((await f.api.get('/v1/leaderboards/nope/stats')).status).toBe(404);
   });
 
   it('guards the queue dashboard with HTTP Basic auth (admin key as password)', async () => {
-    expect((await api.request('GET', '/admin/queues')).status).toBe(401);
+    expect((await f.api.request('GET', '/admin/queues')).status).toBe(401);
     const wrong = Buffer.from('admin:not-the-key-000000').toString('base64');
     expect(
-      (await api.request('GET', '/admin/queues', { headers: { authorization: `Basic ${wrong}` } }))
-        .status,
+      (
+        await f.api.request('GET', '/admin/queues', {
+          headers: { authorization: `Basic ${wrong}` },
+        })
+      ).status,
     ).toBe(401);
     const right = Buffer.from(`admin:${ADMIN_KEY}`).toString('base64');
-    const ok = await api.request('GET', '/admin/queues', {
+    const ok = await f.api.request('GET', '/admin/queues', {
       headers: { authorization: `Basic ${right}` },
     });
     expect(ok.status).toBe(200);
-    const queues = await api.request('GET', '/admin/queues/api/queues', {
+    const queues = await f.api.request('GET', '/admin/queues/api/queues', {
       headers: { authorization: `Basic ${right}` },
     });
     expect(queues.status).toBe(200);

@@ -1,41 +1,26 @@
 import fc from 'fast-check';
 import { ResetsRepository } from '../src/ranking-jobs/resets.repository';
 import { BoardsRepository } from '../src/leaderboard/boards.repository';
-import { http, startApp, TestApp } from './support/app';
-import { startValkey, TestValkey } from './support/valkey';
+import { useApp } from './support/fixture';
 
 describe('submits racing resets (property, real Valkey)', () => {
-  let valkey: TestValkey;
-  let t: TestApp;
-  let api: ReturnType<typeof http>;
-  let n = 0;
-
-  beforeAll(async () => {
-    valkey = await startValkey();
-    t = await startApp(valkey.url);
-    api = http(t.baseUrl);
-  });
-  afterAll(async () => {
-    await t.close();
-    await valkey.stop();
-  });
+  const f = useApp({}, 'race');
 
   it('puts every acknowledged submit in exactly one period: the one its response names', async () => {
-    const resets = t.app.get(ResetsRepository);
-    const boards = t.app.get(BoardsRepository);
+    const resets = f.app.app.get(ResetsRepository);
+    const boards = f.app.app.get(BoardsRepository);
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 50, max: 300 }),
         fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
         fc.constantFrom('best', 'latest', 'increment'),
         async (count, resetDelays, updateMode) => {
-          const id = `race${++n}`;
-          await api.admin('POST', '/v1/leaderboards', { id, updateMode, retainPeriods: 365 });
+          const id = await f.board({ updateMode, retainPeriods: 365 });
           const acked = new Map<string, { periodId: string; score: number }>();
           const submitting = Promise.all(
             Array.from({ length: 10 }, async (_, lane) => {
               for (let i = lane; i < count; i += 10) {
-                const res = await api.submit(id, { playerId: `p${i}`, score: i + 1 });
+                const res = await f.api.submit(id, { playerId: `p${i}`, score: i + 1 });
                 if (res.status === 200)
                   acked.set(`p${i}`, { periodId: res.body.periodId, score: res.body.score });
               }
@@ -52,7 +37,7 @@ describe('submits racing resets (property, real Valkey)', () => {
 
           expect(acked.size).toBe(count);
           const where = new Map<string, string[]>();
-          const periods = (await api.get(`/v1/leaderboards/${id}/periods`)).body;
+          const periods = (await f.api.get(`/v1/leaderboards/${id}/periods`)).body;
           for (const pid of [
             ...periods.periods.map((p: { id: string }) => p.id),
             periods.currentPeriodId,
@@ -61,7 +46,7 @@ describe('submits racing resets (property, real Valkey)', () => {
               pid === periods.currentPeriodId
                 ? `/v1/leaderboards/${id}/entries?limit=1000`
                 : `/v1/leaderboards/${id}/periods/${pid}/entries?limit=1000`;
-            for (const e of (await api.get(path)).body.entries) {
+            for (const e of (await f.api.get(path)).body.entries) {
               where.set(e.playerId, [...(where.get(e.playerId) ?? []), pid]);
               expect(e.score).toBe(acked.get(e.playerId)?.score);
             }

@@ -1,39 +1,21 @@
-import { http, startApp, TestApp } from './support/app';
-import { startValkey, TestValkey } from './support/valkey';
+import { useApp } from './support/fixture';
 
 describe('reads and moderation (e2e)', () => {
-  let valkey: TestValkey;
-  let t: TestApp;
-  let api: ReturnType<typeof http>;
-  let n = 0;
-  const board = async (config: Record<string, unknown> = {}): Promise<string> => {
-    const id = `r${++n}`;
-    expect((await api.admin('POST', '/v1/leaderboards', { id, ...config })).status).toBe(201);
-    return id;
-  };
+  const f = useApp({}, 'r');
+  const board = f.board;
   /** players p1..pN with scores N..1, so pK has rank K */
   const seed = async (id: string, count: number): Promise<void> => {
-    await api.batch(
+    await f.api.batch(
       id,
       Array.from({ length: count }, (_, i) => ({ playerId: `p${i + 1}`, score: count - i })),
     );
   };
   const ids = (entries: { playerId: string }[]) => entries.map((e) => e.playerId);
 
-  beforeAll(async () => {
-    valkey = await startValkey();
-    t = await startApp(valkey.url);
-    api = http(t.baseUrl);
-  });
-  afterAll(async () => {
-    await t.close();
-    await valkey.stop();
-  });
-
   it('pages through the board with total, offset, limit and periodId', async () => {
     const id = await board();
     await seed(id, 30);
-    const page = await api.get(`/v1/leaderboards/${id}/entries?offset=10&limit=5`);
+    const page = await f.api.get(`/v1/leaderboards/${id}/entries?offset=10&limit=5`);
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({
       leaderboardId: id,
@@ -45,9 +27,9 @@ describe('reads and moderation (e2e)', () => {
     expect(page.body.entries.map((e: { rank: number }) => e.rank)).toEqual([11, 12, 13, 14, 15]);
     expect(ids(page.body.entries)).toEqual(['p11', 'p12', 'p13', 'p14', 'p15']);
     expect(typeof page.body.entries[0].updatedAt).toBe('string');
-    const defaults = await api.get(`/v1/leaderboards/${id}/entries`);
+    const defaults = await f.api.get(`/v1/leaderboards/${id}/entries`);
     expect(defaults.body.entries).toHaveLength(25);
-    const past = await api.get(`/v1/leaderboards/${id}/entries?offset=100`);
+    const past = await f.api.get(`/v1/leaderboards/${id}/entries?offset=100`);
     expect(past.body.entries).toEqual([]);
   });
 
@@ -55,7 +37,7 @@ describe('reads and moderation (e2e)', () => {
     'rejects page query %s with 400',
     async (query) => {
       const id = await board();
-      const res = await api.get(`/v1/leaderboards/${id}/entries?${query}`);
+      const res = await f.api.get(`/v1/leaderboards/${id}/entries?${query}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     },
@@ -63,14 +45,14 @@ describe('reads and moderation (e2e)', () => {
 
   it('gives competition ranks on a page that starts inside a tie', async () => {
     const id = await board({ rankMode: 'competition' });
-    await api.batch(id, [
+    await f.api.batch(id, [
       { playerId: 'a', score: 9 },
       { playerId: 'b', score: 5 },
       { playerId: 'c', score: 5 },
       { playerId: 'd', score: 5 },
       { playerId: 'e', score: 1 },
     ]);
-    const page = await api.get(`/v1/leaderboards/${id}/entries?offset=2&limit=3`);
+    const page = await f.api.get(`/v1/leaderboards/${id}/entries?offset=2&limit=3`);
     expect(
       page.body.entries.map((e: { playerId: string; rank: number }) => [e.playerId, e.rank]),
     ).toEqual([
@@ -79,13 +61,13 @@ describe('reads and moderation (e2e)', () => {
       ['e', 5],
     ]);
     const dense = await board({ rankMode: 'dense' });
-    await api.batch(dense, [
+    await f.api.batch(dense, [
       { playerId: 'a', score: 9 },
       { playerId: 'b', score: 5 },
       { playerId: 'c', score: 5 },
       { playerId: 'e', score: 1 },
     ]);
-    const dpage = await api.get(`/v1/leaderboards/${dense}/entries?offset=2&limit=2`);
+    const dpage = await f.api.get(`/v1/leaderboards/${dense}/entries?offset=2&limit=2`);
     expect(dpage.body.entries.map((e: { rank: number }) => e.rank)).toEqual([2, 3]);
   });
 
@@ -97,7 +79,7 @@ describe('reads and moderation (e2e)', () => {
       ],
     });
     await seed(id, 200);
-    const p1 = await api.get(`/v1/leaderboards/${id}/players/p1`);
+    const p1 = await f.api.get(`/v1/leaderboards/${id}/players/p1`);
     expect(p1.body).toMatchObject({
       rank: 1,
       total: 200,
@@ -106,42 +88,42 @@ describe('reads and moderation (e2e)', () => {
       leaderboardId: id,
       periodId: '0000000001',
     });
-    expect((await api.get(`/v1/leaderboards/${id}/players/p20`)).body).toMatchObject({
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/p20`)).body).toMatchObject({
       topPercent: 10,
       tier: 'silver',
     });
-    const p21 = (await api.get(`/v1/leaderboards/${id}/players/p21`)).body;
+    const p21 = (await f.api.get(`/v1/leaderboards/${id}/players/p21`)).body;
     expect(p21.topPercent).toBe(10.5);
     expect(p21.tier).toBeUndefined();
-    expect((await api.get(`/v1/leaderboards/${id}/players/nobody`)).status).toBe(404);
-    expect((await api.get(`/v1/leaderboards/nope/players/p1`)).status).toBe(404);
-    expect((await api.get(`/v1/leaderboards/${id}/players/bad%20id`)).status).toBe(400);
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/nobody`)).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/nope/players/p1`)).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/bad%20id`)).status).toBe(400);
   });
 
   it('returns a centred around-window, shifted to stay full at the ends', async () => {
     const id = await board();
     await seed(id, 20);
-    const mid = await api.get(`/v1/leaderboards/${id}/players/p10/around?limit=5`);
+    const mid = await f.api.get(`/v1/leaderboards/${id}/players/p10/around?limit=5`);
     expect(ids(mid.body.entries)).toEqual(['p8', 'p9', 'p10', 'p11', 'p12']);
-    const topEnd = await api.get(`/v1/leaderboards/${id}/players/p1/around?limit=5`);
+    const topEnd = await f.api.get(`/v1/leaderboards/${id}/players/p1/around?limit=5`);
     expect(ids(topEnd.body.entries)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
-    const bottom = await api.get(`/v1/leaderboards/${id}/players/p20/around?limit=5`);
+    const bottom = await f.api.get(`/v1/leaderboards/${id}/players/p20/around?limit=5`);
     expect(ids(bottom.body.entries)).toEqual(['p16', 'p17', 'p18', 'p19', 'p20']);
-    const even = await api.get(`/v1/leaderboards/${id}/players/p10/around?limit=4`);
+    const even = await f.api.get(`/v1/leaderboards/${id}/players/p10/around?limit=4`);
     expect(ids(even.body.entries)).toEqual(['p9', 'p10', 'p11', 'p12']);
-    const wide = await api.get(`/v1/leaderboards/${id}/players/p3/around?limit=50`);
+    const wide = await f.api.get(`/v1/leaderboards/${id}/players/p3/around?limit=50`);
     expect(wide.body.entries).toHaveLength(20);
-    expect((await api.get(`/v1/leaderboards/${id}/players/p3/around`)).body.entries).toHaveLength(
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/p3/around`)).body.entries).toHaveLength(
       11,
     );
-    expect((await api.get(`/v1/leaderboards/${id}/players/zz/around`)).status).toBe(404);
-    expect((await api.get(`/v1/leaderboards/${id}/players/p3/around?limit=0`)).status).toBe(400);
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/zz/around`)).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/p3/around?limit=0`)).status).toBe(400);
   });
 
   it('looks up friends sorted by rank with the missing ids', async () => {
     const id = await board();
     await seed(id, 10);
-    const res = await api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
+    const res = await f.api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
       body: { playerIds: ['p7', 'ghost', 'p2', 'p7'] },
     });
     expect(res.status).toBe(200);
@@ -152,11 +134,11 @@ describe('reads and moderation (e2e)', () => {
       ['p7', 7],
     ]);
     expect(res.body.missing).toEqual(['ghost']);
-    const tooMany = await api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
+    const tooMany = await f.api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
       body: { playerIds: Array.from({ length: 101 }, (_, i) => `x${i}`) },
     });
     expect(tooMany.status).toBe(400);
-    const bad = await api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
+    const bad = await f.api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
       body: { playerIds: ['ok', 'no way'] },
     });
     expect(bad.status).toBe(400);
@@ -165,10 +147,10 @@ describe('reads and moderation (e2e)', () => {
   it('removes a player (admin only) and 404s when they are not there', async () => {
     const id = await board({ rankMode: 'dense' });
     await seed(id, 3);
-    expect((await api.request('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(401);
-    expect((await api.admin('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(204);
-    expect((await api.admin('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(404);
-    const page = await api.get(`/v1/leaderboards/${id}/entries`);
+    expect((await f.api.request('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(401);
+    expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(204);
+    expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}/players/p2`)).status).toBe(404);
+    const page = await f.api.get(`/v1/leaderboards/${id}/entries`);
     expect(
       page.body.entries.map((e: { playerId: string; rank: number }) => [e.playerId, e.rank]),
     ).toEqual([
@@ -180,42 +162,42 @@ describe('reads and moderation (e2e)', () => {
   it('purges an inclusive score range in bounded steps', async () => {
     const id = await board();
     await seed(id, 1000);
-    await api.batch(
+    await f.api.batch(
       id,
       Array.from({ length: 500 }, (_, i) => ({ playerId: `q${i}`, score: 2000 + i })),
     );
-    const res = await api.admin(
+    const res = await f.api.admin(
       'DELETE',
       `/v1/leaderboards/${id}/entries?minScore=100&maxScore=2499`,
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ removed: 901 + 500 });
-    const page = await api.get(`/v1/leaderboards/${id}/entries?limit=1000`);
+    const page = await f.api.get(`/v1/leaderboards/${id}/entries?limit=1000`);
     expect(page.body.total).toBe(99);
     expect(page.body.entries[0].score).toBe(99);
     const asc = await board({ sortOrder: 'asc' });
     await seed(asc, 10);
     expect(
-      (await api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=3&maxScore=5`)).body,
+      (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=3&maxScore=5`)).body,
     ).toEqual({ removed: 3 });
     expect(
-      (await api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=5&maxScore=3`)).status,
+      (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=5&maxScore=3`)).status,
     ).toBe(400);
     expect(
-      (await api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=x&maxScore=3`)).status,
+      (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=x&maxScore=3`)).status,
     ).toBe(400);
     expect(
-      (await api.admin('DELETE', `/v1/leaderboards/nope/entries?minScore=1&maxScore=3`)).status,
+      (await f.api.admin('DELETE', `/v1/leaderboards/nope/entries?minScore=1&maxScore=3`)).status,
     ).toBe(404);
   });
 
   it('erases a player everywhere', async () => {
     const a = await board();
     const b = await board({ rankMode: 'dense' });
-    await api.submit(a, { playerId: 'gone', score: 1 });
-    await api.submit(b, { playerId: 'gone', score: 1 });
-    await api.submit(b, { playerId: 'stays', score: 1 });
-    const res = await api.admin('DELETE', '/v1/players/gone');
+    await f.api.submit(a, { playerId: 'gone', score: 1 });
+    await f.api.submit(b, { playerId: 'gone', score: 1 });
+    await f.api.submit(b, { playerId: 'stays', score: 1 });
+    const res = await f.api.admin('DELETE', '/v1/players/gone');
     expect(res.status).toBe(200);
     expect(res.body.removedFrom).toEqual(
       expect.arrayContaining([
@@ -223,13 +205,13 @@ describe('reads and moderation (e2e)', () => {
         { leaderboardId: b, periodId: '0000000001' },
       ]),
     );
-    expect((await api.get(`/v1/leaderboards/${b}/players/gone`)).status).toBe(404);
-    expect((await api.get(`/v1/leaderboards/${b}/players/stays`)).body.rank).toBe(1);
-    expect((await api.admin('DELETE', '/v1/players/gone')).body.removedFrom).toEqual([]);
+    expect((await f.api.get(`/v1/leaderboards/${b}/players/gone`)).status).toBe(404);
+    expect((await f.api.get(`/v1/leaderboards/${b}/players/stays`)).body.rank).toBe(1);
+    expect((await f.api.admin('DELETE', '/v1/players/gone')).body.removedFrom).toEqual([]);
   });
 
   it('serves OpenAPI and health', async () => {
-    const doc = await api.get('/openapi.json');
+    const doc = await f.api.get('/openapi.json');
     expect(doc.status).toBe(200);
     for (const path of [
       '/v1/leaderboards',
@@ -247,17 +229,17 @@ describe('reads and moderation (e2e)', () => {
     ]) {
       expect(doc.body.paths).toHaveProperty([path]);
     }
-    expect((await api.get('/docs')).status).toBe(200);
-    expect((await api.get('/health/live')).body).toEqual({ status: 'ok' });
-    expect((await api.get('/health/ready')).status).toBe(200);
+    expect((await f.api.get('/docs')).status).toBe(200);
+    expect((await f.api.get('/health/live')).body).toEqual({ status: 'ok' });
+    expect((await f.api.get('/health/ready')).status).toBe(200);
   });
 
   it('echoes a well-formed X-Request-Id and generates one otherwise', async () => {
-    const kept = await api.request('GET', '/health/live', {
+    const kept = await f.api.request('GET', '/health/live', {
       headers: { 'x-request-id': 'abc-123' },
     });
     expect(kept.headers.get('x-request-id')).toBe('abc-123');
-    const replaced = await api.request('GET', '/health/live', {
+    const replaced = await f.api.request('GET', '/health/live', {
       headers: { 'x-request-id': 'bad id with spaces' },
     });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
