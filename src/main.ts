@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app';
+import { LiveGateway } from './realtime/live.gateway';
 import { ConfigError, loadConfig } from './config/app-config';
 
 async function main(): Promise<void> {
@@ -34,6 +35,12 @@ async function main(): Promise<void> {
     // with Connection: close for requests that arrive now), then the rest of the app: workers
     // finish their jobs, sockets and Valkey connections close, the embedded Valkey stops.
     const t0 = Date.now();
+    // Live sockets first: an upgraded WebSocket keeps the HTTP server from closing.
+    try {
+      app.get(LiveGateway, { strict: false }).disconnectAll();
+    } catch {
+      // worker mode: no gateway
+    }
     const http = app.getHttpAdapter().getInstance();
     // A connection busy when closing began becomes idle after its last response, but Node
     // only closes idle connections once, at the start: sweep them until HTTP is closed, and

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/valkey/valkey-server-process';
 import { startValkey } from './support/valkey';
+import { connectLive } from './support/live-client';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -96,7 +97,7 @@ describe('the built process (npm start)', () => {
     }
   }, 40000);
 
-  it('finishes accepted requests on SIGTERM during a burst and exits 0', async () => {
+  it('finishes accepted requests on SIGTERM during a burst, with live sockets open, and exits 0', async () => {
     const valkey = await startValkey();
     const port = await freePort();
     const { child } = run({
@@ -111,6 +112,9 @@ describe('the built process (npm start)', () => {
     });
     try {
       await waitFor(`http://127.0.0.1:${port}/health/ready`);
+      // Open WebSockets must not hold the shutdown up.
+      const live = await connectLive(`http://127.0.0.1:${port}`);
+      expect((await live.request('subscribe', { leaderboardId: 'global' })).ok).toBe(true);
       const results: (number | string)[] = [];
       let sent = 0;
       const burst = Array.from({ length: 20 }, async () => {
@@ -136,7 +140,10 @@ describe('the built process (npm start)', () => {
       });
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');
+      const stopping = Date.now();
       const [code] = await Promise.all([exited(child), Promise.all(burst)]);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+      expect(live.socket.connected).toBe(false);
       expect(code).toBe(0);
       const statuses = results.filter((r) => typeof r === 'number');
       const failures = results.filter((r) => typeof r === 'string');

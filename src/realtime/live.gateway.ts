@@ -6,10 +6,11 @@ import {
   OnGatewayDisconnect,
   SubscribeMessage,
   WebSocketGateway,
+  WebSocketServer,
 } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { Problem, ProblemException } from '../common/problem';
 import { toProblem } from '../common/problem.filter';
 import { validationProblem } from '../common/validation';
@@ -39,6 +40,8 @@ interface SocketState {
   /** token bucket for the flood limit */
   tokens: number;
   refilledAt: number;
+  /** This socket's subscribe/unsubscribe/disconnect handling, one at a time, in order. */
+  chain: Promise<unknown>;
 }
 
 /** Events a socket may send per second on average, and in one burst. */
@@ -54,6 +57,7 @@ export const FLOOD_BURST = 40;
 export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit {
   private readonly logger = new Logger(LiveGateway.name);
   private readonly states = new WeakMap<Socket, SocketState>();
+  @WebSocketServer() private readonly server?: Namespace;
 
   constructor(
     private readonly standings: StandingsService,
@@ -71,6 +75,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       subscriptions: new Map(),
       tokens: FLOOD_BURST,
       refilledAt: Date.now(),
+      chain: Promise.resolve(),
     });
     // Any event, known or not, counts against the flood limit.
     socket.use((_packet, next) => {
@@ -80,15 +85,34 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     });
   }
 
-  async handleDisconnect(socket: Socket): Promise<void> {
+  handleDisconnect(socket: Socket): Promise<void> {
     this.metrics.liveSockets.dec();
+    // Queued behind any subscribe still in flight, so its watch counts are undone too.
+    return this.serial(socket, async () => {
+      const state = this.states.get(socket)!;
+      this.metrics.liveSubscriptions.dec(state.subscriptions.size);
+      for (const [boardId, sub] of state.subscriptions) {
+        await this.live.watch(boardId, sub.top, sub.playerIds, -1).catch(() => undefined);
+      }
+      state.subscriptions.clear();
+    });
+  }
+
+  /**
+   * Runs one socket's handlers one after another: watch counts and the subscription limit
+   * stay exact however fast a client sends, and a disconnect undoes everything before it.
+   */
+  private serial<T>(socket: Socket, fn: () => Promise<T>): Promise<T> {
     const state = this.states.get(socket);
-    if (!state) return;
-    this.metrics.liveSubscriptions.dec(state.subscriptions.size);
-    for (const [boardId, sub] of state.subscriptions) {
-      await this.live.watch(boardId, sub.top, sub.playerIds, -1).catch(() => undefined);
-    }
-    state.subscriptions.clear();
+    if (!state) return fn();
+    const run = state.chain.then(fn, fn);
+    state.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Closes every live connection (graceful shutdown: before the HTTP server closes). */
+  disconnectAll(): void {
+    this.server?.disconnectSockets(true);
   }
 
   private allow(socket: Socket): boolean {
@@ -120,7 +144,11 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.serial(socket, () => this.doSubscribe(socket, body));
+  }
+
+  private async doSubscribe(socket: Socket, body: unknown): Promise<Ack> {
     try {
       const dto = await this.parse(SubscribeDto, body);
       const state = this.states.get(socket)!;
@@ -190,7 +218,11 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    return this.serial(socket, () => this.doUnsubscribe(socket, body));
+  }
+
+  private async doUnsubscribe(socket: Socket, body: unknown): Promise<Ack> {
     try {
       const dto = await this.parse(UnsubscribeDto, body);
       const state = this.states.get(socket)!;

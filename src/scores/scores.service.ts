@@ -205,16 +205,17 @@ export class ScoresService {
       const id = board.board.id;
       const keys = new BoardKeys(id);
       const periods = [
-        { periodId: board.board.periodId, keys: keys.current },
+        { periodId: board.board.periodId, keys: keys.current, current: true },
         ...(await this.repo.archivedPeriodIds(id)).map((p) => ({
           periodId: p,
           keys: keys.archived(p),
+          current: false,
         })),
       ];
       for (const p of periods) {
         if ((await this.repo.remove(id, p.keys, playerId)) === 'removed') {
           removedFrom.push({ leaderboardId: id, periodId: p.periodId });
-          if (p.keys === keys.current) this.ranking.changed(id);
+          if (p.current) this.ranking.changed(id);
         }
       }
     }

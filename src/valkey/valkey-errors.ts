@@ -16,7 +16,7 @@ export function isValkeyUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err instanceof ReplyError) return TRANSIENT_REPLIES.test(err.message);
   return (
-    /Command timed out|Stream isn't writeable|Connection is closed|connect ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Failed to refresh slots cache|None of startup nodes is available/i.test(
+    /Command timed out|Stream isn't writeable|Connection is closed|connect ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|Cluster is ended/i.test(
       err.message,
     ) ||
     err.name === 'MaxRetriesPerRequestError' ||

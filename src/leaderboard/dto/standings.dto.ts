@@ -21,6 +21,7 @@ export class PageQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   offset: number = 0;
 
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 1000 })
