@@ -21,7 +21,7 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     const res = await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({
-      jobId: `reset__${id}__0000000001`,
+      jobId: expect.stringMatching(new RegExp(`^reset__${id}__\\d+__0000000001$`)),
       leaderboardId: id,
       periodId: '0000000001',
     });
@@ -57,10 +57,11 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
   it('is idempotent per period: a repeated request or job resets once', async () => {
     const id = await board();
     const queues = f.app.app.get(JobQueues);
-    const first = await queues.reset(id, '0000000001');
-    const second = await queues.reset(id, '0000000001');
+    const generation = Date.parse((await f.api.get(`/v1/leaderboards/${id}`)).body.createdAt);
+    const first = await queues.reset(id, generation, '0000000001');
+    const second = await queues.reset(id, generation, '0000000001');
     expect(second).toBe(first);
-    expect(first).toBe(`reset__${id}__0000000001`);
+    expect(first).toBe(`reset__${id}__${generation}__0000000001`);
     await waitFor(async () => (await currentPeriod(id)) === '0000000002');
     // Re-running the reset job for the same period directly changes nothing.
     const resets = f.app.app.get(ResetsService);
@@ -72,6 +73,32 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     expect(await currentPeriod(id)).toBe('0000000002');
     expect((await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods).toHaveLength(1);
     expect((await f.api.admin('POST', '/v1/leaderboards/nope/reset')).status).toBe(404);
+  });
+
+  it("gives a board re-created under a deleted one's id a clean slate", async () => {
+    const id = await board();
+    const headers = { 'idempotency-key': 'same-key' };
+    await f.api.submit(id, { playerId: 'old', score: 5 }, headers);
+    await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
+    await waitFor(async () => (await currentPeriod(id)) === '0000000002');
+    await waitFor(async () => (await f.api.get(`/v1/leaderboards/${id}/stats`)).body.computedAt);
+    expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
+    expect(await f.valkey.client.keys(`{lb:${id}}:stats`)).toEqual([]);
+    expect(await f.valkey.client.keys(`{lb:${id}}:live:*`)).toEqual([]);
+
+    expect((await f.api.admin('POST', '/v1/leaderboards', { id })).status).toBe(201);
+    const again = await f.api.submit(id, { playerId: 'old', score: 5 }, headers);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.body).toMatchObject({ periodId: '0000000001', updated: true });
+    const stats = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
+    expect(stats.total).toBe(1);
+    const reset = await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
+    expect(reset.status).toBe(202);
+    await waitFor(
+      async () => (await currentPeriod(id)) === '0000000002',
+      5000,
+      'the new board to reset',
+    );
   });
 
   it('runs scheduled resets for real (6-field cron) with contiguous period ids', async () => {

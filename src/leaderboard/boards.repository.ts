@@ -91,11 +91,15 @@ export class BoardsRepository {
     return Number((await this.client.get(new BoardKeys(id).seq)) ?? 0);
   }
 
-  /** Writes changed settings; false if the board does not exist. */
-  async update(id: string, changes: Partial<MutableSettings>): Promise<boolean> {
+  /** Writes changed settings atomically; 'bounds' if they would leave minScore > maxScore. */
+  async update(
+    id: string,
+    changes: Partial<MutableSettings>,
+  ): Promise<'updated' | 'not-found' | 'bounds'> {
     const fields = toHash(changes);
-    if (fields.length === 0) return (await this.get(id)) !== null;
-    return (await this.updateScript.run(this.client, [new BoardKeys(id).cfg], fields)) === 1;
+    if (fields.length === 0) return (await this.get(id)) ? 'updated' : 'not-found';
+    const r = await this.updateScript.run(this.client, [new BoardKeys(id).cfg], fields);
+    return r === 1 ? 'updated' : r === -1 ? 'bounds' : 'not-found';
   }
 
   /** Deletes the board and all its periods; false if it did not exist. */
@@ -104,7 +108,22 @@ export class BoardsRepository {
     const cur = k.current;
     const existed = await this.deleteScript.run(
       this.client,
-      [k.cfg, k.seq, k.periods, k.periodMeta, cur.z, cur.h, cur.dz, cur.dc],
+      [
+        k.cfg,
+        k.seq,
+        k.periods,
+        k.periodMeta,
+        cur.z,
+        cur.h,
+        cur.dz,
+        cur.dc,
+        k.stats,
+        k.live('snap'),
+        k.live('tops'),
+        k.live('players'),
+        k.live('pstate'),
+        k.live('gate'),
+      ],
       [`${k.tag}:arc:`],
     );
     await this.client.srem(BOARD_REGISTRY_KEY, id);

@@ -101,9 +101,9 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
       if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
     }
     this.checkBounds(merged);
-    if (!(await this.repo.update(id, changes))) {
-      throw notFound(`Leaderboard "${id}" does not exist.`);
-    }
+    const outcome = await this.repo.update(id, changes);
+    if (outcome === 'not-found') throw notFound(`Leaderboard "${id}" does not exist.`);
+    if (outcome === 'bounds') throw badRequest('minScore', 'must not be greater than maxScore');
     if (changes.resetSchedule !== undefined || changes.timezone !== undefined) {
       await this.events.emit({ kind: 'saved', board: merged });
     }

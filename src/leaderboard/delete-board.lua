@@ -1,5 +1,7 @@
--- Deletes a board: configuration, current period, every archived period. KEYS: cfg, seq,
--- periods, pmeta, cur z, cur h, cur dz, cur dc. ARGV: key prefix for archives ("{lb:id}:arc:").
+-- Deletes a board: configuration, current period, every archived period, stats and live
+-- state. KEYS: cfg, seq, periods, pmeta, cur z, cur h, cur dz, cur dc, stats, live keys.
+-- ARGV: key prefix for archives ("{lb:id}:arc:"). Idempotency records expire on their own and
+-- are ignored by a new board of the same id (they carry the old board's generation).
 -- Archive keys share the board's hash tag, so they are in this script's slot.
 -- UNLINK frees the memory in the background. Returns 1 if the board existed.
 local existed = redis.call('EXISTS', KEYS[1])

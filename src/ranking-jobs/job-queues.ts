@@ -71,12 +71,11 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   /** Enqueues the reset of `periodId`; the job id makes a repeated request a no-op. */
-  async reset(boardId: string, periodId: string): Promise<string> {
+  async reset(boardId: string, generation: number, periodId: string): Promise<string> {
     const data: ResetJob = { boardId, periodId };
-    const job = await this.queues.resets.add('reset', data, {
-      jobId: resetJobId(boardId, periodId),
-    });
-    return job.id ?? resetJobId(boardId, periodId);
+    const jobId = resetJobId(boardId, generation, periodId);
+    const job = await this.queues.resets.add('reset', data, { jobId });
+    return job.id ?? jobId;
   }
 
   async prune(boardId: string): Promise<void> {

@@ -27,6 +27,10 @@ export interface PruneJob {
 }
 
 /** BullMQ job ids may not contain ':'; board ids and period ids never do. */
-export const resetJobId = (boardId: string, periodId: string): string =>
-  `reset__${boardId}__${periodId}`;
+/**
+ * A reset's job id: board, the board's generation (its creation time, so a board deleted and
+ * created again under the same id does not collide with its predecessor's jobs) and period.
+ */
+export const resetJobId = (boardId: string, generation: number, periodId: string): string =>
+  `reset__${boardId}__${generation}__${periodId}`;
 export const schedulerId = (boardId: string): string => `reset-schedule__${boardId}`;

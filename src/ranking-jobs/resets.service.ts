@@ -52,7 +52,10 @@ export class ResetsService {
   async request(boardId: string): Promise<{ jobId: string; periodId: string }> {
     const board = await this.boards.get(boardId);
     if (!board) throw notFound(`Leaderboard "${boardId}" does not exist.`);
-    return { jobId: await this.queues.reset(boardId, board.periodId), periodId: board.periodId };
+    return {
+      jobId: await this.queues.reset(boardId, board.createdAt, board.periodId),
+      periodId: board.periodId,
+    };
   }
 
   private async after(boardId: string, outcome: ResetOutcome): Promise<void> {

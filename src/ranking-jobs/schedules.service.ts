@@ -45,14 +45,20 @@ export class SchedulesService implements OnModuleInit {
 
   /** Makes the schedulers match the boards exactly; returns how many are active. */
   async assertAll(): Promise<number> {
-    const boards = (await this.boards.list()).map((r) => r.board);
     const scheduled = new Set<string>();
-    for (const board of boards) {
+    for (const id of await this.boards.ids()) {
+      // Read each board just before asserting its schedule, so a PATCH or DELETE that lands
+      // during a long sweep is not undone by a stale copy.
+      const board = await this.boards.get(id);
+      if (!board) continue;
       await this.follow({ kind: 'saved', board });
       if (board.resetSchedule) scheduled.add(board.id);
     }
     for (const orphan of await this.queues.scheduledBoards()) {
-      if (!scheduled.has(orphan)) await this.queues.removeSchedule(orphan);
+      if (scheduled.has(orphan)) continue;
+      // Only drop a scheduler whose board (re-read now) really has no schedule.
+      const board = await this.boards.get(orphan);
+      if (!board?.resetSchedule) await this.queues.removeSchedule(orphan);
     }
     await this.queues.queues.maintenance.upsertJobScheduler(
       'sweep',

@@ -21,7 +21,7 @@ export class StatsRepository {
   constructor(private readonly valkey: ValkeyConnections) {}
 
   private statsKey(boardId: string): string {
-    return `${new BoardKeys(boardId).tag}:stats`;
+    return new BoardKeys(boardId).stats;
   }
 
   /** k at each index (negative from the end) and member counts in inclusive k ranges. */

@@ -12,8 +12,8 @@ import { decodePlayerState, encodePlayerState, LiveSnapshot, PlayerState } from 
 export class LiveRepository {
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  private key(boardId: string, what: string): string {
-    return `${new BoardKeys(boardId).tag}:live:${what}`;
+  private key(boardId: string, what: 'snap' | 'tops' | 'players' | 'pstate' | 'gate'): string {
+    return new BoardKeys(boardId).live(what);
   }
 
   async watch(boardId: string, topN: number, playerIds: string[], delta: 1 | -1): Promise<void> {

@@ -5,7 +5,7 @@
 local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(A[1])
+local replay = idempotentReplay(b, A[1])
 if replay then return replay end
 local limited = checkLimits(8, nLimits)
 if limited then return limited end
@@ -30,5 +30,5 @@ for i = 0, n - 1 do
 end
 local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(rows, '\n')
-remember(A[1], encoded)
+remember(b, A[1], encoded)
 return { 'OK', encoded, limit, left, b.mode }

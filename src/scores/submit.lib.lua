@@ -4,10 +4,12 @@
 local MAX_SAFE = 9007199254740991
 
 local function loadBoard()
-  local c = redis.call('HMGET', KEYS[1], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period')
+  local c = redis.call('HMGET', KEYS[1], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
+    'createdAt')
   if not c[1] then return nil end
+  -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], z = KEYS[3], h = KEYS[4], dz = KEYS[5], dc = KEYS[6] }
+    period = c[6], gen = c[7] or '', z = KEYS[3], h = KEYS[4], dz = KEYS[5], dc = KEYS[6] }
 end
 
 local function nowMs()
@@ -83,17 +85,22 @@ local function apply(b, pid, valueStr, dn, md, now)
 end
 
 -- Idempotency: returns a reply to send instead of applying, or nil to go ahead.
-local function idempotentReplay(bodyHash)
+-- Records are "generation:bodyHash\nresult"; one left by a deleted board of the same id
+-- counts as absent.
+local function idempotentReplay(b, bodyHash)
   if bodyHash == '' then return nil end
   local prior = redis.call('GET', KEYS[7])
   if not prior then return nil end
   local nl = string.find(prior, '\n', 1, true)
-  if string.sub(prior, 1, nl - 1) ~= bodyHash then return { 'IDEMPOTENCY_CONFLICT' } end
+  local head = string.sub(prior, 1, nl - 1)
+  local colon = string.find(head, ':', 1, true)
+  if not colon or string.sub(head, 1, colon - 1) ~= b.gen then return nil end
+  if string.sub(head, colon + 1) ~= bodyHash then return { 'IDEMPOTENCY_CONFLICT' } end
   return { 'REPLAY', string.sub(prior, nl + 1) }
 end
 
-local function remember(bodyHash, encoded)
+local function remember(b, bodyHash, encoded)
   if bodyHash ~= '' then
-    redis.call('SET', KEYS[7], bodyHash .. '\n' .. encoded, 'PX', 86400000)
+    redis.call('SET', KEYS[7], b.gen .. ':' .. bodyHash .. '\n' .. encoded, 'PX', 86400000)
   end
 end

@@ -5,7 +5,7 @@
 local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(A[5])
+local replay = idempotentReplay(b, A[5])
 if replay then return replay end
 local limited = checkLimits(8, nLimits)
 if limited then return limited end
@@ -13,5 +13,5 @@ local r = apply(b, A[1], A[2], A[3], A[4], nowMs())
 if r[1] == 'OUT_OF_BOUNDS' then return r end
 local limit, left = takeLimits(8, nLimits)
 local encoded = table.concat(r, '\t')
-remember(A[5], encoded)
+remember(b, A[5], encoded)
 return { 'OK', encoded, limit, left, b.mode }

@@ -38,6 +38,13 @@ export class BoardKeys {
   get seq(): string {
     return `${this.tag}:seq`;
   }
+  get stats(): string {
+    return `${this.tag}:stats`;
+  }
+  /** Live-update state: snap, tops, players, pstate, gate. */
+  live(what: 'snap' | 'tops' | 'players' | 'pstate' | 'gate'): string {
+    return `${this.tag}:live:${what}`;
+  }
   get periods(): string {
     return `${this.tag}:periods`;
   }
