@@ -2,6 +2,8 @@ import { connectLive, LiveClient } from './support/live-client';
 import { http, startApp, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
+import { LiveGateway } from '../src/realtime/live.gateway';
+import { LiveRepository } from '../src/realtime/live.repository';
 
 const HZ = 4;
 
@@ -173,6 +175,23 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       score: null,
       periodId: '0000000002',
     });
+  });
+
+  it('keeps watches as leases that are renewed while subscribed and expire otherwise', async () => {
+    const id = await board();
+    const c = await client();
+    await c.request('subscribe', { leaderboardId: id, top: 7, playerIds: ['watched'] });
+    const players = `{lb:${id}}:live:players`;
+    const first = Number(await valkey.client.zscore(players, 'watched'));
+    expect(first).toBeGreaterThan(Date.now() + 60_000);
+    // A lease left by a crashed instance: already expired.
+    await valkey.client.zadd(players, Date.now() - 1000, 'ghost');
+    await new Promise((r) => setTimeout(r, 5));
+    await b.app.get(LiveGateway).renewLeases();
+    expect(Number(await valkey.client.zscore(players, 'watched'))).toBeGreaterThan(first);
+    const watched = await worker.app.get(LiveRepository).watched(id);
+    expect(watched).toEqual({ tops: [7], players: ['watched'] });
+    expect(await valkey.client.zscore(players, 'ghost')).toBeNull();
   });
 
   it('answers bad messages with an error ack', async () => {

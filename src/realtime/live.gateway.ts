@@ -1,4 +1,4 @@
-import { Logger, OnModuleInit } from '@nestjs/common';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -25,7 +25,7 @@ import {
   rooms,
   toTopRow,
 } from './live';
-import { LiveRepository } from './live.repository';
+import { LiveRepository, WATCH_LEASE_MS } from './live.repository';
 import { Metrics } from '../common/metrics';
 
 type Ack = { ok: true; top?: PageDto; players?: PlayerDto[] } | { ok: false; error: Problem };
@@ -54,9 +54,12 @@ export const FLOOD_BURST = 40;
  * the watch counts the publisher reads.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
-export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit {
+export class LiveGateway
+  implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy
+{
   private readonly logger = new Logger(LiveGateway.name);
   private readonly states = new WeakMap<Socket, SocketState>();
+  private renewTimer: NodeJS.Timeout | null = null;
   @WebSocketServer() private readonly server?: Namespace;
 
   constructor(
@@ -67,6 +70,30 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   onModuleInit(): void {
     this.logger.log(`Live gateway on namespace ${LIVE_NAMESPACE}`);
+    this.renewTimer = setInterval(() => void this.renewLeases(), WATCH_LEASE_MS / 3);
+    this.renewTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+  }
+
+  /** Renews the watch leases of every subscription held by this process, board by board. */
+  async renewLeases(): Promise<void> {
+    const byBoard = new Map<string, { tops: Set<number>; players: Set<string> }>();
+    for (const socket of this.server?.sockets.values() ?? []) {
+      for (const [boardId, sub] of this.states.get(socket)?.subscriptions ?? []) {
+        const w = byBoard.get(boardId) ?? { tops: new Set(), players: new Set() };
+        w.tops.add(sub.top);
+        sub.playerIds.forEach((p) => w.players.add(p));
+        byBoard.set(boardId, w);
+      }
+    }
+    for (const [boardId, w] of byBoard) {
+      await this.live.watch(boardId, [...w.tops], [...w.players]).catch((err: Error) => {
+        this.logger.warn(`Could not renew live watches for ${boardId}: ${err.message}`);
+      });
+    }
   }
 
   handleConnection(socket: Socket): void {
@@ -87,14 +114,13 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleDisconnect(socket: Socket): Promise<void> {
     this.metrics.liveSockets.dec();
-    // Queued behind any subscribe still in flight, so its watch counts are undone too.
-    return this.serial(socket, async () => {
+    // Queued behind any subscribe still in flight, so that one is counted off too. Nothing
+    // to undo in Valkey: this socket's watch leases simply stop being renewed.
+    return this.serial(socket, () => {
       const state = this.states.get(socket)!;
       this.metrics.liveSubscriptions.dec(state.subscriptions.size);
-      for (const [boardId, sub] of state.subscriptions) {
-        await this.live.watch(boardId, sub.top, sub.playerIds, -1).catch(() => undefined);
-      }
       state.subscriptions.clear();
+      return Promise.resolve();
     });
   }
 
@@ -175,7 +201,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         rooms.top(dto.leaderboardId, dto.top),
         ...playerIds.map((p) => rooms.player(dto.leaderboardId, p)),
       ]);
-      await this.live.watch(dto.leaderboardId, dto.top, playerIds, 1);
+      await this.live.watch(dto.leaderboardId, [dto.top], playerIds);
       await this.seedBaseline(top, playerIds, players);
       return {
         ok: true,
@@ -214,7 +240,6 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       socket.leave(rooms.top(boardId, sub.top)),
       ...sub.playerIds.map((p) => socket.leave(rooms.player(boardId, p))),
     ]);
-    await this.live.watch(boardId, sub.top, sub.playerIds, -1);
   }
 
   @SubscribeMessage('unsubscribe')

@@ -3,10 +3,14 @@ import { BoardKeys } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { decodePlayerState, encodePlayerState, LiveSnapshot, PlayerState } from './live';
 
+/** How long a watch lasts unless the api instance holding it renews it. */
+export const WATCH_LEASE_MS = 90_000;
+
 /**
  * What the live publisher needs to know across processes: which top-N sizes and players
- * someone watches (reference counts kept by the api instances), the last published snapshot,
- * and the per-board rate gate.
+ * someone watches, the last published snapshot, and the per-board rate gate. Watches are
+ * leases (sorted sets scored by expiry) that api instances renew while their sockets stay
+ * subscribed: nothing to undo on unsubscribe, and a crashed instance's watches just expire.
  */
 @Injectable()
 export class LiveRepository {
@@ -16,24 +20,31 @@ export class LiveRepository {
     return new BoardKeys(boardId).live(what);
   }
 
-  async watch(boardId: string, topN: number, playerIds: string[], delta: 1 | -1): Promise<void> {
+  /** Takes or extends watch leases on top-N sizes and players (never shortens one). */
+  async watch(boardId: string, tops: number[], playerIds: string[]): Promise<void> {
+    const until = Date.now() + WATCH_LEASE_MS;
     const pipe = this.valkey.api.pipeline();
-    pipe.hincrby(this.key(boardId, 'tops'), String(topN), delta);
-    for (const p of playerIds) pipe.hincrby(this.key(boardId, 'players'), p, delta);
+    const topsKey = this.key(boardId, 'tops');
+    const playersKey = this.key(boardId, 'players');
+    for (const n of tops) pipe.zadd(topsKey, 'GT', until, String(n));
+    for (const p of playerIds) pipe.zadd(playersKey, 'GT', until, p);
+    pipe.pexpire(topsKey, WATCH_LEASE_MS * 2);
+    if (playerIds.length) pipe.pexpire(playersKey, WATCH_LEASE_MS * 2);
     await pipe.exec();
   }
 
-  /** Top-N sizes and players with at least one watcher. */
+  /** Top-N sizes and players with an unexpired lease; expired ones are dropped. */
   async watched(boardId: string): Promise<{ tops: number[]; players: string[] }> {
+    const now = Date.now();
+    const topsKey = this.key(boardId, 'tops');
+    const playersKey = this.key(boardId, 'players');
     const [tops, players] = await Promise.all([
-      this.valkey.api.hgetall(this.key(boardId, 'tops')),
-      this.valkey.api.hgetall(this.key(boardId, 'players')),
+      this.valkey.api.zrangebyscore(topsKey, now, '+inf'),
+      this.valkey.api.zrangebyscore(playersKey, now, '+inf'),
+      this.valkey.api.zremrangebyscore(topsKey, '-inf', `(${now}`),
+      this.valkey.api.zremrangebyscore(playersKey, '-inf', `(${now}`),
     ]);
-    const positive = (h: Record<string, string>) =>
-      Object.entries(h)
-        .filter(([, c]) => Number(c) > 0)
-        .map(([k]) => k);
-    return { tops: positive(tops).map(Number), players: positive(players) };
+    return { tops: tops.map(Number), players };
   }
 
   async lastSnapshot(boardId: string): Promise<LiveSnapshot | null> {
