@@ -63,13 +63,28 @@ export class ResetsService {
     this.logger.log(
       `Reset ${boardId}: archived period ${outcome.archivedPeriodId}, opened ${outcome.periodId}`,
     );
-    await Promise.all([this.queues.prune(boardId), this.queues.recompute(boardId)]);
+    // The reset is committed: a retry of this job would find it done and skip all of this,
+    // so nothing here may fail the job. The sweep catches up on a lost prune or recompute.
+    const event = {
+      boardId,
+      archivedPeriodId: outcome.archivedPeriodId,
+      periodId: outcome.periodId,
+    };
     for (const listener of this.listeners) {
-      await listener({
-        boardId,
-        archivedPeriodId: outcome.archivedPeriodId,
-        periodId: outcome.periodId,
-      });
+      await listener(event).catch((err: Error) =>
+        this.logger.warn(`Reset listener failed for ${boardId}: ${err.message}`),
+      );
+    }
+    const follow = await Promise.allSettled([
+      this.queues.prune(boardId),
+      this.queues.recompute(boardId),
+    ]);
+    for (const r of follow) {
+      if (r.status === 'rejected') {
+        this.logger.warn(
+          `Follow-up after the reset of ${boardId} not queued (the sweep will): ${String(r.reason)}`,
+        );
+      }
     }
   }
 
