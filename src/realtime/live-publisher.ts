@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { AppConfig } from '../config/app-config';
 import { StandingsRepository } from '../leaderboard/standings.repository';
@@ -41,7 +41,6 @@ export function firstDifference(before: TopRow[], after: TopRow[]): number {
  */
 @Injectable()
 export class LivePublisher implements OnModuleInit {
-  private readonly logger = new Logger(LivePublisher.name);
   private readonly emitter: Emitter;
   private readonly intervalMs: number;
 
