@@ -101,6 +101,31 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     );
   });
 
+  it('erases a player from the current and every archived period', async () => {
+    const id = await board();
+    await f.api.batch(id, [
+      { playerId: 'leaver', score: 9 },
+      { playerId: 'stayer', score: 1 },
+    ]);
+    await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
+    await waitFor(async () => (await currentPeriod(id)) === '0000000002');
+    await f.api.submit(id, { playerId: 'leaver', score: 3 });
+    const res = await f.api.admin('DELETE', '/v1/players/leaver');
+    expect(res.body.removedFrom).toEqual(
+      expect.arrayContaining([
+        { leaderboardId: id, periodId: '0000000002' },
+        { leaderboardId: id, periodId: '0000000001' },
+      ]),
+    );
+    expect(
+      (await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/players/leaver`)).status,
+    ).toBe(404);
+    expect(
+      (await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/entries`)).body.entries,
+    ).toHaveLength(1);
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/leaver`)).status).toBe(404);
+  });
+
   it('runs scheduled resets for real (6-field cron) with contiguous period ids', async () => {
     const id = await board({ resetSchedule: '* * * * * *' });
     const info = (await f.api.get(`/v1/leaderboards/${id}`)).body;

@@ -71,6 +71,7 @@ export class ScoresRepository {
   ]);
   private readonly removeScript = new LuaScript('remove.lua', __dirname, [LIB]);
   private readonly purgeScript = new LuaScript('purge.lua', __dirname, [LIB]);
+  private readonly eraseScript = new LuaScript('erase.lua', __dirname, [LIB]);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -199,8 +200,18 @@ export class ScoresRepository {
     );
   }
 
-  /** Archived period ids of a board, oldest first. */
-  async archivedPeriodIds(boardId: string): Promise<string[]> {
-    return this.valkey.api.zrange(new BoardKeys(boardId).periods, '0', '-1');
+  /**
+   * Removes a player from a board's current and archived periods in one atomic script;
+   * returns the period ids it was removed from, the current period's first.
+   */
+  async eraseEverywhere(boardId: string, playerId: string): Promise<string[]> {
+    const k = new BoardKeys(boardId);
+    const cur = k.current;
+    const reply = await this.eraseScript.run(
+      this.valkey.api,
+      [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods],
+      [playerId, `${k.tag}:arc:`],
+    );
+    return (reply as ScriptReply[]).map(String);
   }
 }

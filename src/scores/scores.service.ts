@@ -201,23 +201,11 @@ export class ScoresService {
   /** Erases a player from every board's current period and every archived period. */
   async erase(playerId: string): Promise<EraseResultDto> {
     const removedFrom: EraseResultDto['removedFrom'] = [];
-    for (const board of await this.boards.list()) {
-      const id = board.board.id;
-      const keys = new BoardKeys(id);
-      const periods = [
-        { periodId: board.board.periodId, keys: keys.current, current: true },
-        ...(await this.repo.archivedPeriodIds(id)).map((p) => ({
-          periodId: p,
-          keys: keys.archived(p),
-          current: false,
-        })),
-      ];
-      for (const p of periods) {
-        if ((await this.repo.remove(id, p.keys, playerId)) === 'removed') {
-          removedFrom.push({ leaderboardId: id, periodId: p.periodId });
-          if (p.current) this.ranking.changed(id);
-        }
-      }
+    for (const { board } of await this.boards.list()) {
+      const periods = await this.repo.eraseEverywhere(board.id, playerId);
+      if (periods.length === 0) continue;
+      this.ranking.changed(board.id);
+      for (const periodId of periods) removedFrom.push({ leaderboardId: board.id, periodId });
     }
     return { playerId, removedFrom };
   }
