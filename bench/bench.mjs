@@ -4,25 +4,22 @@
 // cost. Prints figures; asserts nothing.
 // Run with `npm run bench` (builds first). Env: BENCH_DURATION seconds per run (default 10),
 // BENCH_ROUNDS (default 1).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const { ValkeyServerProcess, freePort } = require('../dist/valkey/valkey-server-process.js');
+import {
+  ADMIN_KEY,
+  SUBMIT_KEY,
+  createBenchRun,
+  freePort,
+  median,
+  printMachineInfo,
+  waitHttpOk,
+} from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CONNECTIONS = 50;
 const SEED = 10_000;
-const SUBMIT_KEY = 'bench-submit-key-0123456789';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 // Both Valkran processes, by name. "On" has limits far above anything the bench can reach, so
 // every check runs but none says no: per player and (on this standalone Valkey) per key inside
 // the submit script, one extra Valkey call per read. "Off" turns all three off (0).
@@ -39,68 +36,8 @@ const VALKRANS = {
   },
 };
 
+const benchRun = createBenchRun({ tmpPrefix: 'valkran-bench-' });
 let valkey;
-let tmpDir;
-let interrupted = false;
-const children = [];
-
-/** A Node child process whose output we keep (the tail is shown if it fails or logs during load). */
-function spawnNode(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const info = { name, child, lines: 0, tail: [], exited: false };
-  const keep = (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      info.lines++;
-      info.tail.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
-      if (info.tail.length > 10) info.tail.shift();
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.once('exit', () => (info.exited = true));
-  children.push(info);
-  return info;
-}
-
-async function waitHttpOk(info, url, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (info.exited) break;
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${info.name} did not become ready at ${url}:\n  ${info.tail.join('\n  ')}`);
-}
-
-async function stopChild({ child, exited }) {
-  if (exited || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await gone;
-  clearTimeout(timer);
-}
-
-async function cleanup() {
-  await Promise.all(children.map(stopChild));
-  await valkey?.stop();
-  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
-}
-
-process.once('SIGINT', () => {
-  interrupted = true;
-  console.error('\ninterrupted, cleaning up');
-  cleanup().finally(() => process.exit(130));
-});
 
 const randInt = (n) => Math.floor(Math.random() * n);
 const randomSubmit = () =>
@@ -118,17 +55,12 @@ function load(url, request) {
 }
 
 async function startAll() {
-  tmpDir = mkdtempSync(join(os.tmpdir(), 'valkran-bench-'));
-  valkey = await ValkeyServerProcess.start({
-    binary: 'valkey-server',
-    dir: tmpDir,
-    appendOnly: false,
-  });
+  valkey = await benchRun.startValkey();
   // A small explicit environment so nothing from the caller's shell (cluster nodes, another
   // VALKEY_URL...) changes what is measured.
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
   const basePort = await freePort();
-  const base = spawnNode(
+  const base = benchRun.spawnNode(
     'baseline',
     ['bench/baseline-server.mjs', String(basePort), valkey.url],
     baseEnv,
@@ -139,7 +71,7 @@ async function startAll() {
   const apps = {};
   for (const [name, limits] of Object.entries(VALKRANS)) {
     const port = await freePort();
-    const info = spawnNode(name, ['dist/main.js'], {
+    const info = benchRun.spawnNode(name, ['dist/main.js'], {
       ...baseEnv,
       NODE_ENV: 'production',
       VALKEY_URL: valkey.url,
@@ -178,11 +110,6 @@ async function seed(appUrl) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function printReport(results) {
@@ -224,15 +151,12 @@ function printReport(results) {
 async function main() {
   let urls;
   try {
-    console.log(
-      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
-    );
-    console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
+    printMachineInfo();
     urls = await startAll();
     await seed(Object.values(urls.apps)[0].url);
   } catch (err) {
     console.error(`bench failed to start: ${err.stack ?? err}`);
-    await cleanup();
+    await benchRun.cleanup();
     process.exit(1);
   }
   const { baseUrl, apps } = urls;
@@ -263,7 +187,7 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of scenarios) {
       const r = await run();
-      if (interrupted) return; // cleanup is already under way; its half-run figures are meaningless
+      if (benchRun.interrupted) return; // cleanup is already under way; its half-run figures are meaningless
       results[name].push(r);
       console.log(
         `round ${round}/${ROUNDS} ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`,
@@ -285,11 +209,11 @@ async function main() {
       );
     }
   }
-  await cleanup();
+  await benchRun.cleanup();
 }
 
 main().catch(async (err) => {
   console.error(err);
-  await cleanup();
+  await benchRun.cleanup();
   process.exit(1);
 });

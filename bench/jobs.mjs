@@ -2,18 +2,22 @@
 // single Valkey call during it, from SLOWLOG), and how many ranking jobs a burst of 10,000 single
 // submits creates. Prints figures; asserts nothing. Run with `npm run bench` (builds first) or
 // `npm run -s build && node bench/jobs.mjs`.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import {
+  ADMIN_KEY,
+  SUBMIT_KEY,
+  createBenchRun,
+  fmt,
+  median,
+  printMachineInfo,
+  sleep,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { Logger } = require('@nestjs/common');
 const { ModulesContainer } = require('@nestjs/core');
-const { ValkeyServerProcess } = require('../dist/valkey/valkey-server-process.js');
 const { createApp } = require('../dist/app.js');
 const { loadConfig } = require('../dist/config/app-config.js');
 const { BoardsService } = require('../dist/leaderboard/boards.service.js');
@@ -28,54 +32,27 @@ const SEED_CONCURRENCY = 4; // keeps Valkey busy while Node builds the next batc
 const SUBMITS = 10_000;
 const IN_FLIGHT = 50;
 const SLOWLOG_MAX = 100_000;
-const SUBMIT_KEY = 'bench-submit-key-0123456789';
 const TIERS = [
   { name: 'gold', topPercent: 1 },
   { name: 'silver', topPercent: 10 },
 ];
 
 let valkey;
-let tmpDir;
 let redis; // the bench's own connection, named 'bench' so its CONFIG/SLOWLOG calls are left out
-let cleaning;
-let interrupted = false;
 const apps = [];
 const scripts = new Map(); // sha -> { name, source }, so SLOWLOG's EVAL/EVALSHA lines are readable
-
-function cleanup() {
-  cleaning ??= (async () => {
+// No child processes here: the apps run in-process, and are closed before Valkey is stopped.
+const benchRun = createBenchRun({
+  tmpPrefix: 'valkran-jobs-bench-',
+  beforeStop: async () => {
     for (const app of apps.splice(0)) await app.close().catch((e) => console.error(e.message));
     redis?.disconnect();
-    await valkey?.stop();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-// Nest exits the process itself when a module fails to initialise, skipping cleanup(): at
-// least stop the server and drop its directory (only sync calls work in an 'exit' handler).
-process.once('exit', () => {
-  valkey?.child.kill('SIGKILL'); // a no-op once it has exited
-  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  },
 });
-
-process.once('SIGINT', () => {
-  interrupted = true;
-  console.error('\ninterrupted, cleaning up');
-  cleanup().finally(() => process.exit(130));
-});
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const fmt = (n, d = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function bootApp(mode) {
   const env = { NODE_ENV: 'test', VALKEY_URL: valkey.url, LOG_LEVEL: 'warn', APP_MODE: mode };
-  env.ADMIN_API_KEYS = 'bench-admin-key-0123456789';
+  env.ADMIN_API_KEYS = ADMIN_KEY;
   env.SUBMIT_API_KEYS = SUBMIT_KEY;
   const app = await createApp(loadConfig(env, []));
   apps.push(app);
@@ -237,18 +214,10 @@ async function burstPhase(summary) {
 
 async function main() {
   try {
-    console.log(
-      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`,
-    );
-    console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
+    printMachineInfo();
     // createApp only honours LOG_LEVEL=silent; keep Nest to warnings and errors so they stand out.
     Logger.overrideLogger(['error', 'warn', 'fatal']);
-    tmpDir = mkdtempSync(join(os.tmpdir(), 'valkran-jobs-bench-'));
-    valkey = await ValkeyServerProcess.start({
-      binary: 'valkey-server',
-      dir: tmpDir,
-      appendOnly: false,
-    });
+    valkey = await benchRun.startValkey();
     redis = new Redis(valkey.url, { connectionName: 'bench' });
     // Log every command (threshold 0), with room for a whole phase, so "longest" is exact.
     await redis.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
@@ -257,7 +226,7 @@ async function main() {
     await redis.call('LATENCY', 'RESET');
   } catch (err) {
     console.error(`bench failed to start: ${err.stack ?? err}`);
-    await cleanup();
+    await benchRun.cleanup();
     process.exit(1);
   }
   const summary = [];
@@ -265,12 +234,12 @@ async function main() {
   await burstPhase(summary);
   console.log('\nsummary');
   console.table(summary);
-  await cleanup();
+  await benchRun.cleanup();
 }
 
 main().catch(async (err) => {
-  if (interrupted) return; // cleanup closed what this was using; the SIGINT handler exits
+  if (benchRun.interrupted) return; // cleanup closed what this was using; the SIGINT handler exits
   console.error(`bench failed: ${err?.stack ?? err}`); // the stack, not ioredis' whole command
-  await cleanup();
+  await benchRun.cleanup();
   process.exit(1);
 });

@@ -5,18 +5,21 @@
 // Run with `npm run -s build && node bench/live.mjs`. Env: LIVE_SUBSCRIBERS (comma list,
 // default 1000,5000), LIVE_DURATION seconds of submits per round (default 10), LIVE_RATE
 // submits per second (default 500).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const { ValkeyServerProcess, freePort } = require('../dist/valkey/valkey-server-process.js');
+import {
+  ADMIN_KEY,
+  SUBMIT_KEY,
+  createBenchRun,
+  fmt,
+  freePort,
+  printMachineInfo,
+  sleep,
+  waitHttpOk,
+} from './lib.mjs';
 
 const SUBSCRIBERS = (process.env.LIVE_SUBSCRIBERS ?? '1000,5000')
   .split(',')
@@ -33,8 +36,6 @@ const SAMPLE_MS = 500;
 const BOARD = 'fanout';
 const TOP = 10;
 const READ_LIMIT = process.env.RATE_LIMIT_READ_PER_IP ?? '0';
-const SUBMIT_KEY = 'bench-submit-key-0123456789';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const CLK_TCK = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -44,69 +45,14 @@ const CLK_TCK = (() => {
 })();
 
 let valkey;
-let tmpDir;
-let cleaning;
-let interrupted = false;
-const children = [];
 let sockets = [];
 let closing = false; // sockets being closed on purpose: their disconnects are not counted
-
-/** A Node child process whose output we keep (the tail is shown if it fails or logs). */
-function spawnNode(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const info = { name, child, lines: 0, tail: [], exited: false };
-  const keep = (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      info.lines++;
-      info.tail.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
-      if (info.tail.length > 10) info.tail.shift();
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.once('exit', (code, signal) => {
-    info.exited = true;
-    if (!cleaning)
-      console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})`);
-  });
-  children.push(info);
-  return info;
-}
-
-async function waitHttpOk(info, url, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (info.exited) break;
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${info.name} did not become ready at ${url}:\n  ${info.tail.join('\n  ')}`);
-}
-
-async function stopChild({ name, child, exited, tail }) {
-  if (exited || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  const t0 = performance.now();
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    console.error(`!! ${name} still running 5 s after SIGTERM: SIGKILL. Its last lines:`);
-    for (const l of tail) console.error(`   ${l}`);
-    child.kill('SIGKILL');
-  }, 5000);
-  await gone;
-  clearTimeout(timer);
-  const secs = (performance.now() - t0) / 1000;
-  if (secs > 1) console.error(`(${name} took ${secs.toFixed(1)} s to exit)`);
-}
+// Sockets close first, so the api's shutdown doesn't count as a round's disconnects.
+const benchRun = createBenchRun({
+  tmpPrefix: 'valkran-live-',
+  beforeStop: closeSockets,
+  verbose: true,
+});
 
 function closeSockets() {
   for (const s of sockets) {
@@ -116,27 +62,6 @@ function closeSockets() {
   sockets = [];
 }
 
-function cleanup() {
-  cleaning ??= (async () => {
-    closeSockets();
-    await Promise.all(children.map(stopChild));
-    await valkey?.stop();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-process.once('SIGINT', () => {
-  interrupted = true;
-  console.error('\ninterrupted, cleaning up');
-  cleanup().finally(() => process.exit(130));
-});
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const fmt = (n, d = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })
-    : '-';
 /** Nearest-rank percentile of a sorted array. */
 const pct = (sorted, p) =>
   sorted.length
@@ -193,12 +118,7 @@ function measure(pids) {
 }
 
 async function startAll() {
-  tmpDir = mkdtempSync(join(os.tmpdir(), 'valkran-live-'));
-  valkey = await ValkeyServerProcess.start({
-    binary: 'valkey-server',
-    dir: tmpDir,
-    appendOnly: false,
-  });
+  valkey = await benchRun.startValkey();
   const [apiPort, workerPort] = [await freePort(), await freePort()];
   // A small explicit environment so nothing from the caller's shell changes what is measured.
   const env = {
@@ -214,12 +134,12 @@ async function startAll() {
     // budget (200/s), which would cap a round at ~400 sockets: off (0) unless set by the caller.
     RATE_LIMIT_READ_PER_IP: READ_LIMIT,
   };
-  const api = spawnNode('api', ['dist/main.js'], {
+  const api = benchRun.spawnNode('api', ['dist/main.js'], {
     ...env,
     APP_MODE: 'api',
     PORT: String(apiPort),
   });
-  const worker = spawnNode('worker', ['dist/main.js'], {
+  const worker = benchRun.spawnNode('worker', ['dist/main.js'], {
     ...env,
     APP_MODE: 'worker',
     PORT: String(workerPort),
@@ -242,7 +162,7 @@ async function startAll() {
 async function connectAll(apiUrl, n, round) {
   const failures = {};
   const fail = (why) => (failures[why] = (failures[why] ?? 0) + 1);
-  for (let i = 0; i < n && !interrupted; i += BATCH) {
+  for (let i = 0; i < n && !benchRun.interrupted; i += BATCH) {
     const batch = [];
     for (let j = i; j < Math.min(n, i + BATCH); j++) {
       const socket = io(`${apiUrl}/live`, {
@@ -277,7 +197,7 @@ async function subscribeAll(round) {
   const failures = {};
   const fail = (why) => (failures[why] = (failures[why] ?? 0) + 1);
   let ok = 0;
-  for (let i = 0; i < sockets.length && !interrupted; i += BATCH) {
+  for (let i = 0; i < sockets.length && !benchRun.interrupted; i += BATCH) {
     await Promise.all(
       sockets.slice(i, i + BATCH).map(
         (socket) =>
@@ -367,7 +287,7 @@ function submitPhase(apiUrl, round) {
         send();
         sent++;
       }
-      if (sent >= total || interrupted) {
+      if (sent >= total || benchRun.interrupted) {
         clearInterval(timer);
         round.submitted = sent;
         round.submitSecs = (performance.now() - start) / 1000;
@@ -406,7 +326,7 @@ async function runRound(apiUrl, n, pids, logsBefore) {
     `  ${fmt(sockets.length)}/${fmt(n)} connected in ${fmt(connectSecs, 1)} s, ` +
       `${fmt(sub.ok)} subscribed in ${fmt(subscribeSecs, 1)} s`,
   );
-  if (interrupted) return null;
+  if (benchRun.interrupted) return null;
   await sleep(1000); // let the subscribe burst settle before measuring
   const wanted = sockets.filter((s) => s.connected);
   const bench0 = process.cpuUsage();
@@ -495,14 +415,7 @@ async function main() {
   const started = performance.now();
   let ctx;
   try {
-    console.log(
-      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
-        `loadavg ${os
-          .loadavg()
-          .map((l) => l.toFixed(2))
-          .join(' ')}`,
-    );
-    console.log(execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).trim());
+    printMachineInfo({ loadavg: true });
     let nofile = '?';
     try {
       nofile = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
@@ -522,7 +435,7 @@ async function main() {
     ctx = await startAll();
   } catch (err) {
     console.error(`bench failed to start: ${err.stack ?? err}`);
-    await cleanup();
+    await benchRun.cleanup();
     process.exit(1);
   }
   const { apiUrl, api, worker } = ctx;
@@ -538,18 +451,18 @@ async function main() {
   );
   for (const n of SUBSCRIBERS) {
     console.log(`\n-- round: ${fmt(n)} subscribers`);
-    const logsBefore = Object.fromEntries(children.map((c) => [c.name, c.lines]));
+    const logsBefore = Object.fromEntries(benchRun.children.map((c) => [c.name, c.lines]));
     const r = await runRound(apiUrl, n, pids, logsBefore);
-    if (interrupted || !r) return;
-    report(r, children);
+    if (benchRun.interrupted || !r) return;
+    report(r, benchRun.children);
     await sleep(2000); // the api drops the watch counts of the closed sockets
   }
   console.log(`\ntotal ${fmt((performance.now() - started) / 1000, 1)} s`);
-  await cleanup();
+  await benchRun.cleanup();
 }
 
 main().catch(async (err) => {
   console.error(err);
-  await cleanup();
+  await benchRun.cleanup();
   process.exit(1);
 });
