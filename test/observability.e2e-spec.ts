@@ -101,6 +101,8 @@ describe('logs, request ids and metrics (e2e)', () => {
 
   it('exposes Prometheus metrics whose counters move with traffic', async () => {
     const before = parseProm((await api.get('/metrics')).body);
+    // The per-player limit (2/s) counts per wall-clock second: start just after one begins.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 30));
     await api.submit('global', { playerId: 'm1', score: 1 });
     await api.submit('global', { playerId: 'm1', score: 0 });
     await api.submit('global', { playerId: 'm1', score: 2 }); // third in a second: rate limited
