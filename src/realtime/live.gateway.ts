@@ -187,12 +187,12 @@ export class LiveGateway
         );
       }
       const playerIds = [...new Set(dto.playerIds)];
-      const [top, players] = await Promise.all([
+      // Two reads, whatever the number of players: the top 100 and one lookup of the players.
+      const [top, lookup] = await Promise.all([
         this.standings.page(dto.leaderboardId, 0, MAX_TOP),
-        Promise.all(
-          playerIds.map((p) => this.standings.player(dto.leaderboardId, p).catch(() => null)),
-        ),
+        playerIds.length ? this.standings.lookup(dto.leaderboardId, playerIds) : null,
       ]);
+      const players = lookup?.entries ?? [];
       if (existing) await this.leave(socket, dto.leaderboardId, existing);
       state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
       if (!existing) this.metrics.liveSubscriptions.inc();
@@ -206,7 +206,7 @@ export class LiveGateway
       return {
         ok: true,
         top: { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) },
-        players: players.filter((p): p is PlayerDto => p !== null),
+        players,
       };
     } catch (err) {
       return this.fail(err);
@@ -217,7 +217,7 @@ export class LiveGateway
   private async seedBaseline(
     top: PageDto,
     playerIds: string[],
-    players: (PlayerDto | null)[],
+    players: PlayerDto[],
   ): Promise<void> {
     await this.live.saveSnapshot(
       top.leaderboardId,
@@ -228,10 +228,8 @@ export class LiveGateway
       },
       true,
     );
-    const states = new Map<string, PlayerState>();
-    playerIds.forEach((p, i) =>
-      states.set(p, players[i] ? { rank: players[i].rank, score: players[i].score } : null),
-    );
+    const states = new Map<string, PlayerState>(playerIds.map((p) => [p, null]));
+    for (const p of players) states.set(p.playerId, { rank: p.rank, score: p.score });
     await this.live.savePlayerStates(top.leaderboardId, states, true);
   }
 
