@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { Listeners } from '../common/listeners';
 import { notFound } from '../common/problem';
 import { Board } from '../leaderboard/board';
 import { BoardsRepository } from '../leaderboard/boards.repository';
@@ -31,12 +32,11 @@ const toK = (board: Board, score: number): string =>
  * O(B log N) in two Valkey calls however large the board is: a 1,000,000-member board costs
  * the same few dozen O(log N) lookups as a small one.
  */
-export type ComputedListener = (stats: BoardStats) => Promise<void>;
-
 @Injectable()
 export class RankingService {
   private readonly logger = new Logger(RankingService.name);
-  private readonly listeners: ComputedListener[] = [];
+  /** Runs after every recomputation: the change signal live updates hang off. */
+  readonly computed = new Listeners<BoardStats>();
 
   constructor(
     private readonly stats: StatsRepository,
@@ -98,18 +98,13 @@ export class RankingService {
     };
   }
 
-  /** Runs after every recomputation: the change signal live updates hang off. */
-  subscribe(listener: ComputedListener): void {
-    this.listeners.push(listener);
-  }
-
   @HandlesJob('ranking', 'recompute')
   async onRecompute(job: Job<RecomputeJob>): Promise<{ total: number } | null> {
     const started = Date.now();
     const stats = await this.compute(job.data.boardId);
     if (!stats) return null; // board deleted meanwhile: nothing to do
     await this.stats.save(stats);
-    for (const listener of this.listeners) await listener(stats);
+    await this.computed.emit(stats);
     this.logger.debug(
       `Stats for ${stats.leaderboardId} (${stats.total} members) in ${Date.now() - started} ms`,
     );

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
+import { Listeners } from '../common/listeners';
 import { notFound } from '../common/problem';
 import { BoardsRepository } from '../leaderboard/boards.repository';
 import { HandlesJob } from './job-handlers';
@@ -21,11 +22,11 @@ export function lastFireAt(schedule: string, timezone: string, now: number): num
     .getTime();
 }
 
-export type ResetListener = (event: {
+export interface ResetEvent {
   boardId: string;
   archivedPeriodId: string;
   periodId: string;
-}) => Promise<void>;
+}
 
 /**
  * Period rollover. A reset is idempotent per (board, period): manual resets name the period
@@ -35,18 +36,14 @@ export type ResetListener = (event: {
 @Injectable()
 export class ResetsService {
   private readonly logger = new Logger(ResetsService.name);
-  private readonly listeners: ResetListener[] = [];
+  /** Runs after every reset (live updates subscribe here). */
+  readonly resets = new Listeners<ResetEvent>();
 
   constructor(
     private readonly repo: ResetsRepository,
     private readonly boards: BoardsRepository,
     private readonly queues: JobQueues,
   ) {}
-
-  /** Called after every reset (live updates subscribe here). */
-  subscribe(listener: ResetListener): void {
-    this.listeners.push(listener);
-  }
 
   /** Admin reset: enqueues the reset of the current period; 404 for unknown boards. */
   async request(boardId: string): Promise<{ jobId: string; periodId: string }> {
@@ -70,11 +67,9 @@ export class ResetsService {
       archivedPeriodId: outcome.archivedPeriodId,
       periodId: outcome.periodId,
     };
-    for (const listener of this.listeners) {
-      await listener(event).catch((err: Error) =>
-        this.logger.warn(`Reset listener failed for ${boardId}: ${err.message}`),
-      );
-    }
+    await this.resets.emit(event, (err) =>
+      this.logger.warn(`Reset listener failed for ${boardId}: ${(err as Error).message}`),
+    );
     const follow = await Promise.allSettled([
       this.queues.prune(boardId),
       this.queues.recompute(boardId),

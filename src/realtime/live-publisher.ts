@@ -64,8 +64,8 @@ export class LivePublisher implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.ranking.subscribe((stats) => this.publish(stats.leaderboardId));
-    this.resets.subscribe(async (e) => {
+    this.ranking.computed.subscribe((stats) => this.publish(stats.leaderboardId));
+    this.resets.resets.subscribe(async (e) => {
       this.emitter.of(LIVE_NAMESPACE).to(rooms.board(e.boardId)).emit('leaderboard.reset', {
         leaderboardId: e.boardId,
         archivedPeriodId: e.archivedPeriodId,
