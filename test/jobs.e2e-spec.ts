@@ -1,4 +1,8 @@
 import { JobQueues } from '../src/ranking-jobs/job-queues';
+import { RankingService } from '../src/ranking-jobs/ranking.service';
+import { StatsRepository } from '../src/ranking-jobs/stats.repository';
+import { LivePublisher } from '../src/realtime/live-publisher';
+import { LiveRepository } from '../src/realtime/live.repository';
 import { ResetsService } from '../src/ranking-jobs/resets.service';
 import { histogramBuckets, percentileRank, tierCutoffRank } from '../src/ranking-jobs/stats';
 import { ADMIN_KEY } from './support/app';
@@ -99,6 +103,40 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
       5000,
       'the new board to reset',
     );
+  });
+
+  it('never re-creates the keys of a deleted board from a late job, publish or lease renewal', async () => {
+    const id = await board();
+    await f.api.submit(id, { playerId: 'p', score: 5 });
+    await waitFor(async () => (await f.api.get(`/v1/leaderboards/${id}/stats`)).body.computedAt);
+    const generation = Date.parse((await f.api.get(`/v1/leaderboards/${id}`)).body.createdAt);
+    const ranking = f.app.app.get(RankingService);
+    const stale = (await ranking.compute(id))!;
+    expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
+
+    // Everything a job or an api instance can still be doing for the deleted board.
+    const live = f.app.app.get(LiveRepository);
+    const stats = f.app.app.get(StatsRepository);
+    await f.app.app.get(LivePublisher).publish(id);
+    expect(await ranking.onRecompute({ data: { boardId: id } } as never)).toBeNull();
+    expect(await stats.save(stale, generation)).toBe(false);
+    await live.watch(id, [10], ['p']);
+    const snapshot = { periodId: '0000000001', total: 1, top: [] };
+    const players = new Map([['p', { rank: 1, score: 5 }]]);
+    expect(await live.save(id, { snapshot, players }, { generation: String(generation) })).toBe(
+      false,
+    );
+    expect(await live.takeGate(id, 250)).toBeNull();
+    expect(await f.valkey.client.keys(`{lb:${id}}*`)).toEqual([]);
+
+    // A board re-created under the same id is a new generation: old results stay out.
+    expect((await f.api.admin('POST', '/v1/leaderboards', { id })).status).toBe(201);
+    expect(await stats.save(stale, generation)).toBe(false);
+    expect(await live.save(id, { snapshot, players }, { generation: String(generation) })).toBe(
+      false,
+    );
+    expect(await f.valkey.client.keys(`{lb:${id}}:stats`)).toEqual([]);
+    expect(await f.valkey.client.keys(`{lb:${id}}:live:*`)).toEqual([]);
   });
 
   it('erases a player from the current and every archived period', async () => {

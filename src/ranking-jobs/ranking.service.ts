@@ -46,7 +46,11 @@ export class RankingService {
 
   async compute(boardId: string): Promise<BoardStats | null> {
     const board = await this.boards.get(boardId);
-    if (!board) return null;
+    return board ? this.statsOf(board) : null;
+  }
+
+  private async statsOf(board: Board): Promise<BoardStats | null> {
+    const boardId = board.id;
     const ends = await this.stats.probe(boardId, [0, -1], []);
     if (!ends) return null;
     const base: BoardStats = {
@@ -101,9 +105,10 @@ export class RankingService {
   @HandlesJob('ranking', 'recompute')
   async onRecompute(job: Job<RecomputeJob>): Promise<{ total: number } | null> {
     const started = Date.now();
-    const stats = await this.compute(job.data.boardId);
-    if (!stats) return null; // board deleted meanwhile: nothing to do
-    await this.stats.save(stats);
+    const board = await this.boards.get(job.data.boardId);
+    const stats = board && (await this.statsOf(board));
+    // Board deleted (or deleted and re-created) meanwhile: nothing to store or announce.
+    if (!stats || !(await this.stats.save(stats, board.createdAt))) return null;
     await this.computed.emit(stats);
     this.logger.debug(
       `Stats for ${stats.leaderboardId} (${stats.total} members) in ${Date.now() - started} ms`,

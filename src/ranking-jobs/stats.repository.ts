@@ -17,6 +17,7 @@ export interface Probe {
 @Injectable()
 export class StatsRepository {
   private readonly probeScript = new LuaScript('stats-probe.lua', __dirname);
+  private readonly saveScript = new LuaScript('save-stats.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -47,8 +48,18 @@ export class StatsRepository {
     };
   }
 
-  async save(stats: BoardStats): Promise<void> {
-    await this.valkey.api.set(this.statsKey(stats.leaderboardId), JSON.stringify(stats));
+  /**
+   * Stores stats computed for the board of this generation (its creation time); false, and
+   * nothing written, if the board was deleted or re-created meanwhile.
+   */
+  async save(stats: BoardStats, generation: number): Promise<boolean> {
+    const k = new BoardKeys(stats.leaderboardId);
+    const reply = await this.saveScript.run(
+      this.valkey.api,
+      [k.cfg, this.statsKey(stats.leaderboardId)],
+      [String(generation), JSON.stringify(stats)],
+    );
+    return reply === 1;
   }
 
   async load(boardId: string): Promise<BoardStats | null> {

@@ -104,10 +104,14 @@ export class LivePublisher implements OnModuleInit {
 
   /** Publishes what changed on the board since the last publish, at most liveMaxHz times a second. */
   async publish(boardId: string): Promise<void> {
-    for (let wait = await this.live.takeGate(boardId, this.intervalMs); wait > 0;) {
-      await new Promise((r) => setTimeout(r, wait));
-      wait = await this.live.takeGate(boardId, this.intervalMs);
+    let gate = await this.live.takeGate(boardId, this.intervalMs);
+    while (gate && !gate.taken) {
+      const { waitMs } = gate;
+      await new Promise((r) => setTimeout(r, waitMs));
+      gate = await this.live.takeGate(boardId, this.intervalMs);
     }
+    if (!gate) return; // board deleted
+    const generation = gate.generation;
     const watched = await this.live.watched(boardId);
     const [before, current, wasStates] = await Promise.all([
       this.live.lastSnapshot(boardId),
@@ -116,7 +120,6 @@ export class LivePublisher implements OnModuleInit {
     ]);
     if (!current) return;
     const after = current.snap;
-    await this.live.saveSnapshot(boardId, after);
     const ns = this.emitter.of(LIVE_NAMESPACE);
     const at = new Date().toISOString();
     const newPeriod = !before || before.periodId !== after.periodId;
@@ -148,7 +151,10 @@ export class LivePublisher implements OnModuleInit {
         topPercent: now ? topPercent(now.rank, after.total) : null,
       });
     });
-    if (newPeriod) await this.live.clearPlayerStates(boardId);
-    await this.live.savePlayerStates(boardId, changed);
+    await this.live.save(
+      boardId,
+      { snapshot: after, players: changed, clearPlayers: newPeriod },
+      { generation },
+    );
   }
 }

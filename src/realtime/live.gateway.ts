@@ -219,18 +219,10 @@ export class LiveGateway
     playerIds: string[],
     players: PlayerDto[],
   ): Promise<void> {
-    await this.live.saveSnapshot(
-      top.leaderboardId,
-      {
-        periodId: top.periodId,
-        total: top.total,
-        top: top.entries.map(toTopRow),
-      },
-      true,
-    );
     const states = new Map<string, PlayerState>(playerIds.map((p) => [p, null]));
     for (const p of players) states.set(p.playerId, { rank: p.rank, score: p.score });
-    await this.live.savePlayerStates(top.leaderboardId, states, true);
+    const snapshot = { periodId: top.periodId, total: top.total, top: top.entries.map(toTopRow) };
+    await this.live.save(top.leaderboardId, { snapshot, players: states }, { onlyIfAbsent: true });
   }
 
   private async leave(socket: Socket, boardId: string, sub: Subscription): Promise<void> {

@@ -1,19 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { BoardKeys } from '../valkey/keys';
+import { LuaScript } from '../valkey/lua-script';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { decodePlayerState, encodePlayerState, LiveSnapshot, PlayerState } from './live';
 
 /** How long a watch lasts unless the api instance holding it renews it. */
 export const WATCH_LEASE_MS = 90_000;
+/** Snapshots and player states outlive a quiet day, then go. */
+const STATE_TTL_S = 86_400;
+
+/** What the publisher last saw, to write back in one step (see save-live.lua). */
+export interface LiveState {
+  snapshot?: LiveSnapshot;
+  players: Map<string, PlayerState>;
+  /** forget every recorded player state first (a new period) */
+  clearPlayers?: boolean;
+}
 
 /**
  * What the live publisher needs to know across processes: which top-N sizes and players
  * someone watches, the last published snapshot, and the per-board rate gate. Watches are
  * leases (sorted sets scored by expiry) that api instances renew while their sockets stay
  * subscribed: nothing to undo on unsubscribe, and a crashed instance's watches just expire.
+ * Every write checks, in the same script, that the board still exists, so a publish or a
+ * lease renewal that races a board's deletion never leaves keys behind.
  */
 @Injectable()
 export class LiveRepository {
+  private readonly watchScript = new LuaScript('watch.lua', __dirname);
+  private readonly gateScript = new LuaScript('take-gate.lua', __dirname);
+  private readonly saveScript = new LuaScript('save-live.lua', __dirname);
+
   constructor(private readonly valkey: ValkeyConnections) {}
 
   private key(boardId: string, what: 'snap' | 'tops' | 'players' | 'pstate' | 'gate'): string {
@@ -22,15 +39,11 @@ export class LiveRepository {
 
   /** Takes or extends watch leases on top-N sizes and players (never shortens one). */
   async watch(boardId: string, tops: number[], playerIds: string[]): Promise<void> {
-    const until = Date.now() + WATCH_LEASE_MS;
-    const pipe = this.valkey.api.pipeline();
-    const topsKey = this.key(boardId, 'tops');
-    const playersKey = this.key(boardId, 'players');
-    for (const n of tops) pipe.zadd(topsKey, 'GT', until, String(n));
-    for (const p of playerIds) pipe.zadd(playersKey, 'GT', until, p);
-    pipe.pexpire(topsKey, WATCH_LEASE_MS * 2);
-    if (playerIds.length) pipe.pexpire(playersKey, WATCH_LEASE_MS * 2);
-    await pipe.exec();
+    await this.watchScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg, this.key(boardId, 'tops'), this.key(boardId, 'players')],
+      [Date.now() + WATCH_LEASE_MS, WATCH_LEASE_MS * 2, tops.length, ...tops, ...playerIds],
+    );
   }
 
   /** Top-N sizes and players with an unexpired lease; expired ones are dropped. */
@@ -52,13 +65,6 @@ export class LiveRepository {
     return raw ? (JSON.parse(raw) as LiveSnapshot) : null;
   }
 
-  /** `onlyIfAbsent`: a subscriber seeds the baseline so the first publish diffs against it. */
-  async saveSnapshot(boardId: string, snap: LiveSnapshot, onlyIfAbsent = false): Promise<void> {
-    const key = this.key(boardId, 'snap');
-    if (onlyIfAbsent) await this.valkey.api.set(key, JSON.stringify(snap), 'EX', 86400, 'NX');
-    else await this.valkey.api.set(key, JSON.stringify(snap), 'EX', 86400);
-  }
-
   /** Last published standing of each player (undefined: never recorded). */
   async playerStates(boardId: string, playerIds: string[]): Promise<(PlayerState | undefined)[]> {
     if (playerIds.length === 0) return [];
@@ -66,34 +72,48 @@ export class LiveRepository {
     return raw.map((v) => (v === null ? undefined : decodePlayerState(v)));
   }
 
-  async savePlayerStates(
+  /**
+   * Records a snapshot and player states in one step, only while the board exists and, when
+   * `generation` is given, is still the board they were read from. `onlyIfAbsent`: a
+   * subscriber seeds the baseline so the first publish diffs against it, never overwriting.
+   */
+  async save(
     boardId: string,
-    states: Map<string, PlayerState>,
-    onlyIfAbsent = false,
-  ): Promise<void> {
-    if (states.size === 0) return;
-    const key = this.key(boardId, 'pstate');
-    const pipe = this.valkey.api.pipeline();
-    for (const [playerId, state] of states) {
-      if (onlyIfAbsent) pipe.hsetnx(key, playerId, encodePlayerState(state));
-      else pipe.hset(key, playerId, encodePlayerState(state));
-    }
-    pipe.expire(key, 86400);
-    await pipe.exec();
-  }
-
-  /** Forgets published player states (a new period starts from scratch). */
-  async clearPlayerStates(boardId: string): Promise<void> {
-    await this.valkey.api.del(this.key(boardId, 'pstate'));
+    state: LiveState,
+    opts: { generation?: string; onlyIfAbsent?: boolean } = {},
+  ): Promise<boolean> {
+    const pairs: string[] = [];
+    for (const [playerId, s] of state.players) pairs.push(playerId, encodePlayerState(s));
+    const reply = await this.saveScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg, this.key(boardId, 'snap'), this.key(boardId, 'pstate')],
+      [
+        opts.generation ?? '',
+        opts.onlyIfAbsent ? '1' : '0',
+        state.clearPlayers ? '1' : '0',
+        STATE_TTL_S,
+        state.snapshot ? JSON.stringify(state.snapshot) : '',
+        ...pairs,
+      ],
+    );
+    return reply === 1;
   }
 
   /**
-   * Takes the board's publish slot for `intervalMs` if free; otherwise returns how many ms
-   * remain. Shared by every worker, so the rate bound holds however many there are.
+   * Takes the board's publish slot for `intervalMs` if free (with the board's generation);
+   * otherwise says how many ms remain; null if the board is gone. Shared by every worker,
+   * so the rate bound holds however many there are.
    */
-  async takeGate(boardId: string, intervalMs: number): Promise<number> {
-    const key = this.key(boardId, 'gate');
-    if ((await this.valkey.api.set(key, '1', 'PX', intervalMs, 'NX')) === 'OK') return 0;
-    return Math.max(1, await this.valkey.api.pttl(key));
+  async takeGate(
+    boardId: string,
+    intervalMs: number,
+  ): Promise<{ taken: true; generation: string } | { taken: false; waitMs: number } | null> {
+    const [wait, generation] = (await this.gateScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg, this.key(boardId, 'gate')],
+      [intervalMs],
+    )) as [number, string];
+    if (wait < 0) return null;
+    return wait === 0 ? { taken: true, generation } : { taken: false, waitMs: wait };
   }
 }
