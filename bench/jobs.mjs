@@ -1,7 +1,8 @@
 // Ranking-jobs figures: how long a stats recompute takes at 100k and 1M members (and the longest
-// single Valkey call during it, from SLOWLOG), and how many ranking jobs a burst of 10,000 single
-// submits creates. Prints figures; asserts nothing. Run with `npm run bench` (builds first) or
-// `npm run -s build && node bench/jobs.mjs`.
+// single Valkey call during it, from SLOWLOG), how many ranking jobs a burst of 10,000 single
+// submits creates, and how many boards one worker keeps live when many boards change at once.
+// Prints figures; asserts nothing. Run with `npm run bench` (builds first) or
+// `npm run -s build && node bench/jobs.mjs [recompute|burst|many]`.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -24,6 +25,7 @@ const { BoardsService } = require('../dist/leaderboard/boards.service.js');
 const { ScoresRepository } = require('../dist/scores/scores.repository.js');
 const { RankingService } = require('../dist/ranking-jobs/ranking.service.js');
 const { JobQueues } = require('../dist/ranking-jobs/job-queues.js');
+const { LiveRepository } = require('../dist/realtime/live.repository.js');
 
 const SIZES = [100_000, 1_000_000];
 const RUNS = 7;
@@ -32,6 +34,9 @@ const SEED_CONCURRENCY = 4; // keeps Valkey busy while Node builds the next batc
 const SUBMITS = 10_000;
 const IN_FLIGHT = 50;
 const SLOWLOG_MAX = 100_000;
+const MANY_BOARDS = 500;
+const MANY_SECONDS = 10;
+const LIVE_MAX_HZ = 4; // the default
 const TIERS = [
   { name: 'gold', topPercent: 1 },
   { name: 'silver', topPercent: 10 },
@@ -212,6 +217,68 @@ async function burstPhase(summary) {
   });
 }
 
+/**
+ * Part 3: single submits spread over many boards, each changing faster than LIVE_MAX_HZ, to an
+ * app with one worker. The ideal is every board published LIVE_MAX_HZ times a second; counts
+ * ranking jobs finished and live publishes (gates taken) per second.
+ */
+async function manyBoardsPhase(summary) {
+  const app = await bootApp('all');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+  const ids = Array.from({ length: MANY_BOARDS }, (_, i) => `many-${i}`);
+  for (const id of ids) await app.get(BoardsService).create(id, {});
+  let jobs = 0;
+  let publishes = 0;
+  app.get(RankingService).computed.subscribe(async () => void jobs++);
+  const live = app.get(LiveRepository);
+  const takeGate = live.takeGate.bind(live);
+  live.takeGate = async (...args) => {
+    const r = await takeGate(...args);
+    if (r?.taken) publishes++;
+    return r;
+  };
+  let next = 0;
+  let stop = false;
+  let codes = {};
+  const loop = async () => {
+    while (!stop) {
+      const i = next++;
+      const res = await fetch(`${url}/v1/leaderboards/${ids[i % ids.length]}/scores`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SUBMIT_KEY}` },
+        body: JSON.stringify({ playerId: `p${i % 5000}`, score: i }),
+      });
+      await res.arrayBuffer();
+      codes[res.status] = (codes[res.status] ?? 0) + 1;
+    }
+  };
+  const warm = Promise.all(Array.from({ length: IN_FLIGHT }, loop));
+  await sleep(2000); // let the queue reach a steady state
+  [jobs, publishes, codes, next] = [0, 0, {}, 0];
+  const t0 = performance.now();
+  await sleep(MANY_SECONDS * 1000);
+  const secs = (performance.now() - t0) / 1000;
+  const [j, p, n] = [jobs / secs, publishes / secs, next / secs];
+  stop = true;
+  await warm;
+  const ideal = MANY_BOARDS * LIVE_MAX_HZ;
+  console.log(`
+${MANY_BOARDS} boards, ${fmt(n)} submits/s for ${fmt(secs, 1)} s, one worker:`);
+  console.log(`  HTTP ${JSON.stringify(codes)}`);
+  console.log(`  ranking jobs finished: ${fmt(j)}/s; live publishes: ${fmt(p)}/s`);
+  console.log(
+    `  = ${fmt(p / MANY_BOARDS, 2)} publishes per board per second (LIVE_MAX_HZ ${LIVE_MAX_HZ}; ideal ${fmt(ideal)}/s, ${fmt((100 * p) / ideal)}%)`,
+  );
+  summary.push({
+    measure: `${MANY_BOARDS} busy boards, one worker`,
+    result: `${fmt(j)} ranking jobs/s, ${fmt(p)} live publishes/s (${fmt((100 * p) / ideal)}% of ${LIVE_MAX_HZ}/s per board)`,
+    'longest Valkey call': '-',
+  });
+  apps.splice(apps.indexOf(app), 1);
+  await app.close();
+}
+
 async function main() {
   try {
     printMachineInfo();
@@ -230,8 +297,11 @@ async function main() {
     process.exit(1);
   }
   const summary = [];
-  await recomputePhase(summary);
-  await burstPhase(summary);
+  // `node bench/jobs.mjs many` (say) runs one part only.
+  const parts = { recompute: recomputePhase, burst: burstPhase, many: manyBoardsPhase };
+  const only = process.argv[2];
+  if (only && !parts[only]) throw new Error(`unknown part ${only}; one of ${Object.keys(parts)}`);
+  for (const [name, run] of Object.entries(parts)) if (!only || only === name) await run(summary);
   console.log('\nsummary');
   console.table(summary);
   await benchRun.cleanup();
