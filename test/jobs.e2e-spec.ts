@@ -3,6 +3,7 @@ import { RankingService } from '../src/ranking-jobs/ranking.service';
 import { StatsRepository } from '../src/ranking-jobs/stats.repository';
 import { LivePublisher } from '../src/realtime/live-publisher';
 import { LiveRepository } from '../src/realtime/live.repository';
+import { ResetsRepository } from '../src/ranking-jobs/resets.repository';
 import { ResetsService } from '../src/ranking-jobs/resets.service';
 import { histogramBuckets, percentileRank, tierCutoffRank } from '../src/ranking-jobs/stats';
 import { ADMIN_KEY } from './support/app';
@@ -188,6 +189,29 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await currentPeriod(id)).toBe(before);
     expect((await f.api.get(`/v1/leaderboards/${id}`)).body.nextResetAt).toBeNull();
+  });
+
+  it('applies a scheduled reset only under the schedule its fire time came from', async () => {
+    const id = await board({ resetSchedule: '0 0 1 1 *', timezone: 'UTC' });
+    const repo = f.app.app.get(ResetsRepository);
+    const fireAt = Date.now() + 1;
+    // A job that computed its fire time from an older schedule changes nothing.
+    const old = { fireAt, schedule: '* * * * *', timezone: 'UTC' };
+    expect(await repo.reset(id, '0000000001', old)).toEqual({
+      status: 'stale',
+      periodId: '0000000001',
+    });
+    const now = { fireAt, schedule: '0 0 1 1 *', timezone: 'UTC' };
+    expect(await repo.reset(id, '0000000001', now)).toMatchObject({ status: 'reset' });
+    // Unscheduled: neither a job already running nor one that starts later resets.
+    await f.api.admin('PATCH', `/v1/leaderboards/${id}`, { resetSchedule: null });
+    expect(await repo.reset(id, '0000000002', { ...now, fireAt: Date.now() + 1 })).toEqual({
+      status: 'stale',
+      periodId: '0000000002',
+    });
+    const resets = f.app.app.get(ResetsService);
+    expect(await resets.onScheduledReset({ data: { boardId: id } } as never)).toBeNull();
+    expect(await currentPeriod(id)).toBe('0000000002');
   });
 
   it('keeps the scheduler in step with create, PATCH and DELETE', async () => {

@@ -4,6 +4,8 @@
 --       8 arc z, 9 arc h, 10 arc dz, 11 arc dc  (the archive keys for the expected period)
 -- ARGV: 1 expected current period id (the archive keys are computed for it),
 --       2 scheduled fire time in ms ('' = manual): only a period that started before it closes
+--       3 for a scheduled reset, the "schedule<TAB>timezone" the fire time was computed from:
+--         if the board's schedule changed or was removed since, the reset does not happen
 -- Returns { 'RESET', archivedId, newId, endedAt }, { 'STALE', currentId } when another reset
 -- got there first, { 'SKIPPED', currentId } when this fire time's reset already happened,
 -- or { 'NOT_FOUND' }.
@@ -15,6 +17,8 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local endedAt = now
 if ARGV[2] ~= '' then
+  local s = redis.call('HMGET', KEYS[1], 'resetSchedule', 'timezone')
+  if (s[1] or '') .. '\t' .. (s[2] or '') ~= ARGV[3] then return { 'STALE', current } end
   local fireAt = tonumber(ARGV[2])
   -- this fire time's reset already happened (a retry, a second worker, a duplicate fire)
   if startedAt >= fireAt then return { 'SKIPPED', current } end

@@ -19,12 +19,13 @@ export class ResetsRepository {
 
   /**
    * Archives `expectedPeriodId` if it is still current (and, for a scheduled reset, started
-   * before `fireAt`) and opens the next period, in one atomic script.
+   * before the fire time, under the schedule the fire time was computed from) and opens the
+   * next period, in one atomic script.
    */
   async reset(
     boardId: string,
     expectedPeriodId: string,
-    fireAt: number | null,
+    scheduled: { fireAt: number; schedule: string; timezone: string } | null,
   ): Promise<ResetOutcome> {
     const k = new BoardKeys(boardId);
     const cur = k.current;
@@ -32,7 +33,13 @@ export class ResetsRepository {
     const reply = (await this.resetScript.run(
       this.valkey.api,
       [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods, k.periodMeta, arc.z, arc.h, arc.dz, arc.dc],
-      [expectedPeriodId, fireAt === null ? '' : String(fireAt)],
+      scheduled
+        ? [
+            expectedPeriodId,
+            String(scheduled.fireAt),
+            `${scheduled.schedule}\t${scheduled.timezone}`,
+          ]
+        : [expectedPeriodId, '', ''],
     )) as ScriptReply[];
     switch (reply[0]) {
       case 'RESET':

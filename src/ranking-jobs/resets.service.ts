@@ -97,9 +97,15 @@ export class ResetsService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const board = await this.boards.get(boardId);
       if (!board || !board.resetSchedule) return null; // deleted or unscheduled meanwhile
-      const fireAt = lastFireAt(board.resetSchedule, board.timezone, Date.now());
-      const outcome = await this.repo.reset(boardId, board.periodId, fireAt);
-      if (outcome.status === 'stale') continue; // a manual reset raced us: look again
+      const { resetSchedule: schedule, timezone } = board;
+      const fireAt = lastFireAt(schedule, timezone, Date.now());
+      const outcome = await this.repo.reset(boardId, board.periodId, {
+        fireAt,
+        schedule,
+        timezone,
+      });
+      // A manual reset or a schedule change raced us: look again.
+      if (outcome.status === 'stale') continue;
       await this.after(boardId, outcome);
       return outcome;
     }
