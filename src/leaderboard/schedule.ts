@@ -5,3 +5,37 @@ export function nextRunAt(schedule: string | null, timezone: string, from: Date)
   if (!schedule) return null;
   return CronExpressionParser.parse(schedule, { tz: timezone, currentDate: from }).next().toDate();
 }
+
+/** A job may start up to this much before its fire time (clock skew between hosts). */
+const EARLY_TOLERANCE_MS = 1000;
+
+/** The latest fire time of the schedule at or before `at`. */
+export function lastFireAt(schedule: string, timezone: string, at: number): number {
+  // prev() is strictly before its start, so start 1 ms after `at`.
+  return CronExpressionParser.parse(schedule, { tz: timezone, currentDate: new Date(at + 1) })
+    .prev()
+    .getTime();
+}
+
+/**
+ * The fire time a scheduled reset running at `now` closes the period for. The scheduler names
+ * the fire time it produced the job for (`intended`); it is used when it is a fire time of the
+ * board's schedule, later than the last one already passed and at most EARLY_TOLERANCE_MS
+ * ahead (a worker whose clock runs slightly behind the scheduler's). Otherwise — a job that
+ * runs late, after fire times were missed — the latest fire time passed: missed fire times
+ * collapse into one reset.
+ */
+export function fireTimeFor(
+  schedule: string,
+  timezone: string,
+  now: number,
+  intended?: number,
+): number {
+  const last = lastFireAt(schedule, timezone, now);
+  const early =
+    intended !== undefined &&
+    intended > last &&
+    intended <= now + EARLY_TOLERANCE_MS &&
+    lastFireAt(schedule, timezone, intended) === intended;
+  return early ? intended : last;
+}

@@ -3,7 +3,8 @@
 -- KEYS: 1 cfg, 2 cur z, 3 cur h, 4 cur dz, 5 cur dc, 6 periods, 7 pmeta,
 --       8 arc z, 9 arc h, 10 arc dz, 11 arc dc  (the archive keys for the expected period)
 -- ARGV: 1 expected current period id (the archive keys are computed for it),
---       2 scheduled fire time in ms ('' = manual): only a period that started before it closes
+--       2 scheduled fire time in ms ('' = manual): only a period that started before it closes,
+--         and it closes at that time (the new period starts there), whenever the job runs
 --       3 for a scheduled reset, the "schedule<TAB>timezone" the fire time was computed from:
 --         if the board's schedule changed or was removed since, the reset does not happen
 -- Returns { 'RESET', archivedId, newId, endedAt }, { 'STALE', currentId } when another reset
@@ -22,7 +23,7 @@ if ARGV[2] ~= '' then
   local fireAt = tonumber(ARGV[2])
   -- this fire time's reset already happened (a retry, a second worker, a duplicate fire)
   if startedAt >= fireAt then return { 'SKIPPED', current } end
-  if fireAt > endedAt then endedAt = fireAt end
+  endedAt = fireAt
 end
 local total = redis.call('ZCARD', KEYS[2])
 for i = 2, 5 do

@@ -1,26 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { CronExpressionParser } from 'cron-parser';
 import { Listeners } from '../common/listeners';
 import { notFound } from '../common/problem';
 import { BoardsRepository } from '../leaderboard/boards.repository';
+import { fireTimeFor } from '../leaderboard/schedule';
 import { HandlesJob } from './job-handlers';
 import { JobQueues } from './job-queues';
 import type { PruneJob, ResetJob, ScheduledResetJob } from './queues';
 import { ResetOutcome, ResetsRepository } from './resets.repository';
-
-/** A job may start up to this much before its fire time (clock skew between hosts). */
-const EARLY_TOLERANCE_MS = 1000;
-
-/** The latest fire time of the schedule at or before `now` (+ the early tolerance). */
-export function lastFireAt(schedule: string, timezone: string, now: number): number {
-  return CronExpressionParser.parse(schedule, {
-    tz: timezone,
-    currentDate: new Date(now + EARLY_TOLERANCE_MS),
-  })
-    .prev()
-    .getTime();
-}
 
 export interface ResetEvent {
   boardId: string;
@@ -98,7 +85,7 @@ export class ResetsService {
       const board = await this.boards.get(boardId);
       if (!board || !board.resetSchedule) return null; // deleted or unscheduled meanwhile
       const { resetSchedule: schedule, timezone } = board;
-      const fireAt = lastFireAt(schedule, timezone, Date.now());
+      const fireAt = fireTimeFor(schedule, timezone, Date.now(), job.opts?.prevMillis);
       const outcome = await this.repo.reset(boardId, board.periodId, {
         fireAt,
         schedule,
