@@ -26,6 +26,12 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     return c;
   };
   const named = (c: LiveClient, name: string) => c.events.filter((e) => e.name === name);
+  /**
+   * Waits for the publish that seeding writes cause, so a later subscriber's baseline is not
+   * raced by it (a publish that read "no snapshot yet" announces the whole top list).
+   */
+  const settled = (id: string) =>
+    waitFor(async () => valkey.client.exists(`{lb:${id}}:live:snap`), 5000, 'the seed publish');
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
@@ -70,12 +76,13 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       { playerId: 'b', score: 20 },
       { playerId: 'c', score: 10 },
     ]);
+    await settled(id);
     const c = await client();
     await c.request('subscribe', { leaderboardId: id, top: 3, playerIds: ['c'] });
     const sent = Date.now();
     await apiA.submit(id, { playerId: 'c', score: 40 });
-    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 2000, 'leaderboard.top');
-    const player = await waitFor(async () => named(c, 'player.rank')[0], 2000, 'player.rank');
+    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 5000, 'leaderboard.top');
+    const player = await waitFor(async () => named(c, 'player.rank')[0], 5000, 'player.rank');
     expect(top.at - sent).toBeLessThan(1000);
     expect(player.at - sent).toBeLessThan(1000);
     expect(top.payload).toMatchObject({ leaderboardId: id, periodId: '0000000001' });
@@ -103,6 +110,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       id,
       Array.from({ length: 20 }, (_, i) => ({ playerId: `p${i}`, score: 100 - i })),
     );
+    await settled(id);
     const c = await client();
     await c.request('subscribe', { leaderboardId: id, top: 3, playerIds: ['p0'] });
     await apiA.submit(id, { playerId: 'p15', score: 86 }); // moves below the top 3 only
@@ -112,8 +120,8 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     expect(c.events).toEqual([]);
     // ...and a change inside the top 3 is sent.
     await apiA.submit(id, { playerId: 'p2', score: 1000 });
-    await waitFor(async () => named(c, 'leaderboard.top').length === 1, 2000, 'the top event');
-    const p0 = await waitFor(async () => named(c, 'player.rank')[0], 2000, 'p0 rank change');
+    await waitFor(async () => named(c, 'leaderboard.top').length === 1, 5000, 'the top event');
+    const p0 = await waitFor(async () => named(c, 'player.rank')[0], 5000, 'p0 rank change');
     expect(p0.payload).toMatchObject({ playerId: 'p0', rank: 2 });
   });
 
@@ -137,7 +145,15 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       }),
     );
     const burstMs = Date.now() - started;
-    await sleep(1500);
+    for (const s of subscribers) {
+      // The last event shows the final top; then nothing more comes.
+      await waitFor(
+        async () => named(s, 'leaderboard.top').at(-1)?.payload.entries[0]?.playerId === 'p999',
+        5000,
+        'the final top',
+      );
+    }
+    await sleep(1000);
     for (const s of subscribers) {
       const tops = named(s, 'leaderboard.top');
       const last = tops[tops.length - 1].payload.entries;
@@ -156,12 +172,13 @@ describe('live updates across two api instances and a worker (e2e)', () => {
   it('announces resets to subscribers', async () => {
     const id = await board();
     await apiA.submit(id, { playerId: 'p', score: 1 });
+    await settled(id);
     const c = await client();
     await c.request('subscribe', { leaderboardId: id, top: 5, playerIds: ['p'] });
     await apiA.admin('POST', `/v1/leaderboards/${id}/reset`);
     const reset = await waitFor(
       async () => named(c, 'leaderboard.reset')[0],
-      3000,
+      5000,
       'leaderboard.reset',
     );
     expect(reset.payload).toEqual({
@@ -169,9 +186,9 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       archivedPeriodId: '0000000001',
       periodId: '0000000002',
     });
-    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 3000, 'the emptied top');
+    const top = await waitFor(async () => named(c, 'leaderboard.top')[0], 5000, 'the emptied top');
     expect(top.payload).toMatchObject({ periodId: '0000000002', entries: [] });
-    const p = await waitFor(async () => named(c, 'player.rank')[0], 3000, 'player gone');
+    const p = await waitFor(async () => named(c, 'player.rank')[0], 5000, 'player gone');
     expect(p.payload).toMatchObject({
       playerId: 'p',
       rank: null,

@@ -112,6 +112,9 @@ export class LivePublisher implements OnModuleInit {
     }
     if (!gate) return; // board deleted
     const generation = gate.generation;
+    // Stamped when the slot is taken, so `at` values are LIVE_MAX_HZ apart however long the
+    // reads below take.
+    const at = new Date().toISOString();
     const watched = await this.live.watched(boardId);
     const [before, current, wasStates] = await Promise.all([
       this.live.lastSnapshot(boardId),
@@ -121,7 +124,6 @@ export class LivePublisher implements OnModuleInit {
     if (!current) return;
     const after = current.snap;
     const ns = this.emitter.of(LIVE_NAMESPACE);
-    const at = new Date().toISOString();
     const newPeriod = !before || before.periodId !== after.periodId;
     const d = newPeriod ? 0 : firstDifference(before.top, after.top);
     for (const n of watched.tops) {

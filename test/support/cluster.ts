@@ -19,7 +19,8 @@ export async function startCluster(): Promise<TestCluster> {
   try {
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
-      // The cluster bus listens on port + 10000, so make sure that one is free too.
+      // The cluster bus gets its own free port (by default it would be port + 10000).
+      const busPort = await freePort();
       servers.push(
         await ValkeyServerProcess.start({
           binary: process.env.VALKEY_SERVER_BIN ?? 'valkey-server',
@@ -31,8 +32,10 @@ export async function startCluster(): Promise<TestCluster> {
             'yes',
             '--cluster-config-file',
             'nodes.conf',
+            '--cluster-port',
+            String(busPort),
             '--cluster-node-timeout',
-            '2000',
+            '5000',
           ],
         }),
       );
@@ -46,14 +49,14 @@ export async function startCluster(): Promise<TestCluster> {
       '0',
       '--cluster-yes',
     ]);
-    for (let i = 0; i < 100; i++) {
-      const { stdout } = await run('valkey-cli', [
-        '-p',
-        String(servers[0].port),
-        'cluster',
-        'info',
-      ]);
-      if (stdout.includes('cluster_state:ok')) break;
+    // Every node must agree the cluster is up before the tests start.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const infos = await Promise.all(
+        servers.map((s) => run('valkey-cli', ['-p', String(s.port), 'cluster', 'info'])),
+      );
+      if (infos.every(({ stdout }) => stdout.includes('cluster_state:ok'))) break;
+      if (Date.now() > deadline) throw new Error('the test cluster did not reach cluster_state:ok');
       await new Promise((r) => setTimeout(r, 100));
     }
     return {
