@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './common/logging';
+import { clientErrorProblem, frameworkErrorProblem } from './common/problem.filter';
 import { Metrics } from './common/metrics';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -32,6 +33,8 @@ export async function createApp(
     // One line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
     trustProxy: config.trustProxy,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];

@@ -94,6 +94,8 @@ describe('boards (e2e)', () => {
     [{ id: 'x', title: '' }, 'title'],
     [{ id: 'x', title: null }, 'title'],
     [{ id: 'x', tiers: [{ name: 'g', topPercent: 101 }] }, 'tiers.0.topPercent'],
+    [{ id: 'x', tiers: [[{ name: 'g', topPercent: 1 }]] }, 'tiers'],
+    [{ id: 'x', tiers: ['gold'] }, 'tiers'],
     [
       { id: 'x', tiers: Array.from({ length: 11 }, (_, i) => ({ name: `t${i}`, topPercent: 5 })) },
       'tiers',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ADMIN_KEY, SUBMIT_KEY } from './support/app';
 import { useApp } from './support/fixture';
 
@@ -228,6 +229,14 @@ describe('scores (e2e)', () => {
     );
     expect(tooMany.status).toBe(400);
     expect((await f.api.batch(id, [])).status).toBe(400);
+    // Entries that are not objects (an array inside the array, a number) are named, not a 500.
+    for (const odd of [[{ playerId: 'z', score: 1 }, [{ playerId: 'x', score: 5 }]], [[]], [7]]) {
+      const res = await f.api.batch(id, odd);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.errors[0].path).toMatch(/^entries/);
+    }
+    expect((await f.api.get(`/v1/leaderboards/${id}/entries`)).body.total).toBe(0);
   });
 
   it.each([
@@ -278,6 +287,22 @@ describe('scores (e2e)', () => {
     const badBoard = await f.api.submit('Bad!', { playerId: 'p', score: 1 });
     expect(badBoard.status).toBe(400);
     expect((await f.api.request('GET', '/no/such/route')).status).toBe(404);
+    // A URL that is not valid percent-encoding never reaches a route: still problem+json.
+    const badUrl = await f.api.request('GET', `/v1/leaderboards/${id}/players/%FF`);
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers.get('content-type')).toContain('application/problem+json');
+    // Bytes that are not HTTP at all get a problem+json 400 and a closed connection.
+    const { port } = new URL(f.app.baseUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('HELLO\r\n\r\n'));
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('application/problem+json');
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400 });
     expect((await f.api.get(`/v1/leaderboards/${id}/entries`)).body.total).toBe(0);
   });
 

@@ -183,9 +183,22 @@ describe('reads and moderation (e2e)', () => {
     expect(
       (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=5&maxScore=3`)).status,
     ).toBe(400);
+    // Only plain decimal integers: an empty bound is not 0, and 1e3 / 0x10 are not numbers here.
+    for (const q of [
+      'minScore=x&maxScore=3',
+      'minScore=&maxScore=60',
+      'minScore=1e3&maxScore=2e3',
+    ]) {
+      const res = await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?${q}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
     expect(
-      (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=x&maxScore=3`)).status,
+      (await f.api.admin('DELETE', `/v1/leaderboards/${asc}/entries?minScore=0x1&maxScore=60`))
+        .status,
     ).toBe(400);
+    expect((await f.api.get(`/v1/leaderboards/${asc}/entries?offset=`)).status).toBe(400);
+    expect((await f.api.get(`/v1/leaderboards/${asc}/entries`)).body.total).toBe(7);
     expect(
       (await f.api.admin('DELETE', `/v1/leaderboards/nope/entries?minScore=1&maxScore=3`)).status,
     ).toBe(404);

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { isValkeyUnavailable } from '../valkey/valkey-errors';
 import { Metrics } from './metrics';
 import { Problem, problemBody, ProblemException } from './problem';
@@ -87,4 +88,40 @@ export class ProblemFilter implements ExceptionFilter {
     );
     sendProblem(reply, problem, headers);
   }
+}
+
+/** Fastify's own request errors before routing (a malformed URL, say): problem+json too. */
+export function frameworkErrorProblem(
+  err: { message: string; statusCode?: number },
+  _req: unknown,
+  reply: FastifyReply,
+): void {
+  const status =
+    err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  sendProblem(reply, problemBody(status, SLUGS[status] ?? 'bad-request', err.message), {});
+}
+
+/**
+ * Bytes that are not a valid HTTP request never reach a route: answer them with a problem+json
+ * 400 (408 for a request that took too long to arrive) and close the connection.
+ */
+export function clientErrorProblem(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = timeout ? 408 : 400;
+  const body = JSON.stringify(
+    problemBody(
+      status,
+      timeout ? 'request-timeout' : 'bad-request',
+      timeout ? 'The request did not arrive in time.' : 'The request is not valid HTTP.',
+    ),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,7 +1,18 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { CronExpressionParser } from 'cron-parser';
 import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { ProblemException, ProblemFieldError } from './problem';
+
+/**
+ * A query-string integer: decimal digits with an optional minus sign and nothing else. An
+ * empty value, `1e3`, `0x10` or ` 5` becomes NaN and fails the integer check (class-transformer's
+ * Number conversion would read '' as 0 — for a purge bound, a destructive surprise).
+ */
+export const QueryInteger = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (/^-?\d{1,20}$/.test(value) ? Number(value) : Number.NaN) : value,
+  );
 
 /** Optional, but when present it must not be null either (unlike `@IsOptional`). */
 export const IsOptionalNonNull = (): PropertyDecorator =>

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { IsOptionalNonNull } from '../common/validation';
 import { BOARD_ID_PATTERN, PLAYER_ID_PATTERN } from '../leaderboard/board';
@@ -10,7 +9,6 @@ export class SubscribeDto {
   leaderboardId!: string;
 
   @IsOptionalNonNull()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_TOP)

@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -88,6 +89,7 @@ export class MutableBoardFieldsDto {
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true, message: 'each tier must be a JSON object' })
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers?: TierDto[];

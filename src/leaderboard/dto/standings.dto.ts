@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -10,7 +9,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { IsOptionalNonNull } from '../../common/validation';
+import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
 import { PLAYER_ID_PATTERN } from '../board';
 import type { RankedEntry, StandingsHeader } from '../standings.repository';
 import { tierFor, topPercent } from '../ranking';
@@ -18,7 +17,7 @@ import { tierFor, topPercent } from '../ranking';
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0 })
   @IsOptionalNonNull()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -26,7 +25,7 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 1000 })
   @IsOptionalNonNull()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -36,7 +35,7 @@ export class PageQueryDto {
 export class AroundQueryDto {
   @ApiPropertyOptional({ default: 11, minimum: 1, maximum: 1000 })
   @IsOptionalNonNull()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(1000)

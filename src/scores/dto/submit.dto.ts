@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -14,6 +15,7 @@ import {
   IsPlainObject,
   IsSafeInteger,
   MaxJsonBytes,
+  QueryInteger,
 } from '../../common/validation';
 import { PLAYER_ID_PATTERN } from '../../leaderboard/board';
 
@@ -55,6 +57,7 @@ export class SubmitBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
+  @IsObject({ each: true, message: 'each entry must be a JSON object' })
   @ValidateNested({ each: true })
   @Type(() => SubmitScoreDto)
   entries!: SubmitScoreDto[];
@@ -105,12 +108,12 @@ export class SeedEntryDto {
 
 export class PurgeQueryDto {
   @ApiProperty({ example: 1000000, description: 'Inclusive lower bound' })
-  @Type(() => Number)
+  @QueryInteger()
   @IsSafeInteger()
   minScore!: number;
 
   @ApiProperty({ example: 9007199254740991, description: 'Inclusive upper bound' })
-  @Type(() => Number)
+  @QueryInteger()
   @IsSafeInteger()
   maxScore!: number;
 }
