@@ -214,6 +214,21 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     expect(await valkey.client.zscore(players, 'ghost')).toBeNull();
   });
 
+  it('closes only its own clients when an instance shuts down, and they may reconnect', async () => {
+    const onA = await connectLive(a.baseUrl);
+    clients.push(onA);
+    const onB = await client();
+    const reason = new Promise<string>((r) => onA.socket.once('disconnect', (why) => r(why)));
+    a.app.get(LiveGateway).disconnectAll();
+    // "transport close" is a reason socket.io clients reconnect on; a server kick is not.
+    expect(await reason).toBe('transport close');
+    await sleep(500);
+    expect(onB.socket.connected).toBe(true);
+    expect(await onB.request('subscribe', { leaderboardId: await board(), top: 1 })).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('answers bad messages with an error ack', async () => {
     const id = await board();
     const c = await client();

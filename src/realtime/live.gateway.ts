@@ -136,9 +136,14 @@ export class LiveGateway
     return run;
   }
 
-  /** Closes every live connection (graceful shutdown: before the HTTP server closes). */
+  /**
+   * Closes this process's live connections (graceful shutdown: before the HTTP server closes).
+   * Only local ones — `disconnectSockets` would go through the Valkey adapter and drop every
+   * instance's clients — and at the transport, so clients see "transport close" and reconnect
+   * (to another instance behind the proxy) instead of treating it as a server kick.
+   */
   disconnectAll(): void {
-    this.server?.disconnectSockets(true);
+    for (const socket of this.server?.sockets.values() ?? []) socket.conn.close();
   }
 
   private allow(socket: Socket): boolean {
