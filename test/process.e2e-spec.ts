@@ -166,6 +166,43 @@ describe('the built process (npm start)', () => {
     }
   }, 40000);
 
+  it('shuts down within bounds and exits 0 while Valkey is unreachable', async () => {
+    const valkey = await startValkey();
+    const port = await freePort();
+    const { child, output } = run({
+      NODE_ENV: 'production',
+      APP_MODE: 'all',
+      VALKEY_URL: valkey.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: 'admin-key-for-shutdown-test',
+      SUBMIT_API_KEYS: 'submit-key-for-shutdown-test',
+      LOG_LEVEL: 'warn',
+    });
+    const pid = valkey.server.pid;
+    try {
+      await waitFor(`http://127.0.0.1:${port}/health/ready`);
+      const live = await connectLive(`http://127.0.0.1:${port}`);
+      expect((await live.request('subscribe', { leaderboardId: 'global' })).ok).toBe(true);
+      process.kill(pid, 'SIGSTOP');
+      // Let the connections notice and queue work while Valkey is away.
+      await fetch(`http://127.0.0.1:${port}/v1/leaderboards/global/entries`).catch(() => null);
+      await new Promise((r) => setTimeout(r, 1000));
+      const stopping = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited(child);
+      const took = Date.now() - stopping;
+      console.log(`SIGTERM with Valkey paused: exit ${code} after ${took} ms`);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(14_000);
+      expect(output()).not.toContain('longer than 15 s');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      child.kill('SIGKILL');
+      await valkey.stop();
+    }
+  }, 40000);
+
   it('explains how to get valkey-server when the binary is missing', async () => {
     const { child, output } = run({
       PORT: String(await freePort()),

@@ -82,14 +82,21 @@ export class ValkeyConnections {
     return (this.url ?? '').replace(/\/\/[^@/]*@/, '//***@');
   }
 
+  /**
+   * Closes every connection: politely (QUIT) when it is up, at once when it is not. A
+   * retry-forever connection with commands queued while Valkey is away would never finish a
+   * QUIT, so a polite close gets one second before the socket is dropped anyway.
+   */
   async close(): Promise<void> {
     await Promise.all(
       this.owned.map(async (c) => {
-        try {
-          await c.quit();
-        } catch {
-          c.disconnect();
+        if (c.status === 'ready') {
+          await Promise.race([
+            c.quit().catch(() => undefined),
+            new Promise((r) => setTimeout(r, 1000).unref()),
+          ]);
         }
+        c.disconnect();
       }),
     );
   }
