@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SchedulesService } from '../src/ranking-jobs/schedules.service';
 import { freePort } from '../src/valkey/valkey-server-process';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
@@ -151,4 +152,31 @@ describe('two worker processes, one killed with SIGKILL again and again', () => 
     );
     expect(kills).toBeGreaterThanOrEqual(5);
   }, 120000);
+
+  it('runs a reset whose fire time passed while no worker was up, for that fire time', async () => {
+    const api = http(t.baseUrl);
+    for (const w of workers.splice(0)) w.kill('SIGKILL');
+    // Every 4 s; only the api process runs, so nothing can reset yet.
+    const created = await api.admin('POST', '/v1/leaderboards', {
+      id: 'late',
+      resetSchedule: '*/4 * * * * *',
+    });
+    expect(created.status).toBe(201);
+    const missed = Date.parse(created.body.nextResetAt);
+    await new Promise((r) => setTimeout(r, missed - Date.now() + 300));
+    expect((await api.get('/v1/leaderboards/late')).body.period.id).toBe('0000000001');
+    // A booting worker re-asserts every schedule before it takes jobs; that must leave the
+    // overdue job alone, and the worker then runs it for the missed fire time.
+    await t.app.get(SchedulesService).assertAll();
+    workers.push(await startWorker(valkey.url));
+    const body = await waitFor(
+      async () => {
+        const b = (await api.get('/v1/leaderboards/late/periods')).body;
+        return b.periods.length >= 1 ? b : null;
+      },
+      10000,
+      'the overdue reset',
+    );
+    expect(Date.parse(body.periods.at(-1).endedAt)).toBe(missed);
+  }, 60000);
 });

@@ -85,8 +85,14 @@ export class JobQueues implements OnApplicationShutdown {
     });
   }
 
-  /** Creates or replaces the board's reset scheduler (one per board). */
+  /**
+   * Creates the board's reset scheduler (one per board), or replaces it when its pattern or
+   * time zone differ. One that already matches is left alone: re-upserting moves a job that is
+   * due but not yet run (no worker was up at its fire time) to the next fire time.
+   */
   async upsertSchedule(boardId: string, pattern: string, tz: string): Promise<void> {
+    const existing = await this.queues.resets.getJobScheduler(schedulerId(boardId));
+    if (existing?.pattern === pattern && existing.tz === tz) return;
     const data: ScheduledResetJob = { boardId };
     await this.queues.resets.upsertJobScheduler(
       schedulerId(boardId),
