@@ -2,6 +2,7 @@ import { connectLive, LiveClient } from './support/live-client';
 import { http, startApp, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
+import type { Namespace } from 'socket.io';
 import { LiveGateway } from '../src/realtime/live.gateway';
 import { LiveRepository } from '../src/realtime/live.repository';
 
@@ -206,12 +207,15 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     expect(first).toBeGreaterThan(Date.now() + 60_000);
     // A lease left by a crashed instance: already expired.
     await valkey.client.zadd(players, Date.now() - 1000, 'ghost');
+    await valkey.client.hset(`{lb:${id}}:live:pstate`, 'ghost', '1:1');
     await new Promise((r) => setTimeout(r, 5));
     await b.app.get(LiveGateway).renewLeases();
     expect(Number(await valkey.client.zscore(players, 'watched'))).toBeGreaterThan(first);
     const watched = await worker.app.get(LiveRepository).watched(id);
     expect(watched).toEqual({ tops: [7], players: ['watched'] });
     expect(await valkey.client.zscore(players, 'ghost')).toBeNull();
+    // ...and so is the standing recorded for it; an unknown watched player never gets one.
+    expect(await valkey.client.hkeys(`{lb:${id}}:live:pstate`)).toEqual([]);
   });
 
   it('closes only its own clients when an instance shuts down, and they may reconnect', async () => {
@@ -227,6 +231,16 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     expect(await onB.request('subscribe', { leaderboardId: await board(), top: 1 })).toMatchObject({
       ok: true,
     });
+  });
+
+  it('leaves nothing behind when a subscribe fails', async () => {
+    const c = await client();
+    const ack = await c.request('subscribe', { leaderboardId: 'no-such-board', top: 5 });
+    expect(ack).toMatchObject({ ok: false, error: { status: 404 } });
+    const ns = (b.app.get(LiveGateway) as unknown as { server: Namespace }).server;
+    const [mine] = await ns.in(c.socket.id!).fetchSockets();
+    expect([...mine.rooms]).toEqual([c.socket.id]);
+    expect(await valkey.client.keys('{lb:no-such-board}*')).toEqual([]);
   });
 
   it('answers bad messages with an error ack', async () => {

@@ -192,22 +192,35 @@ export class LiveGateway
         );
       }
       const playerIds = [...new Set(dto.playerIds)];
-      // Two reads, whatever the number of players: the top 100 and one lookup of the players.
-      const [top, lookup] = await Promise.all([
-        this.standings.page(dto.leaderboardId, 0, MAX_TOP),
-        playerIds.length ? this.standings.lookup(dto.leaderboardId, playerIds) : null,
-      ]);
-      const players = lookup?.entries ?? [];
-      if (existing) await this.leave(socket, dto.leaderboardId, existing);
-      state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
-      if (!existing) this.metrics.liveSubscriptions.inc();
-      await socket.join([
-        rooms.board(dto.leaderboardId),
-        rooms.top(dto.leaderboardId, dto.top),
-        ...playerIds.map((p) => rooms.player(dto.leaderboardId, p)),
-      ]);
+      const wanted = this.roomsOf(dto.leaderboardId, { top: dto.top, playerIds });
+      // Watch and join before reading: a publish after the read reaches this socket, and one
+      // before it is in what the ack shows — nothing falls between.
       await this.live.watch(dto.leaderboardId, [dto.top], playerIds);
-      await this.seedBaseline(top, playerIds, players);
+      await socket.join(wanted);
+      let top: PageDto;
+      let players: PlayerDto[];
+      try {
+        // Two reads, whatever the number of players: the top 100 and one lookup of the players.
+        const [page, lookup] = await Promise.all([
+          this.standings.page(dto.leaderboardId, 0, MAX_TOP),
+          playerIds.length ? this.standings.lookup(dto.leaderboardId, playerIds) : null,
+        ]);
+        top = page;
+        players = lookup?.entries ?? [];
+        await this.seedBaseline(top, players);
+      } catch (err) {
+        // Nothing half-done stays behind: rooms the previous subscription still needs are kept.
+        const keep = existing ? this.roomsOf(dto.leaderboardId, existing) : [];
+        await Promise.all(wanted.filter((r) => !keep.includes(r)).map((r) => socket.leave(r)));
+        throw err;
+      }
+      if (existing) {
+        const old = this.roomsOf(dto.leaderboardId, existing);
+        await Promise.all(old.filter((r) => !wanted.includes(r)).map((r) => socket.leave(r)));
+      } else {
+        this.metrics.liveSubscriptions.inc();
+      }
+      state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
       return {
         ok: true,
         top: { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) },
@@ -218,23 +231,24 @@ export class LiveGateway
     }
   }
 
-  /** Records what this subscriber saw, so the next publish only sends real changes. */
-  private async seedBaseline(
-    top: PageDto,
-    playerIds: string[],
-    players: PlayerDto[],
-  ): Promise<void> {
-    const states = new Map<string, PlayerState>(playerIds.map((p) => [p, null]));
+  /**
+   * Records what this subscriber saw, so the next publish only sends real changes. Only
+   * players on the board get a state: an absent one needs none (the publisher treats "never
+   * recorded" and "not on the board" alike), so unknown ids leave nothing behind.
+   */
+  private async seedBaseline(top: PageDto, players: PlayerDto[]): Promise<void> {
+    const states = new Map<string, PlayerState>();
     for (const p of players) states.set(p.playerId, { rank: p.rank, score: p.score });
     const snapshot = { periodId: top.periodId, total: top.total, top: top.entries.map(toTopRow) };
     await this.live.save(top.leaderboardId, { snapshot, players: states }, { onlyIfAbsent: true });
   }
 
-  private async leave(socket: Socket, boardId: string, sub: Subscription): Promise<void> {
-    await Promise.all([
-      socket.leave(rooms.top(boardId, sub.top)),
-      ...sub.playerIds.map((p) => socket.leave(rooms.player(boardId, p))),
-    ]);
+  private roomsOf(boardId: string, sub: Subscription): string[] {
+    return [
+      rooms.board(boardId),
+      rooms.top(boardId, sub.top),
+      ...sub.playerIds.map((p) => rooms.player(boardId, p)),
+    ];
   }
 
   @SubscribeMessage('unsubscribe')
@@ -250,8 +264,7 @@ export class LiveGateway
       if (sub) {
         state.subscriptions.delete(dto.leaderboardId);
         this.metrics.liveSubscriptions.dec();
-        await this.leave(socket, dto.leaderboardId, sub);
-        await socket.leave(rooms.board(dto.leaderboardId));
+        await Promise.all(this.roomsOf(dto.leaderboardId, sub).map((r) => socket.leave(r)));
       }
       return { ok: true };
     } catch (err) {

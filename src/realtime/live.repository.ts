@@ -30,6 +30,7 @@ export class LiveRepository {
   private readonly watchScript = new LuaScript('watch.lua', __dirname);
   private readonly gateScript = new LuaScript('take-gate.lua', __dirname);
   private readonly saveScript = new LuaScript('save-live.lua', __dirname);
+  private readonly watchedScript = new LuaScript('watched.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -46,17 +47,16 @@ export class LiveRepository {
     );
   }
 
-  /** Top-N sizes and players with an unexpired lease; expired ones are dropped. */
+  /**
+   * Top-N sizes and players with an unexpired lease; expired ones are dropped, with the
+   * recorded standings of players nobody watches any more.
+   */
   async watched(boardId: string): Promise<{ tops: number[]; players: string[] }> {
-    const now = Date.now();
-    const topsKey = this.key(boardId, 'tops');
-    const playersKey = this.key(boardId, 'players');
-    const [tops, players] = await Promise.all([
-      this.valkey.api.zrangebyscore(topsKey, now, '+inf'),
-      this.valkey.api.zrangebyscore(playersKey, now, '+inf'),
-      this.valkey.api.zremrangebyscore(topsKey, '-inf', `(${now}`),
-      this.valkey.api.zremrangebyscore(playersKey, '-inf', `(${now}`),
-    ]);
+    const [tops, players] = (await this.watchedScript.run(
+      this.valkey.api,
+      [this.key(boardId, 'tops'), this.key(boardId, 'players'), this.key(boardId, 'pstate')],
+      [Date.now()],
+    )) as [string[], string[]];
     return { tops: tops.map(Number), players };
   }
 
