@@ -237,7 +237,8 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     const c = await client();
     const ack = await c.request('subscribe', { leaderboardId: 'no-such-board', top: 5 });
     expect(ack).toMatchObject({ ok: false, error: { status: 404 } });
-    const ns = (b.app.get(LiveGateway) as unknown as { server: Namespace }).server;
+    const gateway: unknown = b.app.get(LiveGateway);
+    const ns = (gateway as { server: Namespace }).server;
     const [mine] = await ns.in(c.socket.id!).fetchSockets();
     expect([...mine.rooms]).toEqual([c.socket.id]);
     expect(await valkey.client.keys('{lb:no-such-board}*')).toEqual([]);

@@ -211,12 +211,18 @@ export class LiveGateway
       } catch (err) {
         // Nothing half-done stays behind: rooms the previous subscription still needs are kept.
         const keep = existing ? this.roomsOf(dto.leaderboardId, existing) : [];
-        await Promise.all(wanted.filter((r) => !keep.includes(r)).map((r) => socket.leave(r)));
+        await this.leaveAll(
+          socket,
+          wanted.filter((r) => !keep.includes(r)),
+        );
         throw err;
       }
       if (existing) {
         const old = this.roomsOf(dto.leaderboardId, existing);
-        await Promise.all(old.filter((r) => !wanted.includes(r)).map((r) => socket.leave(r)));
+        await this.leaveAll(
+          socket,
+          old.filter((r) => !wanted.includes(r)),
+        );
       } else {
         this.metrics.liveSubscriptions.inc();
       }
@@ -243,6 +249,10 @@ export class LiveGateway
     await this.live.save(top.leaderboardId, { snapshot, players: states }, { onlyIfAbsent: true });
   }
 
+  private async leaveAll(socket: Socket, names: string[]): Promise<void> {
+    for (const name of names) await socket.leave(name);
+  }
+
   private roomsOf(boardId: string, sub: Subscription): string[] {
     return [
       rooms.board(boardId),
@@ -264,7 +274,7 @@ export class LiveGateway
       if (sub) {
         state.subscriptions.delete(dto.leaderboardId);
         this.metrics.liveSubscriptions.dec();
-        await Promise.all(this.roomsOf(dto.leaderboardId, sub).map((r) => socket.leave(r)));
+        await this.leaveAll(socket, this.roomsOf(dto.leaderboardId, sub));
       }
       return { ok: true };
     } catch (err) {
