@@ -37,14 +37,21 @@ interface Subscription {
 
 interface SocketState {
   subscriptions: Map<string, Subscription>;
-  /** token bucket for the flood limit */
-  tokens: number;
-  refilledAt: number;
   /** This socket's subscribe/unsubscribe/disconnect handling, one at a time, in order. */
   chain: Promise<unknown>;
 }
 
-/** Events a socket may send per second on average, and in one burst. */
+/** Token bucket for the flood limit. */
+interface Bucket {
+  tokens: number;
+  refilledAt: number;
+}
+
+/**
+ * Events (and namespace connects) a client connection may send per second on average, and in
+ * one burst. Counted per underlying connection, not per namespace socket, so disconnecting and
+ * reconnecting /live over the same transport does not start a fresh budget.
+ */
 export const FLOOD_RATE_PER_S = 20;
 export const FLOOD_BURST = 40;
 
@@ -59,6 +66,7 @@ export class LiveGateway
 {
   private readonly logger = new Logger(LiveGateway.name);
   private readonly states = new WeakMap<Socket, SocketState>();
+  private readonly buckets = new WeakMap<object, Bucket>();
   private renewTimer: NodeJS.Timeout | null = null;
   @WebSocketServer() private readonly server?: Namespace;
 
@@ -98,12 +106,13 @@ export class LiveGateway
 
   handleConnection(socket: Socket): void {
     this.metrics.liveSockets.inc();
-    this.states.set(socket, {
-      subscriptions: new Map(),
-      tokens: FLOOD_BURST,
-      refilledAt: Date.now(),
-      chain: Promise.resolve(),
-    });
+    this.states.set(socket, { subscriptions: new Map(), chain: Promise.resolve() });
+    // A namespace connect counts as an event too.
+    if (!this.allow(socket)) {
+      this.logger.warn(`Closing connection of socket ${socket.id}: event flood`);
+      socket.conn.close();
+      return;
+    }
     // Any event, known or not, counts against the flood limit.
     socket.use((_packet, next) => {
       if (this.allow(socket)) return next();
@@ -147,16 +156,19 @@ export class LiveGateway
   }
 
   private allow(socket: Socket): boolean {
-    const state = this.states.get(socket);
-    if (!state) return false;
     const now = Date.now();
-    state.tokens = Math.min(
+    let bucket = this.buckets.get(socket.conn);
+    if (!bucket) {
+      bucket = { tokens: FLOOD_BURST, refilledAt: now };
+      this.buckets.set(socket.conn, bucket);
+    }
+    bucket.tokens = Math.min(
       FLOOD_BURST,
-      state.tokens + ((now - state.refilledAt) / 1000) * FLOOD_RATE_PER_S,
+      bucket.tokens + ((now - bucket.refilledAt) / 1000) * FLOOD_RATE_PER_S,
     );
-    state.refilledAt = now;
-    if (state.tokens < 1) return false;
-    state.tokens -= 1;
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
     return true;
   }
 

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { MAX_MESSAGE_BYTES } from './live';
+import { LIVE_NAMESPACE, MAX_MESSAGE_BYTES } from './live';
 import { clientIp } from '../common/client-ip';
 import { RateLimiter } from '../common/rate-limiter';
 
@@ -68,6 +68,20 @@ export class ValkeyIoAdapter extends IoAdapter {
     server.adapter(
       createAdapter(this.valkey.create('io-pub', retry), this.valkey.create('io-sub', retry)),
     );
+    // The handshake above paid for a connection's first /live connect; later ones over the
+    // same transport (a client re-joining the namespace) pay again.
+    const paid = new WeakSet<object>();
+    server.of(LIVE_NAMESPACE).use((socket, next) => {
+      if (!paid.has(socket.conn)) {
+        paid.add(socket.conn);
+        return next();
+      }
+      const ip = clientIp(socket.request, this.config.trustProxy);
+      this.limiter.check([this.limiter.readSpec(ip)]).then(
+        (outcome) => next(outcome.ok ? undefined : new Error('rate limited')),
+        () => next(new Error('service unavailable')),
+      );
+    });
     return server;
   }
 }
