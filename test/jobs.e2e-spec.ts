@@ -1,4 +1,5 @@
 import { JobQueues } from '../src/ranking-jobs/job-queues';
+import { resetJobId } from '../src/ranking-jobs/queues';
 import { RankingService } from '../src/ranking-jobs/ranking.service';
 import { StatsRepository } from '../src/ranking-jobs/stats.repository';
 import { LivePublisher } from '../src/realtime/live-publisher';
@@ -78,6 +79,28 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     expect(await currentPeriod(id)).toBe('0000000002');
     expect((await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods).toHaveLength(1);
     expect((await f.api.admin('POST', '/v1/leaderboards/nope/reset')).status).toBe(404);
+  });
+
+  it('tries a manual reset again when the same request failed for good before', async () => {
+    const id = await board();
+    const generation = Date.parse((await f.api.get(`/v1/leaderboards/${id}`)).body.createdAt);
+    const queues = f.app.app.get(JobQueues);
+    // A job under this reset's id that fails for good (its board does not exist).
+    const jobId = resetJobId(id, generation, '0000000001');
+    const doomed = await queues.queues.resets.add(
+      'reset',
+      { boardId: 'no-such-board', periodId: '0000000001' },
+      { jobId },
+    );
+    await waitFor(async () => doomed.isFailed(), 5000, 'the doomed job to fail');
+    const res = await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
+    expect(res.status).toBe(202);
+    expect(res.body.jobId).toBe(jobId);
+    await waitFor(
+      async () => (await currentPeriod(id)) === '0000000002',
+      5000,
+      'the retried reset',
+    );
   });
 
   it("gives a board re-created under a deleted one's id a clean slate", async () => {

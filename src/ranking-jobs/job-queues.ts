@@ -70,11 +70,19 @@ export class JobQueues implements OnApplicationShutdown {
     });
   }
 
-  /** Enqueues the reset of `periodId`; the job id makes a repeated request a no-op. */
+  /**
+   * Enqueues the reset of `periodId`; the job id makes a repeated request a no-op while the
+   * job waits, runs or has succeeded. One that failed for good (kept for inspection) is
+   * replaced, so asking again really tries again.
+   */
   async reset(boardId: string, generation: number, periodId: string): Promise<string> {
     const data: ResetJob = { boardId, periodId };
     const jobId = resetJobId(boardId, generation, periodId);
-    const job = await this.queues.resets.add('reset', data, { jobId });
+    let job = await this.queues.resets.add('reset', data, { jobId });
+    if (await job.isFailed()) {
+      await job.remove();
+      job = await this.queues.resets.add('reset', data, { jobId });
+    }
     return job.id ?? jobId;
   }
 
