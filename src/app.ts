@@ -98,6 +98,14 @@ export async function createApp(
     );
     done();
   });
+  // The API docs belong where the API is: worker processes serve health and metrics only.
+  if (config.mode !== 'worker') setupDocs(app);
+
+  await app.init();
+  return app;
+}
+
+function setupDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -110,7 +118,4 @@ export async function createApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
-
-  await app.init();
-  return app;
 }

@@ -31,6 +31,36 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, APP_MODE: 'api' }, []).mode).toBe('api');
   });
 
+  it('refuses --mode without a value instead of running everything', () => {
+    expect(() => loadConfig(base, ['--mode'])).toThrow(/--mode/);
+    expect(() => loadConfig(base, ['--mode='])).toThrow(/--mode/);
+  });
+
+  it('applies VALKEY_PASSWORD to VALKEY_URL, unless the URL has a different one', () => {
+    const pw = 'p@ss word';
+    const c = loadConfig({ ...base, VALKEY_PASSWORD: pw, ADMIN_API_KEYS: 'a'.repeat(16) }, []);
+    expect(c.valkey).toEqual({
+      kind: 'standalone',
+      url: `redis://:${encodeURIComponent(pw)}@127.0.0.1:6379`,
+    });
+    const same = { VALKEY_URL: 'redis://:secret@h:6379', VALKEY_PASSWORD: 'secret' };
+    expect(loadConfig({ ...base, ...same }, []).valkey).toMatchObject({
+      url: 'redis://:secret@h:6379',
+    });
+    expect(() =>
+      loadConfig({ ...base, VALKEY_URL: 'redis://:one@h:6379', VALKEY_PASSWORD: 'two' }, []),
+    ).toThrow(/VALKEY_PASSWORD/);
+  });
+
+  it('normalizes CORS_ORIGINS to origins and rejects what is not one', () => {
+    const c = loadConfig({ ...base, CORS_ORIGINS: ' https://a.example/ ,http://b.example:8080,*' });
+    expect(c.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080', '*']);
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: 'https://a.example/game' }, [])).toThrow(
+      /CORS_ORIGINS/,
+    );
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: 'a.example' }, [])).toThrow(/CORS_ORIGINS/);
+  });
+
   it('accepts sha256: key hashes', () => {
     const hex = sha256('my-secret-key-123456').toString('hex');
     const c = loadConfig({ ...base, SUBMIT_API_KEYS: `sha256:${hex}` }, []);

@@ -132,11 +132,46 @@ function parseKeys(name: string, raw: string | undefined, problems: string[]): B
   return out;
 }
 
+/** VALKEY_PASSWORD applies to VALKEY_URL too, unless the URL carries a different one. */
+function withPassword(url: string, password: string | undefined, problems: string[]): string {
+  if (!password || !URL.canParse(url)) return url; // a bad URL is reported by validation
+  const u = new URL(url);
+  if (u.password && decodeURIComponent(u.password) !== password) {
+    problems.push('VALKEY_PASSWORD: differs from the password in VALKEY_URL; set one of them');
+    return url;
+  }
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** Browser origins as the browser sends them: `https://a.example/` becomes `https://a.example`. */
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  const out: string[] = [];
+  for (const entry of (raw ?? '').split(',').map((o) => o.trim())) {
+    if (!entry) continue;
+    if (entry === '*') {
+      out.push(entry);
+      continue;
+    }
+    try {
+      const u = new URL(entry);
+      if (!/^https?:$/.test(u.protocol) || (u.pathname !== '/' && u.pathname !== ''))
+        throw new Error();
+      out.push(u.origin);
+    } catch {
+      problems.push(
+        `CORS_ORIGINS: ${JSON.stringify(entry)} is not an origin such as https://game.example`,
+      );
+    }
+  }
+  return out;
+}
+
 function parseMode(env: EnvSchema, argv: string[], problems: string[]): AppMode {
   const flag = argv.findIndex((a) => a === '--mode' || a.startsWith('--mode='));
   let mode: string | undefined = env.APP_MODE;
   if (flag >= 0) {
-    mode = argv[flag].includes('=') ? argv[flag].split('=')[1] : argv[flag + 1];
+    mode = argv[flag].includes('=') ? argv[flag].split('=')[1] : (argv[flag + 1] ?? '');
   }
   if (mode === undefined) return 'all';
   if ((APP_MODES as readonly string[]).includes(mode)) return mode as AppMode;
@@ -176,7 +211,10 @@ export function loadConfig(
       password: env.VALKEY_PASSWORD,
     };
   } else if (env.VALKEY_URL) {
-    valkey = { kind: 'standalone', url: env.VALKEY_URL };
+    valkey = {
+      kind: 'standalone',
+      url: withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems),
+    };
   } else {
     if (production) {
       problems.push(
@@ -206,6 +244,7 @@ export function loadConfig(
     }
   }
 
+  const corsOrigins = parseOrigins(env.CORS_ORIGINS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return new AppConfig(
     production,
@@ -217,10 +256,7 @@ export function loadConfig(
     { admin, submit },
     generatedKeys,
     env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
-    (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter((o) => o.length > 0),
+    corsOrigins,
     env.LIVE_MAX_HZ ?? 4,
     {
       submitPerKey: env.RATE_LIMIT_SUBMIT_PER_KEY ?? 5000,
