@@ -3,6 +3,7 @@ import { http, startApp, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
 import type { Namespace } from 'socket.io';
+import { Manager } from 'socket.io-client';
 import { LiveGateway } from '../src/realtime/live.gateway';
 import { LiveRepository } from '../src/realtime/live.repository';
 
@@ -298,6 +299,41 @@ describe('live updates across two api instances and a worker (e2e)', () => {
       2000,
       'bystander still served',
     );
+  });
+
+  it('counts the flood budget per connection: re-joining /live does not refill it', async () => {
+    // A hand-rolled client: one transport (kept open by the default namespace) that joins and
+    // leaves /live over and over with raw Socket.IO packets, sending a few events each time.
+    const manager = new Manager(b.baseUrl, { transports: ['websocket'], reconnection: false });
+    const root = manager.socket('/');
+    await new Promise<void>((r) => root.once('connect', () => r()));
+    const engine = manager.engine;
+    const closed = new Promise<void>((r) => engine.once('close', () => r()));
+    let rounds = 0;
+    const joinAck = () =>
+      new Promise<boolean>((r) => {
+        const onMessage = (data: unknown) => {
+          if (typeof data !== 'string' || !data.startsWith('0/live,')) return;
+          engine.off('message', onMessage);
+          r(true);
+        };
+        engine.on('message', onMessage);
+        void closed.then(() => r(false));
+      });
+    for (; rounds < 60 && engine.readyState === 'open'; rounds++) {
+      const joined = joinAck();
+      engine.write('0/live,'); // CONNECT /live
+      if (!(await joined)) break;
+      for (let j = 0; j < 10; j++) engine.write('2/live,["ping"]'); // EVENT
+      engine.write('1/live,'); // DISCONNECT /live
+      await sleep(20); // the server drops the namespace socket on its next tick
+    }
+    await Promise.race([closed, sleep(3000)]);
+    const open = engine.readyState === 'open';
+    engine.close();
+    console.log(`flood over re-joins: ${rounds} of 60 rounds sent, connection open: ${open}`);
+    // 40 tokens of burst and 20/s: 60 rounds of 11 events in about 1.5 s cannot pass.
+    expect(open).toBe(false);
   });
 
   it('rejects oversized messages and foreign origins', async () => {
