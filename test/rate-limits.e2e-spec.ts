@@ -71,6 +71,24 @@ describe('rate limits held in Valkey across two api instances (e2e)', () => {
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
   });
 
+  it('lets an idempotent retry through free, with RateLimit headers', async () => {
+    await nextSecond();
+    const api = http(a.baseUrl);
+    const headers = { 'idempotency-key': 'retry-me' };
+    const first = await api.submit('global', { playerId: 'retrier', score: 1 }, headers);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-remaining')).toBe('4');
+    // Replays are not charged: more of them than the per-player limit all succeed.
+    for (let i = 0; i < 7; i++) {
+      const again = await api.submit('global', { playerId: 'retrier', score: 1 }, headers);
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.headers.get('ratelimit-limit')).toBe('5');
+      // 4 left in this second (5 if a new second began): never charged.
+      expect(Number(again.headers.get('ratelimit-remaining'))).toBeGreaterThanOrEqual(4);
+    }
+  });
+
   it('allows at most the per-key limit across both instances and counts batch entries', async () => {
     await nextSecond();
     const { windows, ok } = await flood(1000, (api, i) =>

@@ -34,3 +34,16 @@ local function takeLimits(first, n)
   end
   return tightLimit, tightLeft
 end
+
+-- The tightest counter's limit and remaining count, taking nothing (an idempotent replay is
+-- free, but still tells the client where it stands).
+local function peekLimits(first, n)
+  local tightLimit, tightLeft = 0, -1
+  for i = 1, n do
+    local limit = tonumber(ARGV[2 * i])
+    local left = limit - tonumber(redis.call('GET', KEYS[first + i - 1]) or '0')
+    if left < 0 then left = 0 end
+    if tightLeft < 0 or left < tightLeft then tightLimit, tightLeft = limit, left end
+  end
+  return tightLimit, tightLeft
+end

@@ -107,7 +107,12 @@ export class ScoresRepository {
           updateMode: String(reply[4]),
         };
       case 'REPLAY':
-        return { status: 'ok', value: decode(String(reply[1])), replayed: true, rate: null };
+        return {
+          status: 'ok',
+          value: decode(String(reply[1])),
+          replayed: true,
+          rate: limits.length ? { limit: Number(reply[2]), remaining: Number(reply[3]) } : null,
+        };
       case 'RATE_LIMITED':
         return { status: 'rate-limited', spec: limits[Number(reply[1]) - 1] };
       case 'NOT_FOUND':

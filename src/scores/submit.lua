@@ -6,7 +6,10 @@ local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
 local replay = idempotentReplay(b, A[5])
-if replay then return replay end
+if replay then
+  if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(8, nLimits) end
+  return replay
+end
 local limited = checkLimits(8, nLimits)
 if limited then return limited end
 local r = apply(b, A[1], A[2], A[3], A[4], nowMs())
