@@ -210,8 +210,11 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     await valkey.client.zadd(players, Date.now() - 1000, 'ghost');
     await valkey.client.hset(`{lb:${id}}:live:pstate`, 'ghost', '1:1');
     await new Promise((r) => setTimeout(r, 5));
+    await valkey.client.expire(`{lb:${id}}:live:snap`, 60);
     await b.app.get(LiveGateway).renewLeases();
     expect(Number(await valkey.client.zscore(players, 'watched'))).toBeGreaterThan(first);
+    // The published baseline lives as long as someone watches.
+    expect(await valkey.client.ttl(`{lb:${id}}:live:snap`)).toBeGreaterThan(3600);
     const watched = await worker.app.get(LiveRepository).watched(id);
     expect(watched).toEqual({ tops: [7], players: ['watched'] });
     expect(await valkey.client.zscore(players, 'ghost')).toBeNull();

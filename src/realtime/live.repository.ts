@@ -42,8 +42,21 @@ export class LiveRepository {
   async watch(boardId: string, tops: number[], playerIds: string[]): Promise<void> {
     await this.watchScript.run(
       this.valkey.api,
-      [new BoardKeys(boardId).cfg, this.key(boardId, 'tops'), this.key(boardId, 'players')],
-      [Date.now() + WATCH_LEASE_MS, WATCH_LEASE_MS * 2, tops.length, ...tops, ...playerIds],
+      [
+        new BoardKeys(boardId).cfg,
+        this.key(boardId, 'tops'),
+        this.key(boardId, 'players'),
+        this.key(boardId, 'snap'),
+        this.key(boardId, 'pstate'),
+      ],
+      [
+        Date.now() + WATCH_LEASE_MS,
+        WATCH_LEASE_MS * 2,
+        tops.length,
+        ...tops,
+        ...playerIds,
+        STATE_TTL_S,
+      ],
     );
   }
 
