@@ -123,20 +123,12 @@ export class LivePublisher implements OnModuleInit {
     ]);
     if (!current) return;
     const after = current.snap;
-    const ns = this.emitter.of(LIVE_NAMESPACE);
     const newPeriod = !before || before.periodId !== after.periodId;
     const d = newPeriod ? 0 : firstDifference(before.top, after.top);
-    for (const n of watched.tops) {
-      // The top n changed iff a row before index n changed.
-      if (newPeriod || d < Math.min(n, Math.max(before.top.length, after.top.length))) {
-        ns.to(rooms.top(boardId, n)).emit('leaderboard.top', {
-          leaderboardId: boardId,
-          periodId: after.periodId,
-          entries: after.top.slice(0, n),
-          at,
-        });
-      }
-    }
+    // The top n changed iff a row before index n changed.
+    const tops = watched.tops.filter(
+      (n) => newPeriod || d < Math.min(n, Math.max(before.top.length, after.top.length)),
+    );
     const changed = new Map<string, PlayerState>();
     watched.players.forEach((playerId, i) => {
       const was = newPeriod ? undefined : wasStates[i];
@@ -144,6 +136,26 @@ export class LivePublisher implements OnModuleInit {
       const same = was !== undefined && was?.rank === now?.rank && was?.score === now?.score;
       if (same || (was === undefined && now === null && !newPeriod)) return;
       changed.set(playerId, now);
+    });
+    // Recorded before anything is sent: a publish that starts while this one is still
+    // emitting (a slow tick outliving the gate) diffs against what this one sends, and does
+    // not send it again.
+    const saved = await this.live.save(
+      boardId,
+      { snapshot: after, players: changed, clearPlayers: newPeriod },
+      { generation },
+    );
+    if (!saved) return; // board deleted (or re-created) meanwhile
+    const ns = this.emitter.of(LIVE_NAMESPACE);
+    for (const n of tops) {
+      ns.to(rooms.top(boardId, n)).emit('leaderboard.top', {
+        leaderboardId: boardId,
+        periodId: after.periodId,
+        entries: after.top.slice(0, n),
+        at,
+      });
+    }
+    for (const [playerId, now] of changed) {
       ns.to(rooms.player(boardId, playerId)).emit('player.rank', {
         leaderboardId: boardId,
         periodId: after.periodId,
@@ -152,11 +164,6 @@ export class LivePublisher implements OnModuleInit {
         score: now?.score ?? null,
         topPercent: now ? topPercent(now.rank, after.total) : null,
       });
-    });
-    await this.live.save(
-      boardId,
-      { snapshot: after, players: changed, clearPlayers: newPeriod },
-      { generation },
-    );
+    }
   }
 }

@@ -45,7 +45,7 @@
           else if (e.score !== old.score) tr.className = 'changed';
         }
         if (state.player && e.playerId === state.player) tr.classList.add('me');
-        next.set(e.playerId, { rank: e.rank, score: e.score });
+        next.set(e.playerId, { rank: e.rank, score: e.score, name: who(e) });
         return tr;
       }),
     );
@@ -74,9 +74,20 @@
     });
   }
 
+  /** True when the entries show exactly the rows on screen (a repeated event: keep the highlights). */
+  function unchanged(entries) {
+    return (
+      entries.length === state.rows.size &&
+      entries.every((e) => {
+        const old = state.rows.get(e.playerId);
+        return old && old.rank === e.rank && old.score === e.score && old.name === who(e);
+      })
+    );
+  }
+
   socket.on('leaderboard.top', (msg) => {
     if (msg.leaderboardId !== state.board) return;
-    renderTop(msg.entries, true);
+    if (!unchanged(msg.entries)) renderTop(msg.entries, true);
     $('meta').textContent =
       `Period ${msg.periodId} · updated ${new Date(msg.at).toLocaleTimeString()}`;
   });
