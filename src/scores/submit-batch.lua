@@ -5,13 +5,8 @@
 local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(b, A[1])
-if replay then
-  if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(8, nLimits) end
-  return replay
-end
-local limited = checkLimits(8, nLimits)
-if limited then return limited end
+local refused = refusalOrReplay(b, A[1], nLimits)
+if refused then return refused end
 local n = (#A - 1) / 4
 local sim = {}
 for i = 0, n - 1 do

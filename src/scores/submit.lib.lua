@@ -104,3 +104,15 @@ local function remember(b, bodyHash, encoded)
     redis.call('SET', KEYS[7], b.gen .. ':' .. bodyHash .. '\n' .. encoded, 'PX', 86400000)
   end
 end
+
+-- What a submission must get instead of being applied, or nil to go ahead: the recorded reply
+-- of an idempotent retry (not charged, but with the rate counters' standing), a conflict, or
+-- a rate-limit refusal. Rate-limit counters are KEYS 8 onwards (rate-limit.lib.lua).
+local function refusalOrReplay(b, bodyHash, nLimits)
+  local replay = idempotentReplay(b, bodyHash)
+  if replay then
+    if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(8, nLimits) end
+    return replay
+  end
+  return checkLimits(8, nLimits)
+end

@@ -5,13 +5,8 @@
 local nLimits, A = limitArgs()
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local replay = idempotentReplay(b, A[5])
-if replay then
-  if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(8, nLimits) end
-  return replay
-end
-local limited = checkLimits(8, nLimits)
-if limited then return limited end
+local refused = refusalOrReplay(b, A[5], nLimits)
+if refused then return refused end
 local r = apply(b, A[1], A[2], A[3], A[4], nowMs())
 if r[1] == 'OUT_OF_BOUNDS' then return r end
 local limit, left = takeLimits(8, nLimits)
