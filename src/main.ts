@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app';
 import { LiveGateway } from './realtime/live.gateway';
 import { ConfigError, loadConfig } from './config/app-config';
+import { shutdownStep } from './common/shutdown';
 
 async function main(): Promise<void> {
   let config;
@@ -35,39 +36,35 @@ async function main(): Promise<void> {
     // with Connection: close for requests that arrive now), then the rest of the app: workers
     // finish their jobs, sockets and Valkey connections close, the embedded Valkey stops.
     const t0 = Date.now();
-    // Live sockets first: an upgraded WebSocket keeps the HTTP server from closing.
-    try {
-      app.get(LiveGateway, { strict: false }).disconnectAll();
-    } catch {
-      // worker mode: no gateway
-    }
-    const http = app.getHttpAdapter().getInstance();
-    // A connection busy when closing began becomes idle after its last response, but Node
-    // only closes idle connections once, at the start: sweep them until HTTP is closed, and
-    // cut whatever is left after 5 s.
     const server = app.getHttpServer();
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    const cut = setTimeout(() => server.closeAllConnections(), 5000);
-    http
-      .close()
-      .finally(() => {
-        clearInterval(sweep);
-        clearTimeout(cut);
-      })
-      .then(() => {
-        logger.log(`HTTP closed in ${Date.now() - t0} ms`);
-        return app.close();
-      })
-      .then(
-        () => {
-          logger.log(`Shut down in ${Date.now() - t0} ms`);
-          process.exit(0);
-        },
-        (err: unknown) => {
-          logger.error(`Shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
+    const http = app.getHttpAdapter().getInstance();
+    void (async () => {
+      // Live sockets first: an upgraded WebSocket keeps the HTTP server from closing.
+      await shutdownStep(logger, 'close live connections', 1000, () => {
+        try {
+          app.get(LiveGateway, { strict: false }).disconnectAll();
+        } catch {
+          // worker mode: no gateway
+        }
+      });
+      // A connection busy when closing began becomes idle after its last response, but Node
+      // only closes idle connections once, at the start: sweep them until HTTP is closed, and
+      // cut whatever is left after 5 s.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      const cut = setTimeout(() => server.closeAllConnections(), 5000);
+      await shutdownStep(logger, 'close HTTP', 6000, () => http.close());
+      clearInterval(sweep);
+      clearTimeout(cut);
+      logger.log(`HTTP closed in ${Date.now() - t0} ms`);
+      try {
+        await app.close();
+      } catch (err) {
+        logger.error(`Shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      }
+      logger.log(`Shut down in ${Date.now() - t0} ms`);
+      process.exit(0);
+    })();
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -203,6 +203,72 @@ describe('the built process (npm start)', () => {
     }
   }, 40000);
 
+  it('shuts down within bounds and exits 0 when Valkey freezes while a job is running', async () => {
+    // The clean-clone failure of issue 14: a ranking job in flight when Valkey froze held the
+    // worker's close (its completion waits on a retry-forever connection) until the 15 s
+    // watchdog. Freeze Valkey exactly while the ranking queue has an active job.
+    const valkey = await startValkey();
+    const port = await freePort();
+    const { child, output } = run({
+      NODE_ENV: 'production',
+      APP_MODE: 'all',
+      VALKEY_URL: valkey.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEYS: 'admin-key-for-shutdown-test',
+      SUBMIT_API_KEYS: 'submit-key-for-shutdown-test',
+      RATE_LIMIT_SUBMIT_PER_PLAYER: '0',
+      LOG_LEVEL: 'debug',
+    });
+    const pid = valkey.server.pid;
+    const base = `http://127.0.0.1:${port}`;
+    let submitting = true;
+    try {
+      await waitFor(`${base}/health/ready`);
+      const live = await connectLive(base);
+      expect((await live.request('subscribe', { leaderboardId: 'global' })).ok).toBe(true);
+      let n = 0;
+      const lanes = Array.from({ length: 4 }, async () => {
+        while (submitting) {
+          const i = n++;
+          await fetch(`${base}/v1/leaderboards/global/scores`, {
+            method: 'POST',
+            headers: {
+              authorization: 'Bearer submit-key-for-shutdown-test',
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ playerId: `f${i}`, score: i }),
+          })
+            .then((r) => r.text())
+            .catch(() => null);
+        }
+      });
+      const deadline = Date.now() + 15_000;
+      while ((await valkey.client.llen('{valkran}:ranking:active')) === 0) {
+        if (Date.now() > deadline) throw new Error('no ranking job ever became active');
+      }
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, 300));
+      submitting = false;
+      const stopping = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited(child);
+      const took = Date.now() - stopping;
+      await Promise.all(lanes);
+      console.log(`SIGTERM with Valkey frozen mid-job: exit ${code} after ${took} ms`);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(5_000);
+      // Each shutdown step reports its duration at debug level.
+      expect(output()).toMatch(/Shutdown step \\"finish running jobs\\" done in \d+ ms/);
+      expect(output()).not.toContain('longer than 15 s');
+    } finally {
+      submitting = false;
+      process.kill(pid, 'SIGCONT');
+      child.kill('SIGKILL');
+      await valkey.stop();
+    }
+  }, 40000);
+
   it('explains how to get valkey-server when the binary is missing', async () => {
     const { child, output } = run({
       PORT: String(await freePort()),

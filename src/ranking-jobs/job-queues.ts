@@ -1,4 +1,5 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { shutdownStep } from '../common/shutdown';
 import { JobsOptions, Queue } from 'bullmq';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { Metrics } from '../common/metrics';
@@ -28,6 +29,7 @@ const DEFAULTS: JobsOptions = {
  */
 @Injectable()
 export class JobQueues implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueues.name);
   readonly queues: Record<QueueName, Queue>;
 
   constructor(valkey: ValkeyConnections, metrics: Metrics) {
@@ -123,6 +125,10 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await Promise.all(
+      Object.values(this.queues).map((q) =>
+        shutdownStep(this.logger, `close queue ${q.name}`, 2000, () => q.close()),
+      ),
+    );
   }
 }

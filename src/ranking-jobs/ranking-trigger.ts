@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JobQueues } from './job-queues';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { shutdownStep } from '../common/shutdown';
 
 /** How often changed boards are handed to the ranking queue. */
 export const RANKING_FLUSH_MS = 250;
@@ -18,7 +20,10 @@ export class RankingTrigger implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly queues: JobQueues) {}
+  constructor(
+    private readonly queues: JobQueues,
+    private readonly valkey: ValkeyConnections,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), RANKING_FLUSH_MS);
@@ -51,10 +56,15 @@ export class RankingTrigger implements OnModuleInit, BeforeApplicationShutdown {
   /** Before the queues close: hand over the last marks, but never hold shutdown for long. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    const last = (async () => {
+    await shutdownStep(this.logger, 'hand over changed boards', 2000, async () => {
+      if ((this.flushing || this.dirty.size > 0) && !(await this.valkey.reachable())) {
+        // An enqueue would wait out its command timeout; the worker's periodic sweep finds
+        // these boards again once Valkey is back.
+        this.logger.warn('Valkey is unreachable: stats of changed boards wait for the sweep');
+        return;
+      }
       await this.flushing;
       await this.flush();
-    })().catch(() => undefined);
-    await Promise.race([last, new Promise((r) => setTimeout(r, 2000).unref())]);
+    });
   }
 }

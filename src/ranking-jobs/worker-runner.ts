@@ -10,6 +10,7 @@ import { Metrics } from '../common/metrics';
 import { JobHandlerRegistry } from './job-handlers';
 import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
 import { SchedulesService } from './schedules.service';
+import { shutdownStep } from '../common/shutdown';
 
 // Ranking jobs mostly wait on the live-update rate gate (see LivePublisher), not on CPU:
 // a waiting job costs a promise and a lock renewal, so many may wait at once.
@@ -18,6 +19,8 @@ const CONCURRENCY: Record<QueueName, number> = { ranking: 64, resets: 2, mainten
  * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
  * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
  */
+/** How long running jobs get to finish on shutdown (they take milliseconds when Valkey answers). */
+const JOB_GRACE_MS = 5000;
 const LOCK_MS: Record<QueueName, number> = { ranking: 30_000, resets: 5_000, maintenance: 10_000 };
 
 /**
@@ -75,8 +78,23 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** Lets running jobs finish, then stops; before queues and connections close. */
+  /**
+   * Stops taking jobs and lets running ones finish, for at most JOB_GRACE_MS. While Valkey is
+   * unreachable a running job can neither finish nor record its outcome (its commands wait on
+   * a retry-forever connection), so shutdown does not wait for it: its lock expires and
+   * another worker runs it again once Valkey is back (every job is idempotent).
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    await shutdownStep(this.logger, 'finish running jobs', JOB_GRACE_MS, async () => {
+      const unreachable = this.valkey
+        .reachable()
+        .then((ok) => (ok ? new Promise<never>(() => undefined) : ('unreachable' as const)));
+      if ((await Promise.race([closing, unreachable])) === 'unreachable') {
+        this.logger.warn(
+          'Valkey is unreachable: running jobs (if any) are left to their locks and will be retried',
+        );
+      }
+    });
   }
 }

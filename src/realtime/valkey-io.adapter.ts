@@ -1,4 +1,5 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { shutdownStep } from '../common/shutdown';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
@@ -29,6 +30,7 @@ export function originAllowed(
  * emitted anywhere (any api instance, any worker through the emitter) reaches every socket.
  */
 export class ValkeyIoAdapter extends IoAdapter {
+  private readonly logger = new Logger(ValkeyIoAdapter.name);
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
@@ -36,6 +38,11 @@ export class ValkeyIoAdapter extends IoAdapter {
     private readonly limiter: RateLimiter,
   ) {
     super(app);
+  }
+
+  /** Socket.IO's own close (adapters, engine) is bounded and timed like every shutdown step. */
+  override async close(server: Server): Promise<void> {
+    await shutdownStep(this.logger, 'close Socket.IO server', 2000, () => super.close(server));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

@@ -13,6 +13,7 @@ export type ValkeyClient = Redis | Cluster;
 export class ValkeyConnections {
   private readonly logger = new Logger(ValkeyConnections.name);
   private readonly owned: ValkeyClient[] = [];
+  private readonly names = new WeakMap<ValkeyClient, string>();
   /** Fail-fast connection for request handling. */
   readonly api: ValkeyClient;
   /** True on Valkey Cluster: keys of different slots may not meet in one script. */
@@ -60,7 +61,29 @@ export class ValkeyConnections {
       warned = false;
     });
     this.owned.push(client);
+    this.names.set(client, name);
     return client;
+  }
+
+  private probe: { at: number; answer: Promise<boolean> } | null = null;
+
+  /**
+   * Whether Valkey answers a PING within the API connection's command timeout. Shutdown steps
+   * ask it to decide whether to wait for Valkey at all (a frozen server accepts commands on an
+   * open socket and never answers them); one answer serves every step for a second.
+   */
+  reachable(): Promise<boolean> {
+    const now = Date.now();
+    if (this.probe && now - this.probe.at < 1000) return this.probe.answer;
+    const answer =
+      this.api.status === 'ready'
+        ? this.api.ping().then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false);
+    this.probe = { at: now, answer };
+    return answer;
   }
 
   /** Resolves once the API connection is ready, or rejects after `timeoutMs`. */
@@ -83,20 +106,27 @@ export class ValkeyConnections {
   }
 
   /**
-   * Closes every connection: politely (QUIT) when it is up, at once when it is not. A
-   * retry-forever connection with commands queued while Valkey is away would never finish a
-   * QUIT, so a polite close gets one second before the socket is dropped anyway.
+   * Closes every connection: politely (QUIT) when Valkey answers, at once when it does not. A
+   * connection whose server is frozen accepts a QUIT and never answers it, and a
+   * retry-forever connection with commands queued during an outage would never finish one, so
+   * a polite close gets one second before the socket is dropped anyway.
    */
   async close(): Promise<void> {
+    const polite = await this.reachable();
     await Promise.all(
       this.owned.map(async (c) => {
-        if (c.status === 'ready') {
+        const started = Date.now();
+        const status = c.status;
+        if (polite && c.status === 'ready') {
           await Promise.race([
             c.quit().catch(() => undefined),
             new Promise((r) => setTimeout(r, 1000).unref()),
           ]);
         }
         c.disconnect();
+        this.logger.debug(
+          `Closed Valkey connection "${this.names.get(c) ?? '?'}" (was ${status}) in ${Date.now() - started} ms`,
+        );
       }),
     );
   }

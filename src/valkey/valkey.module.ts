@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../common/metrics';
 import { EmbeddedValkey } from './embedded-valkey';
 import { ValkeyConnections } from './valkey-connections';
+import { shutdownStep } from '../common/shutdown';
 
 /** The one place that creates Valkey clients (and, in development, the embedded server). */
 @Global()
@@ -43,7 +44,8 @@ export class ValkeyModule implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connections.close();
-    await this.embedded?.stop();
+    const logger = new Logger(ValkeyModule.name);
+    await shutdownStep(logger, 'close Valkey connections', 3000, () => this.connections.close());
+    await shutdownStep(logger, 'stop embedded Valkey', 6000, () => this.embedded?.stop());
   }
 }
