@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: build with dev dependencies, run with production dependencies only, as a
-# non-root user. The same image runs every mode: APP_MODE=api | worker | all.
+# Multi-stage: build with dev dependencies (`nest build` needs @nestjs/cli), run with
+# production dependencies only, as a non-root user. The same image runs every mode:
+# APP_MODE=api | worker | all.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY scripts/build.mjs scripts/build.mjs
 COPY src src
 RUN npm run build
 

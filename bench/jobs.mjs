@@ -23,8 +23,9 @@ const { createApp } = require('../dist/app.js');
 const { loadConfig } = require('../dist/config/app-config.js');
 const { BoardsService } = require('../dist/leaderboard/boards.service.js');
 const { ScoresRepository } = require('../dist/scores/scores.repository.js');
-const { RankingService } = require('../dist/ranking-jobs/ranking.service.js');
-const { JobQueues } = require('../dist/ranking-jobs/job-queues.js');
+const { StatsService } = require('../dist/ranking-jobs/stats/stats.service.js');
+const { JobQueues } = require('../dist/ranking-jobs/queue/job-queues.js');
+const { EventBus } = require('../dist/events/event-bus.js');
 const { LiveRepository } = require('../dist/realtime/live.repository.js');
 
 const SIZES = [100_000, 1_000_000];
@@ -112,10 +113,10 @@ async function seed(repo, boardId, n) {
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, loop));
 }
 
-/** Part 1: ranking.compute() on big boards, in api mode so no BullMQ worker competes. */
+/** Part 1: StatsService.compute() on big boards, in api mode so no BullMQ worker competes. */
 async function recomputePhase(summary) {
   const app = await bootApp('api');
-  const [boards, repo, ranking] = [BoardsService, ScoresRepository, RankingService].map((c) =>
+  const [boards, repo, ranking] = [BoardsService, ScoresRepository, StatsService].map((c) =>
     app.get(c),
   );
   for (const size of SIZES) {
@@ -230,7 +231,7 @@ async function manyBoardsPhase(summary) {
   for (const id of ids) await app.get(BoardsService).create(id, {});
   let jobs = 0;
   let publishes = 0;
-  app.get(RankingService).computed.subscribe(async () => void jobs++);
+  app.get(EventBus).on('stats.computed', () => void jobs++);
   const live = app.get(LiveRepository);
   const takeGate = live.takeGate.bind(live);
   live.takeGate = async (...args) => {

@@ -1,51 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './common/auth';
+import { MetricsModule } from './common/metrics';
 import { ProblemFilter } from './common/problem.filter';
+import { RateLimitModule } from './common/rate-limit.module';
+import { ReadRateLimitGuard } from './common/read-rate-limit.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
-import { BoardsController } from './leaderboard/boards.controller';
-import { LeaderboardModule } from './leaderboard/leaderboard.module';
-import { StandingsController } from './leaderboard/standings.controller';
-import { ModerationController } from './scores/moderation.controller';
-import { ScoresController } from './scores/scores.controller';
-import { ScoresModule } from './scores/scores.module';
-import { SeedController } from './scores/seed.controller';
 import { ValkeyModule } from './valkey/valkey.module';
-import { RateLimitModule } from './common/rate-limit.module';
-import { MetricsModule } from './common/metrics';
-import { ReadRateLimitGuard } from './common/read-rate-limit.guard';
-import { PeriodsController } from './leaderboard/periods.controller';
-import { QueueDashboard } from './ranking-jobs/dashboard';
-import { RankingController } from './ranking-jobs/ranking.controller';
-import { RankingJobsModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
+import { LeaderboardApiModule } from './leaderboard/leaderboard.module';
+import { RankingJobsApiModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
 import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.module';
+import { ScoresApiModule } from './scores/scores.module';
 
-/** The public HTTP surface: controllers, auth guard, problem+json filter. */
+/** The public HTTP surface: each feature's routes, the auth guard, the problem+json filter. */
 @Module({
-  imports: [LeaderboardModule, ScoresModule, RankingJobsModule, LiveGatewayModule],
-  controllers: [
-    BoardsController,
-    StandingsController,
-    PeriodsController,
-    RankingController,
-    ScoresController,
-    ModerationController,
-    SeedController,
-  ],
+  imports: [LeaderboardApiModule, ScoresApiModule, RankingJobsApiModule, LiveGatewayModule],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ReadRateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
-    QueueDashboard,
   ],
 })
 export class ApiModule {}
 
 /**
- * Root module: configuration, Valkey and health for every mode, plus the mode's own modules:
- * `api` serves HTTP and enqueues jobs, `worker` runs the BullMQ workers, `all` does both.
+ * Root module: configuration, Valkey, events and health for every mode, plus the mode's own
+ * modules: `api` serves HTTP and enqueues jobs, `worker` runs the BullMQ workers and the live
+ * publisher, `all` does both.
  */
 @Module({})
 export class AppModule {
@@ -62,6 +46,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ValkeyModule,
+        EventsModule,
         RateLimitModule,
         MetricsModule,
         HealthModule,

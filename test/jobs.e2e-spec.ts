@@ -1,12 +1,12 @@
-import { JobQueues } from '../src/ranking-jobs/job-queues';
-import { resetJobId } from '../src/ranking-jobs/queues';
-import { RankingService } from '../src/ranking-jobs/ranking.service';
-import { StatsRepository } from '../src/ranking-jobs/stats.repository';
+import { JobQueues } from '../src/ranking-jobs/queue/job-queues';
+import { resetJobId } from '../src/ranking-jobs/queue/queue-names';
+import { StatsService } from '../src/ranking-jobs/stats/stats.service';
+import { StatsRepository } from '../src/ranking-jobs/stats/stats.repository';
 import { LivePublisher } from '../src/realtime/live-publisher';
 import { LiveRepository } from '../src/realtime/live.repository';
-import { ResetsRepository } from '../src/ranking-jobs/resets.repository';
-import { ResetsService } from '../src/ranking-jobs/resets.service';
-import { histogramBuckets, percentileRank, tierCutoffRank } from '../src/ranking-jobs/stats';
+import { ResetsRepository } from '../src/ranking-jobs/resets/resets.repository';
+import { ResetsService } from '../src/ranking-jobs/resets/resets.service';
+import { histogramBuckets, percentileRank, tierCutoffRank } from '../src/ranking-jobs/stats/stats';
 import { ADMIN_KEY } from './support/app';
 import { waitFor } from './support/wait';
 import { useApp } from './support/fixture';
@@ -134,7 +134,7 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     await f.api.submit(id, { playerId: 'p', score: 5 });
     await waitFor(async () => (await f.api.get(`/v1/leaderboards/${id}/stats`)).body.computedAt);
     const generation = Date.parse((await f.api.get(`/v1/leaderboards/${id}`)).body.createdAt);
-    const ranking = f.app.app.get(RankingService);
+    const ranking = f.app.app.get(StatsService);
     const stale = (await ranking.compute(id))!;
     expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
 
@@ -159,8 +159,13 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     expect(await live.save(id, { snapshot, players }, { generation: String(generation) })).toBe(
       false,
     );
-    expect(await f.valkey.client.keys(`{lb:${id}}:stats`)).toEqual([]);
-    expect(await f.valkey.client.keys(`{lb:${id}}:live:*`)).toEqual([]);
+    // The new board's own stats job and publish may run meanwhile and write its keys: those
+    // must be the new board's (empty), never the stale ones refused above.
+    const fresh = await f.valkey.client.get(`{lb:${id}}:stats`);
+    if (fresh) expect(JSON.parse(fresh)).toMatchObject({ total: 0 });
+    const snap = await f.valkey.client.get(`{lb:${id}}:live:snap`);
+    if (snap) expect(JSON.parse(snap)).toMatchObject({ total: 0, top: [] });
+    expect(await f.valkey.client.hget(`{lb:${id}}:live:pstate`, 'p')).toBeNull();
   });
 
   it('erases a player from the current and every archived period', async () => {

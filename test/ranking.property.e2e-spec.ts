@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { StandingsService } from '../src/leaderboard/standings.service';
 import { BoardsService } from '../src/leaderboard/boards.service';
-import { ScoresService } from '../src/scores/scores.service';
+import { ModerationService } from '../src/scores/moderation.service';
+import { SubmissionsService } from '../src/scores/submissions.service';
 import { ProblemException } from '../src/common/problem';
-import { aroundStart } from '../src/leaderboard/ranking';
+import { aroundStart } from '../src/leaderboard/rank-maths';
 import { startApp, TestApp } from './support/app';
 import { ModelConfig, ReferenceBoard } from './support/reference-model';
 import { startValkey, TestValkey } from './support/valkey';
@@ -55,7 +56,8 @@ describe('ranking rules against a reference model (property, real Valkey)', () =
   let valkey: TestValkey;
   let t: TestApp;
   let boards: BoardsService;
-  let scores: ScoresService;
+  let scores: SubmissionsService;
+  let moderation: ModerationService;
   let standings: StandingsService;
   let n = 0;
 
@@ -63,7 +65,8 @@ describe('ranking rules against a reference model (property, real Valkey)', () =
     valkey = await startValkey();
     t = await startApp(valkey.url);
     boards = t.app.get(BoardsService);
-    scores = t.app.get(ScoresService);
+    scores = t.app.get(SubmissionsService);
+    moderation = t.app.get(ModerationService);
     standings = t.app.get(StandingsService);
   });
   afterAll(async () => {
@@ -113,7 +116,7 @@ describe('ranking rules against a reference model (property, real Valkey)', () =
             }
           } else {
             const existed = model.remove(`p${o.player}`);
-            const actual = await scores.removePlayer(id, `p${o.player}`).then(
+            const actual = await moderation.removePlayer(id, `p${o.player}`).then(
               () => true,
               () => false,
             );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ResetsRepository } from '../src/ranking-jobs/resets.repository';
+import { ResetsRepository } from '../src/ranking-jobs/resets/resets.repository';
 import { BoardsRepository } from '../src/leaderboard/boards.repository';
 import { useApp } from './support/fixture';
 

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SchedulesService } from '../src/ranking-jobs/schedules.service';
+import { SchedulesService } from '../src/ranking-jobs/resets/schedules.service';
 import { freePort } from '../src/valkey/valkey-server-process';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';

@@ -1,5 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ValkeyConnections } from '../valkey/valkey-connections';
 
 /** Collectors that read state at scrape time (queue depths, socket counts). */
 export type ScrapeHook = () => Promise<void>;
@@ -78,4 +79,8 @@ export class Metrics {
 
 @Global()
 @Module({ providers: [Metrics], exports: [Metrics] })
-export class MetricsModule {}
+export class MetricsModule {
+  constructor(metrics: Metrics, valkey: ValkeyConnections) {
+    valkey.onConnectionError((connection) => metrics.valkeyErrors.inc({ connection }));
+  }
+}

@@ -1,40 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { LuaScript, ScriptReply } from '../valkey/lua-script';
-import { BoardKeys } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from './metrics';
 import { ProblemException } from './problem';
+import { LimitOutcome, LimitSpec, RateLimitRepository, RateState } from './rate-limit.repository';
 
-/** One counter to charge: a key name (with its window), the limit and this request's cost. */
-export interface LimitSpec {
-  name: string;
-  key: string;
-  limit: number;
-  cost: number;
-}
-
-export interface RateState {
-  limit: number;
-  remaining: number;
-}
-
-export type LimitOutcome = { ok: true; state: RateState | null } | { ok: false; spec: LimitSpec };
-
-const window = (): number => Math.floor(Date.now() / 1000);
+export type { LimitOutcome, LimitSpec, RateState };
 
 /**
- * Fixed one-second windows in Valkey (see rate-limit.lib.lua): every check is one atomic
- * script, and submission limits ride inside the submit script itself.
+ * The rate-limit rules: which counters a request charges (limits from the config; 0 turns a
+ * limit off), the 429 and the RateLimit headers. Every check is one atomic script; submission
+ * limits ride inside the submit script itself.
  */
 @Injectable()
 export class RateLimiter {
-  private readonly script = new LuaScript('rate-limit.lua', __dirname, ['rate-limit.lib.lua']);
-
   constructor(
     private readonly config: AppConfig,
     private readonly valkey: ValkeyConnections,
     private readonly metrics: Metrics,
+    private readonly counters: RateLimitRepository,
   ) {}
 
   /** The 429 for a limit that said no (and counted in the metrics). */
@@ -49,57 +33,52 @@ export class RateLimiter {
 
   readSpec(ip: string): LimitSpec | null {
     const limit = this.limits.readPerIp;
-    return limit > 0
-      ? { name: 'reads per client IP', key: `{rl:ip:${ip}}:${window()}`, limit, cost: 1 }
-      : null;
+    return limit > 0 ? this.counters.readCounter(ip, limit) : null;
   }
 
   submitKeySpec(keyDigestHex: string, cost: number): LimitSpec | null {
     const limit = this.limits.submitPerKey;
-    if (limit <= 0) return null;
-    return {
-      name: 'submissions per API key',
-      key: `{rl:key:${keyDigestHex.slice(0, 32)}}:${window()}`,
-      limit,
-      cost,
-    };
+    return limit > 0 ? this.counters.submitKeyCounter(keyDigestHex, limit, cost) : null;
   }
 
   /** One counter per distinct player, charged with how often the player occurs. */
   playerSpecs(boardId: string, playerIds: string[]): LimitSpec[] {
     const limit = this.limits.submitPerPlayer;
-    if (limit <= 0) return [];
-    const counts = new Map<string, number>();
-    for (const p of playerIds) counts.set(p, (counts.get(p) ?? 0) + 1);
-    const keys = new BoardKeys(boardId);
-    const w = window();
-    return [...counts].map(([p, cost]) => ({
-      name: `submissions per player per board (${p})`,
-      key: keys.playerRate(p, w),
-      limit,
-      cost,
-    }));
+    return limit > 0 ? this.counters.playerCounters(boardId, playerIds, limit) : [];
   }
 
   /** The ARGV prefix a script expects for these counters. */
   static args(specs: LimitSpec[]): (string | number)[] {
-    return [specs.length, ...specs.flatMap((s) => [s.limit, s.cost])];
+    return RateLimitRepository.args(specs);
+  }
+
+  /**
+   * The counters a submission charges. Per-player counters share the board's slot and ride in
+   * the submit script; the per-key counter rides too on standalone Valkey, but lives in
+   * another slot, so on a cluster it is checked here first, in a call of its own.
+   */
+  async planSubmission(
+    boardId: string,
+    playerIds: string[],
+    apiKeyDigest: string,
+  ): Promise<{ inScript: LimitSpec[]; checked: RateState | null }> {
+    const players = this.playerSpecs(boardId, playerIds);
+    const keySpec = apiKeyDigest ? this.submitKeySpec(apiKeyDigest, playerIds.length) : null;
+    if (!keySpec) return { inScript: players, checked: null };
+    if (!this.valkey.cluster) return { inScript: [keySpec, ...players], checked: null };
+    const outcome = await this.check([keySpec]);
+    if (!outcome.ok) throw this.reject(outcome.spec);
+    return { inScript: players, checked: outcome.state };
+  }
+
+  /** The tighter of two counter states (the one with fewer requests left). */
+  static tightest(a: RateState | null, b: RateState | null): RateState | null {
+    return !a ? b : !b ? a : a.remaining <= b.remaining ? a : b;
   }
 
   /** Checks and charges the counters in one round trip (they must share a slot on a cluster). */
-  async check(specs: (LimitSpec | null)[]): Promise<LimitOutcome> {
-    const live = specs.filter((s): s is LimitSpec => s !== null);
-    if (live.length === 0) return { ok: true, state: null };
-    const reply = (await this.script.run(
-      this.valkey.api,
-      live.map((s) => s.key),
-      RateLimiter.args(live),
-    )) as ScriptReply[];
-    if (reply[0] === 'RATE_LIMITED') return { ok: false, spec: live[Number(reply[1]) - 1] };
-    return {
-      ok: true,
-      state: { limit: Number(reply[1]), remaining: Math.max(0, Number(reply[2])) },
-    };
+  check(specs: (LimitSpec | null)[]): Promise<LimitOutcome> {
+    return this.counters.check(specs.filter((s): s is LimitSpec => s !== null));
   }
 
   static headers(state: RateState | null): Record<string, string> {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { Problem, ProblemException } from '../common/problem';
 import { ModuleRef } from '@nestjs/core';
-import { JobQueues } from '../ranking-jobs/job-queues';
+import { JobQueues } from '../ranking-jobs/queue/job-queues';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>

@@ -1,3 +1,5 @@
+import { notFound, ProblemException } from '../common/problem';
+
 /** Board configuration and period as the services see it (not the storage shape). */
 export const SORT_ORDERS = ['desc', 'asc'] as const;
 export const UPDATE_MODES = ['best', 'latest', 'increment'] as const;
@@ -10,6 +12,9 @@ export const BOARD_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_\-.:@]{1,128}$/;
 export const GLOBAL_BOARD_ID = 'global';
 export const MAX_SAFE_SCORE = Number.MAX_SAFE_INTEGER;
+
+/** Which period of a board a read or write addresses. */
+export type PeriodRef = 'current' | { archived: string };
 
 export interface Tier {
   name: string;
@@ -62,3 +67,7 @@ export function periodIdFor(sequence: number): string {
 }
 
 export const FIRST_PERIOD_ID = periodIdFor(1);
+
+/** The one "no such board" problem (404), worded the same everywhere. */
+export const boardNotFound = (boardId: string): ProblemException =>
+  notFound(`Leaderboard "${boardId}" does not exist.`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LuaScript } from '../valkey/lua-script';
-import { BOARD_REGISTRY_KEY, BoardKeys } from '../valkey/keys';
+import { BOARD_REGISTRY_KEY, BoardKeys } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { Board, MutableSettings, RankMode, SortOrder, Tier, UpdateMode } from './board';
 
@@ -102,29 +102,18 @@ export class BoardsRepository {
     return r === 1 ? 'updated' : r === -1 ? 'bounds' : 'not-found';
   }
 
-  /** Deletes the board and all its periods; false if it did not exist. */
+  /**
+   * Deletes the board and all its periods; false if it did not exist. Other features' keys of
+   * the board (stats, live state) are theirs to drop, on `board.deleted`; until then their
+   * writes are refused, because every one of them checks the board's generation.
+   */
   async delete(id: string): Promise<boolean> {
     const k = new BoardKeys(id);
     const cur = k.current;
     const existed = await this.deleteScript.run(
       this.client,
-      [
-        k.cfg,
-        k.seq,
-        k.periods,
-        k.periodMeta,
-        cur.z,
-        cur.h,
-        cur.dz,
-        cur.dc,
-        k.stats,
-        k.live('snap'),
-        k.live('tops'),
-        k.live('players'),
-        k.live('pstate'),
-        k.live('gate'),
-      ],
-      [`${k.tag}:arc:`],
+      [k.cfg, k.seq, k.periods, k.periodMeta, cur.z, cur.h, cur.dz, cur.dc],
+      [k.archivePrefix],
     );
     await this.client.srem(BOARD_REGISTRY_KEY, id);
     return existed === 1;

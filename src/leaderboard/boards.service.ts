@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { badRequest, conflict, notFound, ProblemException } from '../common/problem';
+import { badRequest, conflict, ProblemException } from '../common/problem';
 import {
   Board,
   defaultSettings,
@@ -7,10 +7,19 @@ import {
   GLOBAL_BOARD_ID,
   MutableSettings,
   BoardSettings,
+  boardNotFound,
 } from './board';
-import { BoardEvents } from './board-events';
+import type { DomainEvents } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { BoardsRepository } from './boards.repository';
 import { nextRunAt } from './schedule';
+
+const savedEvent = (board: Board): DomainEvents['board.saved'] => ({
+  boardId: board.id,
+  generation: board.createdAt,
+  resetSchedule: board.resetSchedule,
+  timezone: board.timezone,
+});
 
 export interface BoardView {
   board: Board;
@@ -26,7 +35,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly repo: BoardsRepository,
-    private readonly events: BoardEvents,
+    private readonly events: EventBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,7 +82,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     const board = this.newBoard(id, input);
     this.checkBounds(board);
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
-    await this.events.emit({ kind: 'saved', board });
+    await this.events.emit('board.saved', savedEvent(board));
     return this.view(board, 0);
   }
 
@@ -85,7 +94,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
   /** The board or a 404. */
   async require(id: string): Promise<Board> {
     const board = await this.repo.get(id);
-    if (!board) throw notFound(`Leaderboard "${id}" does not exist.`);
+    if (!board) throw boardNotFound(id);
     return board;
   }
 
@@ -102,10 +111,10 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.checkBounds(merged);
     const outcome = await this.repo.update(id, changes);
-    if (outcome === 'not-found') throw notFound(`Leaderboard "${id}" does not exist.`);
+    if (outcome === 'not-found') throw boardNotFound(id);
     if (outcome === 'bounds') throw badRequest('minScore', 'must not be greater than maxScore');
     if (changes.resetSchedule !== undefined || changes.timezone !== undefined) {
-      await this.events.emit({ kind: 'saved', board: merged });
+      await this.events.emit('board.saved', savedEvent(merged));
     }
     return this.view(merged, await this.repo.memberCount(id));
   }
@@ -114,7 +123,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     if (id === GLOBAL_BOARD_ID) {
       throw new ProblemException(409, 'conflict', 'The global leaderboard cannot be deleted.');
     }
-    if (!(await this.repo.delete(id))) throw notFound(`Leaderboard "${id}" does not exist.`);
-    await this.events.emit({ kind: 'deleted', boardId: id });
+    if (!(await this.repo.delete(id))) throw boardNotFound(id);
+    await this.events.emit('board.deleted', { boardId: id });
   }
 }

@@ -1,5 +1,6 @@
--- Deletes a board: configuration, current period, every archived period, stats and live
--- state. KEYS: cfg, seq, periods, pmeta, cur z, cur h, cur dz, cur dc, stats, live keys.
+-- Deletes a board: configuration, current period and every archived period (other features
+-- drop their own keys of the board on `board.deleted`). KEYS: cfg, seq, periods, pmeta, cur z,
+-- cur h, cur dz, cur dc.
 -- ARGV: key prefix for archives ("{lb:id}:arc:"). Idempotency records expire on their own and
 -- are ignored by a new board of the same id (they carry the old board's generation).
 -- Archive keys share the board's hash tag, so they are in this script's slot.

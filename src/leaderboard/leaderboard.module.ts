@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
-import { BoardEvents } from './board-events';
+import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
+import { PeriodsController } from './periods.controller';
 import { PeriodsRepository } from './periods.repository';
 import { PeriodsService } from './periods.service';
+import { StandingsController } from './standings.controller';
 import { StandingsRepository } from './standings.repository';
 import { StandingsService } from './standings.service';
 
-/** Boards and reads of their standings (providers; the API module mounts the controllers). */
+/** Boards and reads of their standings and archived periods. Announces `board.*` events. */
 @Module({
   providers: [
-    BoardEvents,
     BoardsRepository,
     BoardsService,
     StandingsRepository,
@@ -18,13 +19,13 @@ import { StandingsService } from './standings.service';
     PeriodsRepository,
     PeriodsService,
   ],
-  exports: [
-    BoardEvents,
-    BoardsService,
-    BoardsRepository,
-    StandingsService,
-    StandingsRepository,
-    PeriodsService,
-  ],
+  exports: [BoardsService, BoardsRepository, StandingsService, StandingsRepository, PeriodsService],
 })
 export class LeaderboardModule {}
+
+/** The leaderboard feature's HTTP routes. */
+@Module({
+  imports: [LeaderboardModule],
+  controllers: [BoardsController, StandingsController, PeriodsController],
+})
+export class LeaderboardApiModule {}

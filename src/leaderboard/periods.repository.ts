@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BoardKeys } from '../valkey/keys';
+import { BoardKeys } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 
 export interface ArchivedPeriod {

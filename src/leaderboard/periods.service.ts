@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/problem';
-import { BoardKeys } from '../valkey/keys';
+import { boardNotFound } from './board';
 import { BoardsService } from './boards.service';
 import { PeriodListDto, toArchivedPeriodDto } from './dto/periods.dto';
 import { PageDto, PlayerDto, toEntryDto, toPlayerDto } from './dto/standings.dto';
@@ -35,13 +35,8 @@ export class PeriodsService {
 
   async page(boardId: string, periodId: string, offset: number, limit: number): Promise<PageDto> {
     await this.archived(boardId, periodId);
-    const r = await this.standings.page(
-      boardId,
-      new BoardKeys(boardId).archived(periodId),
-      offset,
-      limit,
-    );
-    if (r.status !== 'ok') throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    const r = await this.standings.page(boardId, { archived: periodId }, offset, limit);
+    if (r.status !== 'ok') throw boardNotFound(boardId);
     return {
       leaderboardId: boardId,
       periodId,
@@ -54,9 +49,7 @@ export class PeriodsService {
 
   async player(boardId: string, periodId: string, playerId: string): Promise<PlayerDto> {
     await this.archived(boardId, periodId);
-    const r = await this.standings.players(boardId, new BoardKeys(boardId).archived(periodId), [
-      playerId,
-    ]);
+    const r = await this.standings.players(boardId, { archived: periodId }, [playerId]);
     const entry = r.status === 'ok' ? r.rows[0]?.entry : null;
     if (r.status !== 'ok' || !entry) {
       throw notFound(

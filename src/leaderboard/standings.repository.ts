@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
-import { BoardKeys, PeriodKeys } from '../valkey/keys';
+import { BoardKeys } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Tier } from './board';
+import { PeriodRef, Tier } from './board';
 
 const LIB = join(__dirname, '..', 'valkey', 'standings.lib.lua');
 
@@ -81,8 +81,10 @@ export class StandingsRepository {
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  private keysFor(boardId: string, period: PeriodKeys): string[] {
-    return [new BoardKeys(boardId).cfg, period.z, period.h, period.dz];
+  private keysFor(boardId: string, period: PeriodRef): string[] {
+    const k = new BoardKeys(boardId);
+    const p = k.of(period);
+    return [k.cfg, p.z, p.h, p.dz];
   }
 
   private async read(
@@ -103,7 +105,7 @@ export class StandingsRepository {
 
   async page(
     boardId: string,
-    period: PeriodKeys,
+    period: PeriodRef,
     offset: number,
     limit: number,
   ): Promise<StandingsRead<RankedEntry[]>> {
@@ -113,7 +115,7 @@ export class StandingsRepository {
 
   async around(
     boardId: string,
-    period: PeriodKeys,
+    period: PeriodRef,
     playerId: string,
     limit: number,
   ): Promise<StandingsRead<RankedEntry[]>> {
@@ -124,7 +126,7 @@ export class StandingsRepository {
   /** The given players' entries in request order; null for players not on the board. */
   async players(
     boardId: string,
-    period: PeriodKeys,
+    period: PeriodRef,
     playerIds: string[],
   ): Promise<StandingsRead<{ playerId: string; entry: RankedEntry | null }[]>> {
     return this.read(this.playersScript, this.keysFor(boardId, period), playerIds);

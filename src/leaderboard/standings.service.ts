@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/problem';
-import { BoardKeys, PeriodKeys } from '../valkey/keys';
+import { boardNotFound } from './board';
 import {
   AroundDto,
   LookupResultDto,
@@ -16,16 +16,12 @@ import { StandingsRead, StandingsRepository } from './standings.repository';
 export class StandingsService {
   constructor(private readonly repo: StandingsRepository) {}
 
-  private current(boardId: string): PeriodKeys {
-    return new BoardKeys(boardId).current;
-  }
-
   private unwrap<T>(
     boardId: string,
     r: StandingsRead<T>,
     playerId?: string,
   ): Extract<StandingsRead<T>, { status: 'ok' }> {
-    if (r.status === 'board-not-found') throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    if (r.status === 'board-not-found') throw boardNotFound(boardId);
     if (r.status === 'player-not-found') {
       throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
     }
@@ -33,10 +29,7 @@ export class StandingsService {
   }
 
   async page(boardId: string, offset: number, limit: number): Promise<PageDto> {
-    const r = this.unwrap(
-      boardId,
-      await this.repo.page(boardId, this.current(boardId), offset, limit),
-    );
+    const r = this.unwrap(boardId, await this.repo.page(boardId, 'current', offset, limit));
     return {
       leaderboardId: boardId,
       periodId: r.header.periodId,
@@ -48,10 +41,7 @@ export class StandingsService {
   }
 
   async player(boardId: string, playerId: string): Promise<PlayerDto> {
-    const r = this.unwrap(
-      boardId,
-      await this.repo.players(boardId, this.current(boardId), [playerId]),
-    );
+    const r = this.unwrap(boardId, await this.repo.players(boardId, 'current', [playerId]));
     const entry = r.rows[0]?.entry;
     if (!entry) throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
     return toPlayerDto(boardId, r.header, entry);
@@ -60,7 +50,7 @@ export class StandingsService {
   async around(boardId: string, playerId: string, limit: number): Promise<AroundDto> {
     const r = this.unwrap(
       boardId,
-      await this.repo.around(boardId, this.current(boardId), playerId, limit),
+      await this.repo.around(boardId, 'current', playerId, limit),
       playerId,
     );
     return {
@@ -74,7 +64,7 @@ export class StandingsService {
 
   async lookup(boardId: string, playerIds: string[]): Promise<LookupResultDto> {
     const unique = [...new Set(playerIds)];
-    const r = this.unwrap(boardId, await this.repo.players(boardId, this.current(boardId), unique));
+    const r = this.unwrap(boardId, await this.repo.players(boardId, 'current', unique));
     const found = r.rows.flatMap((row) => (row.entry ? [row.entry] : []));
     // Equal ranks (competition/dense) keep the board's tie order: earliest first.
     found.sort((a, b) => a.rank - b.rank || (a.sequence < b.sequence ? -1 : 1));

@@ -1,43 +1,72 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../events/event-bus';
 import { DiscoveryModule } from '@nestjs/core';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
-import { JobHandlerRegistry } from './job-handlers';
-import { JobQueues } from './job-queues';
-import { RankingService } from './ranking.service';
-import { RankingTrigger } from './ranking-trigger';
-import { ResetsRepository } from './resets.repository';
-import { ResetsService } from './resets.service';
-import { SchedulesService } from './schedules.service';
-import { StatsRepository } from './stats.repository';
-import { WorkerRunner } from './worker-runner';
+import { QueueDashboard } from './queue/dashboard';
+import { JobHandlerRegistry } from './queue/job-handlers';
+import { JobQueues } from './queue/job-queues';
+import { WorkerRunner } from './queue/worker-runner';
+import { ResetsController } from './resets/resets.controller';
+import { ResetsRepository } from './resets/resets.repository';
+import { ResetsService } from './resets/resets.service';
+import { SchedulesAtBoot } from './resets/schedules-at-boot';
+import { SchedulesService } from './resets/schedules.service';
+import { StatsController } from './stats/stats.controller';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsService } from './stats/stats.service';
+import { StatsTrigger } from './stats/stats-trigger';
 
-/** Queues, ranking stats, resets, schedules and maintenance (shared by api and worker). */
+/** Queue infrastructure: the producer side of every queue and the job-handler registry. */
 @Module({
-  imports: [LeaderboardModule, DiscoveryModule],
-  providers: [
-    JobQueues,
-    JobHandlerRegistry,
-    RankingTrigger,
-    StatsRepository,
-    RankingService,
-    ResetsRepository,
-    ResetsService,
-    SchedulesService,
-  ],
-  exports: [
-    JobQueues,
-    RankingTrigger,
-    RankingService,
-    ResetsService,
-    JobHandlerRegistry,
-    SchedulesService,
-  ],
+  imports: [DiscoveryModule],
+  providers: [JobQueues, JobHandlerRegistry],
+  exports: [JobQueues, JobHandlerRegistry],
+})
+export class QueueModule {}
+
+/** Stats: the recompute job and its trigger (hears `scores.changed`); drops a deleted board's stats. */
+@Module({
+  imports: [QueueModule, LeaderboardModule],
+  providers: [StatsRepository, StatsService, StatsTrigger],
+  exports: [StatsRepository, StatsService],
+})
+export class StatsModule implements OnModuleInit {
+  constructor(
+    private readonly events: EventBus,
+    private readonly stats: StatsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('board.deleted', (e) => this.stats.drop(e.boardId));
+  }
+}
+
+/** Resets, schedules, pruning and the sweep; `POST /reset`. */
+@Module({
+  imports: [QueueModule, LeaderboardModule, StatsModule],
+  providers: [ResetsRepository, ResetsService, SchedulesService],
+  exports: [SchedulesService, ResetsService],
+})
+export class ResetsModule {}
+
+/** The job families' providers, shared by api and worker processes (no controllers). */
+@Module({
+  imports: [QueueModule, StatsModule, ResetsModule],
+  exports: [QueueModule, StatsModule, ResetsModule],
 })
 export class RankingJobsModule {}
 
-/** What only worker processes run: the BullMQ workers. */
+/** API side: the job families' HTTP routes and the queue dashboard. */
 @Module({
   imports: [RankingJobsModule],
-  providers: [WorkerRunner],
+  controllers: [StatsController, ResetsController],
+  providers: [QueueDashboard],
+})
+export class RankingJobsApiModule {}
+
+/** What only worker processes run: the BullMQ workers and the schedulers' assertion at boot. */
+@Module({
+  imports: [RankingJobsModule],
+  providers: [WorkerRunner, SchedulesAtBoot],
 })
 export class WorkerModule {}

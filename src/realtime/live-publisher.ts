@@ -1,11 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
 import { StandingsRepository } from '../leaderboard/standings.repository';
-import { topPercent } from '../leaderboard/ranking';
-import { RankingService } from '../ranking-jobs/ranking.service';
-import { ResetsService } from '../ranking-jobs/resets.service';
-import { BoardKeys } from '../valkey/keys';
+import { topPercent } from '../leaderboard/rank-maths';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import {
   LIVE_NAMESPACE,
@@ -17,6 +15,9 @@ import {
   toTopRow,
 } from './live';
 import { LiveRepository } from './live.repository';
+
+/** At most this many boards publish at once in one process; the rest wait their turn. */
+const MAX_CONCURRENT_PUBLISHES = 32;
 
 const sameRow = (a: TopRow | undefined, b: TopRow | undefined): boolean =>
   !!a &&
@@ -34,21 +35,33 @@ export function firstDifference(before: TopRow[], after: TopRow[]): number {
 }
 
 /**
- * Turns ranking jobs into live events (runs where the jobs run: worker and all modes). Per
- * board and tick it reads one snapshot — the top 100 and the watched players — whatever the
- * number of sockets or submissions, diffs it against the last one, and emits only what
+ * Turns computed stats and resets into live events (runs where the jobs run: worker and all
+ * modes). It is its own unit of work, not a step of the stats job: `stats.computed` only marks
+ * the board, and a per-board loop publishes it when the board's rate gate (shared by every
+ * worker, LIVE_MAX_HZ) allows — a board waiting for its gate holds a timer, not a job slot.
+ * Per board and run it reads one snapshot — the top 100 and the watched players — whatever
+ * the number of sockets or submissions, diffs it against the last one, and emits only what
  * changed, to rooms, through the Valkey adapter so every api instance delivers it.
  */
 @Injectable()
-export class LivePublisher implements OnModuleInit {
+export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(LivePublisher.name);
   private readonly emitter: Emitter;
   private readonly intervalMs: number;
+  /** Boards waiting for their gate, by timer. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Boards publishing now. */
+  private readonly running = new Set<string>();
+  /** Boards marked again while waiting or publishing: run once more afterwards. */
+  private readonly again = new Set<string>();
+  /** Boards due now but over the concurrency cap, first come first served. */
+  private readonly queued = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly live: LiveRepository,
     private readonly standings: StandingsRepository,
-    private readonly ranking: RankingService,
-    private readonly resets: ResetsService,
+    private readonly events: EventBus,
     config: AppConfig,
     valkey: ValkeyConnections,
   ) {
@@ -64,25 +77,78 @@ export class LivePublisher implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.ranking.computed.subscribe((stats) => this.publish(stats.leaderboardId));
-    this.resets.resets.subscribe(async (e) => {
+    this.events.on('stats.computed', (e) => this.request(e.boardId));
+    this.events.on('period.reset', (e) => {
       this.emitter.of(LIVE_NAMESPACE).to(rooms.board(e.boardId)).emit('leaderboard.reset', {
         leaderboardId: e.boardId,
         archivedPeriodId: e.archivedPeriodId,
         periodId: e.periodId,
       });
-      await Promise.resolve();
     });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.queued.clear();
+  }
+
+  /**
+   * Asks for a publish of the board. Coalesced: a board that is already waiting or
+   * publishing runs once more afterwards, however many times it was asked meanwhile.
+   */
+  request(boardId: string): void {
+    if (this.stopped) return;
+    if (this.timers.has(boardId) || this.running.has(boardId) || this.queued.has(boardId)) {
+      this.again.add(boardId);
+      return;
+    }
+    this.start(boardId);
+  }
+
+  private start(boardId: string): void {
+    if (this.running.size >= MAX_CONCURRENT_PUBLISHES) {
+      this.queued.add(boardId);
+      return;
+    }
+    this.running.add(boardId);
+    this.again.delete(boardId);
+    void this.publish(boardId)
+      .catch((err: Error) => {
+        // Valkey unreachable or the like: the next stats job for the board asks again.
+        this.logger.warn(`Live publish for ${boardId} failed: ${err.message}`);
+        return null;
+      })
+      .then((waitMs) => {
+        this.running.delete(boardId);
+        if (this.stopped) return;
+        if (typeof waitMs === 'number') this.later(boardId, waitMs);
+        else if (this.again.has(boardId)) this.later(boardId, 0);
+        const next = this.queued.values().next();
+        if (!next.done) {
+          this.queued.delete(next.value);
+          this.start(next.value);
+        }
+      });
+  }
+
+  private later(boardId: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(boardId);
+      if (!this.stopped) this.start(boardId);
+    }, ms);
+    timer.unref();
+    this.timers.set(boardId, timer);
   }
 
   private async read(
     boardId: string,
     players: string[],
   ): Promise<{ snap: LiveSnapshot; players: Map<string, PlayerState> } | null> {
-    const keys = new BoardKeys(boardId).current;
     const [page, found] = await Promise.all([
-      this.standings.page(boardId, keys, 0, MAX_TOP),
-      players.length ? this.standings.players(boardId, keys, players) : null,
+      this.standings.page(boardId, 'current', 0, MAX_TOP),
+      players.length ? this.standings.players(boardId, 'current', players) : null,
     ]);
     if (page.status !== 'ok') return null;
     const snap: LiveSnapshot = {
@@ -102,15 +168,15 @@ export class LivePublisher implements OnModuleInit {
     return { snap, players: states };
   }
 
-  /** Publishes what changed on the board since the last publish, at most liveMaxHz times a second. */
-  async publish(boardId: string): Promise<void> {
-    let gate = await this.live.takeGate(boardId, this.intervalMs);
-    while (gate && !gate.taken) {
-      const { waitMs } = gate;
-      await new Promise((r) => setTimeout(r, waitMs));
-      gate = await this.live.takeGate(boardId, this.intervalMs);
-    }
-    if (!gate) return; // board deleted
+  /**
+   * Publishes what changed on the board since the last publish, if the board's gate is free;
+   * otherwise returns how many ms until it is (nothing published). At most LIVE_MAX_HZ
+   * publishes a second per board, across every worker.
+   */
+  async publish(boardId: string): Promise<number | null> {
+    const gate = await this.live.takeGate(boardId, this.intervalMs);
+    if (!gate) return null; // board deleted
+    if (!gate.taken) return gate.waitMs;
     const generation = gate.generation;
     // Stamped when the slot is taken, so `at` values are LIVE_MAX_HZ apart however long the
     // reads below take.
@@ -121,7 +187,7 @@ export class LivePublisher implements OnModuleInit {
       this.read(boardId, watched.players),
       this.live.playerStates(boardId, watched.players),
     ]);
-    if (!current) return;
+    if (!current) return null;
     const after = current.snap;
     const newPeriod = !before || before.periodId !== after.periodId;
     const d = newPeriod ? 0 : firstDifference(before.top, after.top);
@@ -145,7 +211,7 @@ export class LivePublisher implements OnModuleInit {
       { snapshot: after, players: changed, clearPlayers: newPeriod },
       { generation },
     );
-    if (!saved) return; // board deleted (or re-created) meanwhile
+    if (!saved) return null; // board deleted (or re-created) meanwhile
     const ns = this.emitter.of(LIVE_NAMESPACE);
     for (const n of tops) {
       ns.to(rooms.top(boardId, n)).emit('leaderboard.top', {
@@ -165,5 +231,6 @@ export class LivePublisher implements OnModuleInit {
         topPercent: now ? topPercent(now.rank, after.total) : null,
       });
     }
+    return null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BoardKeys } from '../valkey/keys';
+import { BoardKeys } from '../leaderboard/board.keys';
+import { LIVE_KEYS, LiveKey, liveKey } from './live.keys';
 import { LuaScript } from '../valkey/lua-script';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { decodePlayerState, encodePlayerState, LiveSnapshot, PlayerState } from './live';
@@ -34,8 +35,13 @@ export class LiveRepository {
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  private key(boardId: string, what: 'snap' | 'tops' | 'players' | 'pstate' | 'gate'): string {
-    return new BoardKeys(boardId).live(what);
+  private key(boardId: string, what: LiveKey): string {
+    return liveKey(boardId, what);
+  }
+
+  /** Drops the board's live state (its `board.deleted` share). */
+  async drop(boardId: string): Promise<void> {
+    await this.valkey.api.del(...LIVE_KEYS.map((what) => liveKey(boardId, what)));
   }
 
   /** Takes or extends watch leases on top-N sizes and players (never shortens one). */

@@ -11,7 +11,7 @@ import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
 import { BoardIdPipe, PlayerIdPipe } from '../leaderboard/params';
 import { EraseResultDto, PurgeQueryDto, PurgeResultDto } from './dto/submit.dto';
-import { ScoresService } from './scores.service';
+import { ModerationService } from './moderation.service';
 
 @ApiTags('moderation')
 @RequireScope('admin')
@@ -19,7 +19,7 @@ import { ScoresService } from './scores.service';
 @ApiNotFoundResponse({ type: Problem })
 @Controller('v1')
 export class ModerationController {
-  constructor(private readonly scores: ScoresService) {}
+  constructor(private readonly moderation: ModerationService) {}
 
   @Delete('leaderboards/:id/players/:playerId')
   @HttpCode(204)
@@ -29,7 +29,7 @@ export class ModerationController {
     @Param('id', BoardIdPipe) id: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
   ): Promise<void> {
-    await this.scores.removePlayer(id, playerId);
+    await this.moderation.removePlayer(id, playerId);
   }
 
   @Delete('leaderboards/:id/entries')
@@ -39,13 +39,13 @@ export class ModerationController {
     @Param('id', BoardIdPipe) id: string,
     @Query() q: PurgeQueryDto,
   ): Promise<PurgeResultDto> {
-    return { removed: await this.scores.purge(id, q.minScore, q.maxScore) };
+    return { removed: await this.moderation.purge(id, q.minScore, q.maxScore) };
   }
 
   @Delete('players/:playerId')
   @ApiOperation({ summary: 'Erase a player from every board and archived period' })
   @ApiOkResponse({ type: EraseResultDto })
   erase(@Param('playerId', PlayerIdPipe) playerId: string): Promise<EraseResultDto> {
-    return this.scores.erase(playerId);
+    return this.moderation.erase(playerId);
   }
 }

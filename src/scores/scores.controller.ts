@@ -15,7 +15,7 @@ import { RateLimiter } from '../common/rate-limiter';
 import { badRequest, Problem } from '../common/problem';
 import { BoardIdPipe } from '../leaderboard/params';
 import { BatchResultDto, SubmitBatchDto, SubmitResultDto, SubmitScoreDto } from './dto/submit.dto';
-import { ScoresService } from './scores.service';
+import { SubmissionsService } from './submissions.service';
 
 function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -40,7 +40,7 @@ const IDEMPOTENCY_HEADER = {
 @ApiPayloadTooLargeResponse({ type: Problem })
 @Controller('v1/leaderboards/:id/scores')
 export class ScoresController {
-  constructor(private readonly scores: ScoresService) {}
+  constructor(private readonly submissions: SubmissionsService) {}
 
   @Post()
   @HttpCode(200)
@@ -54,7 +54,7 @@ export class ScoresController {
     @ApiKeyDigest() apiKey: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SubmitResultDto> {
-    const { result, replayed, rate } = await this.scores.submit(
+    const { result, replayed, rate } = await this.submissions.submit(
       id,
       body,
       idempotencyKey(key),
@@ -77,7 +77,7 @@ export class ScoresController {
     @ApiKeyDigest() apiKey: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResultDto> {
-    const { result, replayed, rate } = await this.scores.submitBatch(
+    const { result, replayed, rate } = await this.submissions.submitBatch(
       id,
       body.entries,
       idempotencyKey(key),

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
-import { BoardKeys, PeriodKeys } from '../valkey/keys';
+import { BoardKeys } from '../leaderboard/board.keys';
+import { idempotencyKey } from './scores.keys';
+import type { Fingerprint } from './fingerprint';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
 
@@ -85,7 +87,7 @@ export class ScoresRepository {
       cur.h,
       cur.dz,
       cur.dc,
-      k.idempotency(idempotencyDigest || 'none'),
+      idempotencyKey(boardId, idempotencyDigest || 'none'),
       ...limits.map((l) => l.key),
     ];
   }
@@ -135,20 +137,19 @@ export class ScoresRepository {
 
   /**
    * Applies one submission atomically (rate limits, mode, tie-break, metadata, idempotency)
-   * in one round trip. `idempotencyDigest` is '' when the request had no Idempotency-Key.
+   * in one round trip. The fingerprint's key digest is '' when there was no Idempotency-Key.
    * The `limits` counters must live in the board's slot on a cluster.
    */
   async submit(
     boardId: string,
     entry: SubmissionInput,
-    idempotencyDigest: string,
-    bodyDigest: string,
+    { keyDigest, bodyDigest }: Fingerprint,
     limits: LimitSpec[] = [],
   ): Promise<SubmitOutcome<SubmissionRow>> {
     const reply = (await this.submitScript.run(
       this.valkey.api,
-      this.submitKeys(boardId, idempotencyDigest, limits),
-      [...RateLimiter.args(limits), ...entryArgs(entry), idempotencyDigest ? bodyDigest : ''],
+      this.submitKeys(boardId, keyDigest, limits),
+      [...RateLimiter.args(limits), ...entryArgs(entry), keyDigest ? bodyDigest : ''],
     )) as ScriptReply[];
     return this.outcome(reply, decodeRow, limits);
   }
@@ -157,35 +158,29 @@ export class ScoresRepository {
   async submitBatch(
     boardId: string,
     entries: SubmissionInput[],
-    idempotencyDigest: string,
-    bodyDigest: string,
+    { keyDigest, bodyDigest }: Fingerprint,
     limits: LimitSpec[] = [],
   ): Promise<SubmitOutcome<SubmissionRow[]>> {
     const reply = (await this.batchScript.run(
       this.valkey.api,
-      this.submitKeys(boardId, idempotencyDigest, limits),
-      [
-        ...RateLimiter.args(limits),
-        idempotencyDigest ? bodyDigest : '',
-        ...entries.flatMap(entryArgs),
-      ],
+      this.submitKeys(boardId, keyDigest, limits),
+      [...RateLimiter.args(limits), keyDigest ? bodyDigest : '', ...entries.flatMap(entryArgs)],
     )) as ScriptReply[];
     return this.outcome(reply, (encoded) => encoded.split('\n').map(decodeRow), limits);
   }
 
-  private periodKeys(boardId: string, period: PeriodKeys): string[] {
-    return [new BoardKeys(boardId).cfg, period.z, period.h, period.dz, period.dc];
+  private currentKeys(boardId: string): string[] {
+    const k = new BoardKeys(boardId);
+    const cur = k.current;
+    return [k.cfg, cur.z, cur.h, cur.dz, cur.dc];
   }
 
-  /** Removes a player from one period: 'removed', 'absent' or 'board-not-found'. */
+  /** Removes a player from the current period: 'removed', 'absent' or 'board-not-found'. */
   async remove(
     boardId: string,
-    period: PeriodKeys,
     playerId: string,
   ): Promise<'removed' | 'absent' | 'board-not-found'> {
-    const r = await this.removeScript.run(this.valkey.api, this.periodKeys(boardId, period), [
-      playerId,
-    ]);
+    const r = await this.removeScript.run(this.valkey.api, this.currentKeys(boardId), [playerId]);
     return r === 1 ? 'removed' : r === 0 ? 'absent' : 'board-not-found';
   }
 
@@ -197,11 +192,11 @@ export class ScoresRepository {
     chunk: number,
   ): Promise<number> {
     return Number(
-      await this.purgeScript.run(
-        this.valkey.api,
-        this.periodKeys(boardId, new BoardKeys(boardId).current),
-        [String(minScore), String(maxScore), chunk],
-      ),
+      await this.purgeScript.run(this.valkey.api, this.currentKeys(boardId), [
+        String(minScore),
+        String(maxScore),
+        chunk,
+      ]),
     );
   }
 
@@ -215,7 +210,7 @@ export class ScoresRepository {
     const reply = await this.eraseScript.run(
       this.valkey.api,
       [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods],
-      [playerId, `${k.tag}:arc:`],
+      [playerId, k.archivePrefix],
     );
     return (reply as ScriptReply[]).map(String);
   }

@@ -6,14 +6,14 @@ import { RateLimitedRead } from '../common/read-rate-limit.guard';
 import { GLOBAL_BOARD_ID } from '../leaderboard/board';
 import { StandingsService } from '../leaderboard/standings.service';
 import { SeedEntryDto, SeedSubmitDto, SeedSubmitResultDto } from './dto/submit.dto';
-import { ScoresService } from './scores.service';
+import { SubmissionsService } from './submissions.service';
 
 /** The original two routes, kept working on the `global` board. */
 @ApiTags('seed-compatible')
 @Controller()
 export class SeedController {
   constructor(
-    private readonly scores: ScoresService,
+    private readonly submissions: SubmissionsService,
     private readonly standings: StandingsService,
   ) {}
 
@@ -27,7 +27,7 @@ export class SeedController {
     @Body() body: SeedSubmitDto,
     @ApiKeyDigest() apiKey: string,
   ): Promise<SeedSubmitResultDto> {
-    const { result } = await this.scores.submit(
+    const { result } = await this.submissions.submit(
       GLOBAL_BOARD_ID,
       { playerId: body.player_id, score: body.score },
       undefined,

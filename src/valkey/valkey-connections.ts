@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis, RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import type { Metrics } from '../common/metrics';
 
 export type ValkeyClient = Redis | Cluster;
 
@@ -23,7 +22,6 @@ export class ValkeyConnections {
     private readonly config: AppConfig,
     /** Resolved standalone URL (the embedded server's, or VALKEY_URL). Null on a cluster. */
     readonly url: string | null,
-    private readonly metrics?: Metrics,
   ) {
     this.cluster = config.valkey.kind === 'cluster';
     this.api = this.create('api', {
@@ -52,7 +50,7 @@ export class ValkeyConnections {
         : new Redis(this.url ?? '', { ...options, connectionName: `valkran:${name}` });
     let warned = false;
     client.on('error', (err: Error) => {
-      this.metrics?.valkeyErrors.inc({ connection: name });
+      for (const listener of this.errorListeners) listener(name);
       if (!warned) this.logger.warn(`Valkey connection "${name}": ${err.message}`);
       warned = true;
     });
@@ -66,6 +64,12 @@ export class ValkeyConnections {
   }
 
   private probe: { at: number; answer: Promise<boolean> } | null = null;
+  private readonly errorListeners: ((connection: string) => void)[] = [];
+
+  /** Calls `listener` with the connection's name on every connection error (metrics count them). */
+  onConnectionError(listener: (connection: string) => void): void {
+    this.errorListeners.push(listener);
+  }
 
   /**
    * Whether Valkey answers a PING within the API connection's command timeout. Shutdown steps

@@ -23,7 +23,7 @@ export async function startApp(
       VALKEY_URL: valkeyUrl,
       ADMIN_API_KEYS: ADMIN_KEY,
       SUBMIT_API_KEYS: SUBMIT_KEY,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       APP_MODE: 'api',
       // Limits are off unless a test turns them on (rate-limit tests do).
       RATE_LIMIT_SUBMIT_PER_KEY: '0',

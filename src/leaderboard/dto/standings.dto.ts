@@ -12,7 +12,7 @@ import {
 import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
 import { PLAYER_ID_PATTERN } from '../board';
 import type { RankedEntry, StandingsHeader } from '../standings.repository';
-import { tierFor, topPercent } from '../ranking';
+import { tierFor, topPercent } from '../rank-maths';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0 })

@@ -10,6 +10,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import type { SubmissionRow } from '../scores.repository';
 import {
   IsOptionalNonNull,
   IsPlainObject,
@@ -73,6 +74,24 @@ export class SubmitResultDto {
   @ApiProperty({ example: 7, nullable: true, type: Number }) previousRank!: number | null;
   @ApiProperty({ example: true, description: 'False when the stored score did not change' })
   updated!: boolean;
+}
+
+/** Maps a stored submission outcome to the response DTO. */
+export function toSubmitResult(
+  leaderboardId: string,
+  playerId: string,
+  row: SubmissionRow,
+): SubmitResultDto {
+  return {
+    leaderboardId,
+    periodId: row.periodId,
+    playerId,
+    score: row.score,
+    rank: row.rank,
+    previousScore: row.previousScore,
+    previousRank: row.previousRank,
+    updated: row.updated,
+  };
 }
 
 export class BatchResultDto {

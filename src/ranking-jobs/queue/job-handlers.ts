@@ -1,7 +1,7 @@
 import { Injectable, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
-import { JobName, JOBS, QueueName } from './queues';
+import { JobName, JOBS, QueueName } from './queue-names';
 
 const HANDLES = 'valkran:handles-job';
 

@@ -1,21 +1,22 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { JobQueues } from './job-queues';
-import { ValkeyConnections } from '../valkey/valkey-connections';
-import { shutdownStep } from '../common/shutdown';
+import { JobQueues } from '../queue/job-queues';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
+import { shutdownStep } from '../../common/shutdown';
+import { EventBus } from '../../events/event-bus';
 
-/** How often changed boards are handed to the ranking queue. */
-export const RANKING_FLUSH_MS = 250;
+/** How often changed boards are handed to the ranking queue (stats jobs). */
+export const STATS_FLUSH_MS = 250;
 
 /**
- * Turns a stream of writes into a handful of ranking jobs. Submissions only mark their board
- * as changed (a Set insert, no I/O); every RANKING_FLUSH_MS the changed boards are enqueued,
+ * Turns a stream of writes into a handful of stats jobs. A `scores.changed` event only marks
+ * its board as changed (a Set insert, no I/O); every STATS_FLUSH_MS the changed boards are enqueued,
  * one deduplicated job each. The cost per tick follows the number of changed boards, not the
  * number of submissions. A mark lost with a crashed process only delays stats until the next
  * write or the worker's periodic sweep, which re-checks every board.
  */
 @Injectable()
-export class RankingTrigger implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger(RankingTrigger.name);
+export class StatsTrigger implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(StatsTrigger.name);
   private dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
@@ -23,10 +24,12 @@ export class RankingTrigger implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly queues: JobQueues,
     private readonly valkey: ValkeyConnections,
+    private readonly events: EventBus,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), RANKING_FLUSH_MS);
+    this.events.on('scores.changed', (e) => this.changed(e.boardId));
+    this.timer = setInterval(() => void this.flush(), STATS_FLUSH_MS);
     this.timer.unref();
   }
 

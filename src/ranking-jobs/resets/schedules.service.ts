@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { BoardEvent, BoardEvents } from '../leaderboard/board-events';
-import { BoardsRepository } from '../leaderboard/boards.repository';
-import { StatsRepository } from './stats.repository';
-import { HandlesJob } from './job-handlers';
-import { JobQueues } from './job-queues';
+import { EventBus } from '../../events/event-bus';
+import type { DomainEvents } from '../../events/domain-events';
+import { BoardsRepository } from '../../leaderboard/boards.repository';
+import { StatsRepository } from '../stats/stats.repository';
+import { HandlesJob } from '../queue/job-handlers';
+import { JobQueues } from '../queue/job-queues';
 import { ResetsRepository } from './resets.repository';
 
 export const SWEEP_EVERY_MS = 60_000;
@@ -18,7 +19,7 @@ export class SchedulesService implements OnModuleInit {
   private readonly logger = new Logger(SchedulesService.name);
 
   constructor(
-    private readonly events: BoardEvents,
+    private readonly events: EventBus,
     private readonly boards: BoardsRepository,
     private readonly queues: JobQueues,
     private readonly stats: StatsRepository,
@@ -26,20 +27,15 @@ export class SchedulesService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe((event) => this.follow(event));
+    this.events.on('board.saved', (e) => this.follow(e));
+    this.events.on('board.deleted', (e) => this.queues.removeSchedule(e.boardId));
   }
 
-  private async follow(event: BoardEvent): Promise<void> {
-    if (event.kind === 'deleted') {
-      await this.queues.removeSchedule(event.boardId);
-    } else if (event.board.resetSchedule) {
-      await this.queues.upsertSchedule(
-        event.board.id,
-        event.board.resetSchedule,
-        event.board.timezone,
-      );
+  private async follow(board: Omit<DomainEvents['board.saved'], 'generation'>): Promise<void> {
+    if (board.resetSchedule) {
+      await this.queues.upsertSchedule(board.boardId, board.resetSchedule, board.timezone);
     } else {
-      await this.queues.removeSchedule(event.board.id);
+      await this.queues.removeSchedule(board.boardId);
     }
   }
 
@@ -51,7 +47,11 @@ export class SchedulesService implements OnModuleInit {
       // during a long sweep is not undone by a stale copy.
       const board = await this.boards.get(id);
       if (!board) continue;
-      await this.follow({ kind: 'saved', board });
+      await this.follow({
+        boardId: board.id,
+        resetSchedule: board.resetSchedule,
+        timezone: board.timezone,
+      });
       if (board.resetSchedule) scheduled.add(board.id);
     }
     for (const orphan of await this.queues.scheduledBoards()) {

@@ -5,16 +5,15 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
-import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Metrics } from '../common/metrics';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
+import { Metrics } from '../../common/metrics';
 import { JobHandlerRegistry } from './job-handlers';
-import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queues';
-import { SchedulesService } from './schedules.service';
-import { shutdownStep } from '../common/shutdown';
+import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queue-names';
+import { shutdownStep } from '../../common/shutdown';
 
-// Ranking jobs mostly wait on the live-update rate gate (see LivePublisher), not on CPU:
-// a waiting job costs a promise and a lock renewal, so many may wait at once.
-const CONCURRENCY: Record<QueueName, number> = { ranking: 64, resets: 2, maintenance: 1 };
+// A stats job is two short Valkey scripts; a few at once keep a worker busy without letting
+// one process hog the queue when several workers share it.
+const CONCURRENCY: Record<QueueName, number> = { ranking: 8, resets: 2, maintenance: 1 };
 /**
  * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
  * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
@@ -35,7 +34,6 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     private readonly valkey: ValkeyConnections,
     private readonly registry: JobHandlerRegistry,
-    private readonly schedules: SchedulesService,
     private readonly metrics: Metrics,
   ) {}
 
@@ -45,7 +43,7 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
     this.metrics.jobDuration.observe({ queue, name: job.name, outcome }, seconds);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.registry.load();
     const options = {
       maxRetriesPerRequest: null,
@@ -69,13 +67,7 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
       worker.on('error', (err) => this.logger.warn(`Worker ${queue}: ${err.message}`));
       return worker;
     });
-    try {
-      const n = await this.schedules.assertAll();
-      this.logger.log(`Workers running; ${n} reset schedule(s) asserted`);
-    } catch (err) {
-      // The sweep re-asserts them once Valkey answers.
-      this.logger.warn(`Could not assert reset schedules yet: ${(err as Error).message}`);
-    }
+    this.logger.log('Workers running');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { verifyHandlers } from './job-handlers';
-import { JOBS, JobName, QueueName } from './queues';
+import { JOBS, JobName, QueueName } from './queue-names';
 
 const all = (Object.entries(JOBS) as [QueueName, readonly JobName[]][]).flatMap(([queue, names]) =>
   names.map((job) => ({ target: { queue, job }, owner: `H.${job}` })),

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './scores.service';
+import { canonicalJson } from './fingerprint';
 
 describe('canonicalJson', () => {
   it('is independent of key order and equals JSON for the same data', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { LuaScript, ScriptReply } from '../valkey/lua-script';
-import { BoardKeys } from '../valkey/keys';
-import { ValkeyConnections } from '../valkey/valkey-connections';
+import { LuaScript, ScriptReply } from '../../valkey/lua-script';
+import { BoardKeys } from '../../leaderboard/board.keys';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
 
 export type ResetOutcome =
   | { status: 'reset'; archivedPeriodId: string; periodId: string; endedAt: number }
@@ -66,7 +66,7 @@ export class ResetsRepository {
     const dropped = await this.pruneScript.run(
       this.valkey.api,
       [k.periods, k.periodMeta],
-      [retain, `${k.tag}:arc:`],
+      [retain, k.archivePrefix],
     );
     return dropped ? String(dropped) : null;
   }

@@ -1,19 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { Listeners } from '../common/listeners';
-import { notFound } from '../common/problem';
-import { BoardsRepository } from '../leaderboard/boards.repository';
-import { fireTimeFor } from '../leaderboard/schedule';
-import { HandlesJob } from './job-handlers';
-import { JobQueues } from './job-queues';
-import type { PruneJob, ResetJob, ScheduledResetJob } from './queues';
+import { EventBus } from '../../events/event-bus';
+import { boardNotFound } from '../../leaderboard/board';
+import { BoardsRepository } from '../../leaderboard/boards.repository';
+import { fireTimeFor } from '../../leaderboard/schedule';
+import { HandlesJob } from '../queue/job-handlers';
+import { JobQueues } from '../queue/job-queues';
+import type { PruneJob, ResetJob, ScheduledResetJob } from '../queue/queue-names';
 import { ResetOutcome, ResetsRepository } from './resets.repository';
-
-export interface ResetEvent {
-  boardId: string;
-  archivedPeriodId: string;
-  periodId: string;
-}
 
 /**
  * Period rollover. A reset is idempotent per (board, period): manual resets name the period
@@ -23,19 +17,17 @@ export interface ResetEvent {
 @Injectable()
 export class ResetsService {
   private readonly logger = new Logger(ResetsService.name);
-  /** Runs after every reset (live updates subscribe here). */
-  readonly resets = new Listeners<ResetEvent>();
-
   constructor(
     private readonly repo: ResetsRepository,
     private readonly boards: BoardsRepository,
     private readonly queues: JobQueues,
+    private readonly events: EventBus,
   ) {}
 
   /** Admin reset: enqueues the reset of the current period; 404 for unknown boards. */
   async request(boardId: string): Promise<{ jobId: string; periodId: string }> {
     const board = await this.boards.get(boardId);
-    if (!board) throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    if (!board) throw boardNotFound(boardId);
     return {
       jobId: await this.queues.reset(boardId, board.createdAt, board.periodId),
       periodId: board.periodId,
@@ -49,14 +41,16 @@ export class ResetsService {
     );
     // The reset is committed: a retry of this job would find it done and skip all of this,
     // so nothing here may fail the job. The sweep catches up on a lost prune or recompute.
-    const event = {
-      boardId,
-      archivedPeriodId: outcome.archivedPeriodId,
-      periodId: outcome.periodId,
-    };
-    await this.resets.emit(event, (err) =>
-      this.logger.warn(`Reset listener failed for ${boardId}: ${(err as Error).message}`),
-    );
+    try {
+      await this.events.emit('period.reset', {
+        boardId,
+        archivedPeriodId: outcome.archivedPeriodId,
+        periodId: outcome.periodId,
+        endedAt: outcome.endedAt,
+      });
+    } catch (err) {
+      this.logger.warn(`Reset listener failed for ${boardId}: ${(err as Error).message}`);
+    }
     const follow = await Promise.allSettled([
       this.queues.prune(boardId),
       this.queues.recompute(boardId),

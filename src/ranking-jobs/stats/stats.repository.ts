@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { LuaScript, ScriptReply } from '../valkey/lua-script';
-import { BoardKeys } from '../valkey/keys';
-import { ValkeyConnections } from '../valkey/valkey-connections';
+import { LuaScript, ScriptReply } from '../../valkey/lua-script';
+import { BoardKeys } from '../../leaderboard/board.keys';
+import { statsKey } from './stats.keys';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
 import type { BoardStats } from './stats';
 
 export interface Probe {
@@ -20,10 +21,6 @@ export class StatsRepository {
   private readonly saveScript = new LuaScript('save-stats.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
-
-  private statsKey(boardId: string): string {
-    return new BoardKeys(boardId).stats;
-  }
 
   /** k at each index (negative from the end) and member counts in inclusive k ranges. */
   async probe(
@@ -56,14 +53,19 @@ export class StatsRepository {
     const k = new BoardKeys(stats.leaderboardId);
     const reply = await this.saveScript.run(
       this.valkey.api,
-      [k.cfg, this.statsKey(stats.leaderboardId)],
+      [k.cfg, statsKey(stats.leaderboardId)],
       [String(generation), JSON.stringify(stats)],
     );
     return reply === 1;
   }
 
+  /** Drops the board's stats (its `board.deleted` share). */
+  async drop(boardId: string): Promise<void> {
+    await this.valkey.api.del(statsKey(boardId));
+  }
+
   async load(boardId: string): Promise<BoardStats | null> {
-    const raw = await this.valkey.api.get(this.statsKey(boardId));
+    const raw = await this.valkey.api.get(statsKey(boardId));
     return raw ? (JSON.parse(raw) as BoardStats) : null;
   }
 }

@@ -5,9 +5,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { problemBody } from '../common/problem';
-import { sendProblem } from '../common/problem.filter';
-import { AppConfig, sha256 } from '../config/app-config';
+import { problemBody } from '../../common/problem';
+import { sendProblem } from '../../common/problem.filter';
+import { AppConfig, sha256 } from '../../config/app-config';
 import { JobQueues } from './job-queues';
 
 export const DASHBOARD_PATH = '/admin/queues';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { aroundStart, tierFor, topPercent } from './ranking';
+import { aroundStart, tierFor, topPercent } from './rank-maths';
 import { nextRunAt } from './schedule';
 import { periodIdFor } from './board';
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { shutdownStep } from '../common/shutdown';
+import { shutdownStep } from '../../common/shutdown';
 import { JobsOptions, Queue } from 'bullmq';
-import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Metrics } from '../common/metrics';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
+import { Metrics } from '../../common/metrics';
 import {
   PruneJob,
   QUEUE_NAMES,
@@ -13,7 +13,7 @@ import {
   resetJobId,
   ScheduledResetJob,
   schedulerId,
-} from './queues';
+} from './queue-names';
 
 /** Failed jobs stay for inspection (bull-board); retries back off exponentially. */
 const DEFAULTS: JobsOptions = {

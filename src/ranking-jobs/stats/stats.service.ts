@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { Listeners } from '../common/listeners';
-import { notFound } from '../common/problem';
-import { Board } from '../leaderboard/board';
-import { BoardsRepository } from '../leaderboard/boards.repository';
-import { HandlesJob } from './job-handlers';
-import { JobQueues } from './job-queues';
-import type { RecomputeJob } from './queues';
+import { Board, boardNotFound } from '../../leaderboard/board';
+import { BoardsRepository } from '../../leaderboard/boards.repository';
+import { EventBus } from '../../events/event-bus';
+import { HandlesJob } from '../queue/job-handlers';
+import { JobQueues } from '../queue/job-queues';
+import type { RecomputeJob } from '../queue/queue-names';
 import {
   BoardStats,
   emptyTiers,
@@ -33,15 +32,13 @@ const toK = (board: Board, score: number): string =>
  * the same few dozen O(log N) lookups as a small one.
  */
 @Injectable()
-export class RankingService {
-  private readonly logger = new Logger(RankingService.name);
-  /** Runs after every recomputation: the change signal live updates hang off. */
-  readonly computed = new Listeners<BoardStats>();
-
+export class StatsService {
+  private readonly logger = new Logger(StatsService.name);
   constructor(
     private readonly stats: StatsRepository,
     private readonly boards: BoardsRepository,
     private readonly queues: JobQueues,
+    private readonly events: EventBus,
   ) {}
 
   async compute(boardId: string): Promise<BoardStats | null> {
@@ -109,7 +106,11 @@ export class RankingService {
     const stats = board && (await this.statsOf(board));
     // Board deleted (or deleted and re-created) meanwhile: nothing to store or announce.
     if (!stats || !(await this.stats.save(stats, board.createdAt))) return null;
-    await this.computed.emit(stats);
+    await this.events.emit('stats.computed', {
+      boardId: stats.leaderboardId,
+      periodId: stats.periodId,
+      total: stats.total,
+    });
     this.logger.debug(
       `Stats for ${stats.leaderboardId} (${stats.total} members) in ${Date.now() - started} ms`,
     );
@@ -119,7 +120,7 @@ export class RankingService {
   /** Stats for the API: the stored ones, or a request for them if none exist yet. */
   async read(boardId: string): Promise<BoardStats> {
     const [board, stored] = await Promise.all([this.boards.get(boardId), this.stats.load(boardId)]);
-    if (!board) throw notFound(`Leaderboard "${boardId}" does not exist.`);
+    if (!board) throw boardNotFound(boardId);
     if (stored && stored.periodId === board.periodId) return stored;
     await this.queues.recompute(boardId);
     const total = await this.boards.memberCount(boardId);

@@ -1,4 +1,4 @@
-import type { Tier } from '../leaderboard/board';
+import type { Tier } from '../../leaderboard/board';
 
 /** Stats of a period, as stored and served. */
 export interface BoardStats {

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { boardTag } from '../valkey/keys';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+
+/** One counter to charge: a key name (with its window), the limit and this request's cost. */
+export interface LimitSpec {
+  name: string;
+  key: string;
+  limit: number;
+  cost: number;
+}
+
+export interface RateState {
+  limit: number;
+  remaining: number;
+}
+
+export type LimitOutcome = { ok: true; state: RateState | null } | { ok: false; spec: LimitSpec };
+
+const window = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * The rate-limit counters: fixed one-second windows in Valkey (see rate-limit.lib.lua), one key
+ * per counter and window, 2 s TTL. Per-IP and per-key counters have a hash tag of their own;
+ * per-player counters live in their board's slot, so the submit script can charge them.
+ */
+@Injectable()
+export class RateLimitRepository {
+  private readonly script = new LuaScript('rate-limit.lua', __dirname, ['rate-limit.lib.lua']);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  readCounter(ip: string, limit: number): LimitSpec {
+    return { name: 'reads per client IP', key: `{rl:ip:${ip}}:${window()}`, limit, cost: 1 };
+  }
+
+  submitKeyCounter(keyDigestHex: string, limit: number, cost: number): LimitSpec {
+    return {
+      name: 'submissions per API key',
+      key: `{rl:key:${keyDigestHex.slice(0, 32)}}:${window()}`,
+      limit,
+      cost,
+    };
+  }
+
+  /** One counter per distinct player, charged with how often the player occurs. */
+  playerCounters(boardId: string, playerIds: string[], limit: number): LimitSpec[] {
+    const counts = new Map<string, number>();
+    for (const p of playerIds) counts.set(p, (counts.get(p) ?? 0) + 1);
+    const tag = boardTag(boardId);
+    const w = window();
+    return [...counts].map(([p, cost]) => ({
+      name: `submissions per player per board (${p})`,
+      key: `${tag}:rl:p:${p}:${w}`,
+      limit,
+      cost,
+    }));
+  }
+
+  /** Checks and charges the counters in one round trip (they must share a slot on a cluster). */
+  async check(specs: LimitSpec[]): Promise<LimitOutcome> {
+    if (specs.length === 0) return { ok: true, state: null };
+    const reply = (await this.script.run(
+      this.valkey.api,
+      specs.map((s) => s.key),
+      RateLimitRepository.args(specs),
+    )) as ScriptReply[];
+    if (reply[0] === 'RATE_LIMITED') return { ok: false, spec: specs[Number(reply[1]) - 1] };
+    return {
+      ok: true,
+      state: { limit: Number(reply[1]), remaining: Math.max(0, Number(reply[2])) },
+    };
+  }
+
+  /** The ARGV prefix a script expects for these counters (see rate-limit.lib.lua). */
+  static args(specs: LimitSpec[]): (string | number)[] {
+    return [specs.length, ...specs.flatMap((s) => [s.limit, s.cost])];
+  }
+}

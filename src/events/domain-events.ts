@@ -1,0 +1,25 @@
+/**
+ * Every domain event one feature announces and others may hear, with its payload. A feature
+ * that must react to another's change subscribes here instead of importing the other's
+ * service. Payloads are plain data (ids, periods, counts), so this file depends on no feature.
+ */
+export interface DomainEvents {
+  /** A board was created, or a PATCH changed its reset schedule or time zone. */
+  'board.saved': {
+    boardId: string;
+    /** The board's creation time: tells a board from a predecessor with the same id. */
+    generation: number;
+    resetSchedule: string | null;
+    timezone: string;
+  };
+  /** A board and every period of it were deleted (its own keys are gone already). */
+  'board.deleted': { boardId: string };
+  /** Scores of the board's current period changed (submit, batch, removal, purge, erase). */
+  'scores.changed': { boardId: string };
+  /** The stats job stored fresh stats for the board's current period. */
+  'stats.computed': { boardId: string; periodId: string; total: number };
+  /** A reset archived `archivedPeriodId` and opened `periodId`. */
+  'period.reset': { boardId: string; archivedPeriodId: string; periodId: string; endedAt: number };
+}
+
+export type DomainEventName = keyof DomainEvents;

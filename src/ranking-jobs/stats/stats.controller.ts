@@ -1,0 +1,35 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Problem } from '../../common/problem';
+import { RateLimitedRead } from '../../common/read-rate-limit.guard';
+import { BoardIdPipe } from '../../leaderboard/params';
+import { StatsDto } from './stats.dto';
+import { StatsService } from './stats.service';
+
+@ApiTags('jobs')
+@ApiNotFoundResponse({ type: Problem })
+@Controller('v1/leaderboards/:id')
+export class StatsController {
+  constructor(private readonly service: StatsService) {}
+
+  @Get('stats')
+  @RateLimitedRead()
+  @ApiOperation({
+    summary: 'Score distribution of the current period, computed by the ranking job',
+  })
+  @ApiOkResponse({ type: StatsDto })
+  async stats(@Param('id', BoardIdPipe) id: string): Promise<StatsDto> {
+    const s = await this.service.read(id);
+    return {
+      leaderboardId: s.leaderboardId,
+      periodId: s.periodId,
+      total: s.total,
+      minScore: s.minScore,
+      maxScore: s.maxScore,
+      percentiles: s.percentiles,
+      histogram: s.histogram,
+      tiers: s.tiers,
+      computedAt: s.computedAt,
+    };
+  }
+}

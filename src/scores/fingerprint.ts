@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * What identifies a submission for idempotency: the digest of its Idempotency-Key ('' when
+ * the request had none) and the digest of its body (single or batch), compared on a replay.
+ */
+export interface Fingerprint {
+  keyDigest: string;
+  bodyDigest: string;
+}
+
+export function fingerprint(
+  kind: 'single' | 'batch',
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Fingerprint {
+  return {
+    keyDigest: idempotencyKey ? sha256Hex(idempotencyKey) : '',
+    bodyDigest: sha256Hex(`${kind}:${canonicalJson(body)}`),
+  };
+}

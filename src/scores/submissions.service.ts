@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest, conflict } from '../common/problem';
+import { RateLimiter, RateState } from '../common/rate-limiter';
+import { Metrics } from '../common/metrics';
+import { EventBus } from '../events/event-bus';
+import { boardNotFound } from '../leaderboard/board';
+import { BatchResultDto, SubmitResultDto, toSubmitResult } from './dto/submit.dto';
+import { fingerprint } from './fingerprint';
+import { ScoresRepository, SubmissionInput, SubmitOutcome } from './scores.repository';
+
+/** Submission rules around the atomic submit scripts: limits, idempotency, bounds errors. */
+@Injectable()
+export class SubmissionsService {
+  constructor(
+    private readonly repo: ScoresRepository,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: Metrics,
+    private readonly events: EventBus,
+  ) {}
+
+  private count(boardId: string, outcome: SubmitOutcome<unknown>, updated: boolean[]): void {
+    if (outcome.status !== 'ok' || outcome.replayed) return;
+    const mode = outcome.updateMode ?? 'unknown';
+    for (const u of updated)
+      this.metrics.submissions.inc({ board: boardId, mode, updated: String(u) });
+  }
+
+  private unwrap<T>(
+    boardId: string,
+    outcome: SubmitOutcome<T>,
+    fieldPrefix: (index: number) => string,
+  ): { value: T; replayed: boolean; rate: RateState | null } {
+    switch (outcome.status) {
+      case 'ok':
+        return outcome;
+      case 'rate-limited':
+        throw this.limiter.reject(outcome.spec);
+      case 'board-not-found':
+        throw boardNotFound(boardId);
+      case 'idempotency-conflict':
+        throw conflict(
+          'This Idempotency-Key was already used with a different request body within 24 hours.',
+        );
+      case 'out-of-bounds':
+        throw badRequest(
+          `${fieldPrefix(outcome.index)}score`,
+          `the resulting score ${outcome.result} is outside the board's bounds [${outcome.min}, ${outcome.max}]`,
+        );
+    }
+  }
+
+  async submit(
+    boardId: string,
+    entry: SubmissionInput,
+    idempotencyKey?: string,
+    apiKeyDigest = '',
+  ): Promise<{ result: SubmitResultDto; replayed: boolean; rate: RateState | null }> {
+    const limits = await this.limiter.planSubmission(boardId, [entry.playerId], apiKeyDigest);
+    const outcome = await this.repo.submit(
+      boardId,
+      entry,
+      fingerprint('single', entry, idempotencyKey),
+      limits.inScript,
+    );
+    const { value, replayed, rate } = this.unwrap(boardId, outcome, () => '');
+    this.count(boardId, outcome, [value.updated]);
+    if (value.updated) await this.events.emit('scores.changed', { boardId });
+    return {
+      result: toSubmitResult(boardId, entry.playerId, value),
+      replayed,
+      rate: RateLimiter.tightest(rate, limits.checked),
+    };
+  }
+
+  async submitBatch(
+    boardId: string,
+    entries: SubmissionInput[],
+    idempotencyKey?: string,
+    apiKeyDigest = '',
+  ): Promise<{ result: BatchResultDto; replayed: boolean; rate: RateState | null }> {
+    const limits = await this.limiter.planSubmission(
+      boardId,
+      entries.map((e) => e.playerId),
+      apiKeyDigest,
+    );
+    const outcome = await this.repo.submitBatch(
+      boardId,
+      entries,
+      fingerprint('batch', entries, idempotencyKey),
+      limits.inScript,
+    );
+    const { value, replayed, rate } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
+    this.count(
+      boardId,
+      outcome,
+      value.map((row) => row.updated),
+    );
+    if (value.some((row) => row.updated)) await this.events.emit('scores.changed', { boardId });
+    return {
+      result: {
+        leaderboardId: boardId,
+        results: value.map((row, i) => toSubmitResult(boardId, entries[i].playerId, row)),
+      },
+      replayed,
+      rate: RateLimiter.tightest(rate, limits.checked),
+    };
+  }
+}
