@@ -1,4 +1,8 @@
-/** Two projects: fast unit/property tests beside the code, e2e/integration tests in test/. */
+/**
+ * Three projects: fast unit/property tests beside the code; repository tests (every Lua script
+ * through its repository against a real valkey-server) in test/repositories/; e2e/integration
+ * tests in test/.
+ */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
   projects: [
@@ -7,6 +11,13 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform,
+    },
+    {
+      displayName: 'repositories',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/repositories/*.repo-spec.ts'],
       transform,
     },
     {

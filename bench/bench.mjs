@@ -3,7 +3,9 @@
 // (two processes on the same Valkey), so the ratio between those two is what the limit checks
 // cost. Prints figures; asserts nothing.
 // Run with `npm run bench` (builds first). Env: BENCH_DURATION seconds per run (default 10),
-// BENCH_ROUNDS (default 1).
+// BENCH_ROUNDS (default 1), BENCH_COMPARE: the folder of another built checkout (e.g. a
+// `git worktree` of an older commit) whose dist/main.js runs beside them with limits on, so a
+// change is measured before/after in one run.
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import {
@@ -35,6 +37,13 @@ const VALKRANS = {
     RATE_LIMIT_READ_PER_IP: '0',
   },
 };
+
+const MAIN = { 'valkran (limits on)': 'dist/main.js', 'valkran (limits off)': 'dist/main.js' };
+if (process.env.BENCH_COMPARE) {
+  const name = `compare ${process.env.BENCH_COMPARE} (limits on)`;
+  VALKRANS[name] = VALKRANS['valkran (limits on)'];
+  MAIN[name] = `${process.env.BENCH_COMPARE}/dist/main.js`;
+}
 
 const benchRun = createBenchRun({ tmpPrefix: 'valkran-bench-' });
 let valkey;
@@ -71,7 +80,7 @@ async function startAll() {
   const apps = {};
   for (const [name, limits] of Object.entries(VALKRANS)) {
     const port = await freePort();
-    const info = benchRun.spawnNode(name, ['dist/main.js'], {
+    const info = benchRun.spawnNode(name, [MAIN[name]], {
       ...baseEnv,
       NODE_ENV: 'production',
       VALKEY_URL: valkey.url,
@@ -138,12 +147,15 @@ function printReport(results) {
   console.table(rows);
   const rps = (n) => mean(results[n].map((r) => r.requests.average));
   const ratio = (a, b, kind) => (rps(`${a} ${kind}`) / rps(`${b} ${kind}`)).toFixed(2);
-  const [on, off] = Object.keys(VALKRANS);
+  const [on, off, compare] = Object.keys(VALKRANS);
   for (const kind of ['submit', 'read']) {
     console.log(
       `${kind}: valkran-on/baseline ${ratio(on, 'baseline', kind)}, ` +
         `valkran-off/baseline ${ratio(off, 'baseline', kind)}, ` +
-        `valkran-on/valkran-off ${ratio(on, off, kind)} (the cost of the rate-limit checks)`,
+        `valkran-on/valkran-off ${ratio(on, off, kind)} (the cost of the rate-limit checks)` +
+        (compare
+          ? `, compare/baseline ${ratio(compare, 'baseline', kind)}, valkran-on/compare ${ratio(on, compare, kind)}`
+          : ''),
     );
   }
 }

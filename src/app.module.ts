@@ -4,7 +4,7 @@ import { ApiKeyGuard } from './common/auth';
 import { MetricsModule } from './common/metrics';
 import { ProblemFilter } from './common/problem.filter';
 import { RateLimitModule } from './common/rate-limit.module';
-import { ReadRateLimitGuard } from './common/read-rate-limit.guard';
+import { ReadThrottlerGuard, ThrottlingModule } from './common/throttling';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
@@ -17,10 +17,16 @@ import { ScoresApiModule } from './scores/scores.module';
 
 /** The public HTTP surface: each feature's routes, the auth guard, the problem+json filter. */
 @Module({
-  imports: [LeaderboardApiModule, ScoresApiModule, RankingJobsApiModule, LiveGatewayModule],
+  imports: [
+    ThrottlingModule,
+    LeaderboardApiModule,
+    ScoresApiModule,
+    RankingJobsApiModule,
+    LiveGatewayModule,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
-    { provide: APP_GUARD, useClass: ReadRateLimitGuard },
+    { provide: APP_GUARD, useClass: ReadThrottlerGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],
 })

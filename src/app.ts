@@ -11,7 +11,7 @@ import { Metrics } from './common/metrics';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
-import { RateLimiter } from './common/rate-limiter';
+import { ValkeyThrottlerStorage } from './common/throttling';
 import { ValkeyConnections } from './valkey/valkey-connections';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -70,7 +70,7 @@ export async function createApp(
   }
   if (config.mode !== 'worker') {
     app.useWebSocketAdapter(
-      new ValkeyIoAdapter(app, config, app.get(ValkeyConnections), app.get(RateLimiter)),
+      new ValkeyIoAdapter(app, config, app.get(ValkeyConnections), app.get(ValkeyThrottlerStorage)),
     );
   }
 

@@ -75,6 +75,7 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
       data: { boardId: id, periodId: '0000000001' },
     } as never);
     expect(again.status).toBe('stale');
+    // A fixed wait on purpose: proving no second reset happens needs time to pass.
     await new Promise((r) => setTimeout(r, 200));
     expect(await currentPeriod(id)).toBe('0000000002');
     expect((await f.api.get(`/v1/leaderboards/${id}/periods`)).body.periods).toHaveLength(1);
@@ -214,6 +215,7 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     const queues = f.app.app.get(JobQueues);
     expect(await queues.scheduledBoards()).not.toContain(id);
     const before = await currentPeriod(id);
+    // A fixed wait on purpose: proving no reset fires needs time to pass (over a second).
     await new Promise((r) => setTimeout(r, 1500));
     expect(await currentPeriod(id)).toBe(before);
     expect((await f.api.get(`/v1/leaderboards/${id}`)).body.nextResetAt).toBeNull();

@@ -34,6 +34,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
    */
   const settled = (id: string) =>
     waitFor(async () => valkey.client.exists(`{lb:${id}}:live:snap`), 5000, 'the seed publish');
+  /** Lets time pass: to prove that something does NOT happen within it, or as a deadline. */
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
@@ -118,6 +119,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     await apiA.submit(id, { playerId: 'p15', score: 86 }); // moves below the top 3 only
     await apiA.submit(id, { playerId: 'p0', score: 1 }); // best mode: not an improvement
     await apiA.submit(id, { playerId: 'newcomer', score: 5 });
+    // A fixed wait: proving no event comes needs time to pass (several publish intervals).
     await sleep(1500);
     expect(c.events).toEqual([]);
     // ...and a change inside the top 3 is sent.
@@ -155,6 +157,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
         'the final top',
       );
     }
+    // A fixed wait: "nothing more comes" needs time to pass (four publish intervals).
     await sleep(1000);
     for (const s of subscribers) {
       const tops = named(s, 'leaderboard.top');
@@ -209,6 +212,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     // A lease left by a crashed instance: already expired.
     await valkey.client.zadd(players, Date.now() - 1000, 'ghost');
     await valkey.client.hset(`{lb:${id}}:live:pstate`, 'ghost', '1:1');
+    // A fixed wait: the clock must move on, so the renewed lease ends later than the first.
     await new Promise((r) => setTimeout(r, 5));
     await valkey.client.expire(`{lb:${id}}:live:snap`, 60);
     await b.app.get(LiveGateway).renewLeases();
@@ -230,6 +234,7 @@ describe('live updates across two api instances and a worker (e2e)', () => {
     a.app.get(LiveGateway).disconnectAll();
     // "transport close" is a reason socket.io clients reconnect on; a server kick is not.
     expect(await reason).toBe('transport close');
+    // A fixed wait: proving B's client is NOT disconnected needs time to pass.
     await sleep(500);
     expect(onB.socket.connected).toBe(true);
     expect(await onB.request('subscribe', { leaderboardId: await board(), top: 1 })).toMatchObject({
@@ -307,29 +312,34 @@ describe('live updates across two api instances and a worker (e2e)', () => {
   it('counts the flood budget per connection: re-joining /live does not refill it', async () => {
     // A hand-rolled client: one transport (kept open by the default namespace) that joins and
     // leaves /live over and over with raw Socket.IO packets, sending a few events each time.
+    const gateway: unknown = b.app.get(LiveGateway);
+    const liveNs = (gateway as { server: Namespace }).server;
     const manager = new Manager(b.baseUrl, { transports: ['websocket'], reconnection: false });
     const root = manager.socket('/');
     await new Promise<void>((r) => root.once('connect', () => r()));
     const engine = manager.engine;
     const closed = new Promise<void>((r) => engine.once('close', () => r()));
     let rounds = 0;
+    /** The /live socket id the server acks the join with; null if the connection closed. */
     const joinAck = () =>
-      new Promise<boolean>((r) => {
+      new Promise<string | null>((r) => {
         const onMessage = (data: unknown) => {
           if (typeof data !== 'string' || !data.startsWith('0/live,')) return;
           engine.off('message', onMessage);
-          r(true);
+          r((JSON.parse(data.slice('0/live,'.length)) as { sid: string }).sid);
         };
         engine.on('message', onMessage);
-        void closed.then(() => r(false));
+        void closed.then(() => r(null));
       });
     for (; rounds < 60 && engine.readyState === 'open'; rounds++) {
       const joined = joinAck();
       engine.write('0/live,'); // CONNECT /live
-      if (!(await joined)) break;
+      const sid = await joined;
+      if (!sid) break;
       for (let j = 0; j < 10; j++) engine.write('2/live,["ping"]'); // EVENT
       engine.write('1/live,'); // DISCONNECT /live
-      await sleep(20); // the server drops the namespace socket on its next tick
+      // The server drops the namespace socket when it reads the DISCONNECT; rejoin after that.
+      await waitFor(async () => !liveNs.sockets.has(sid), 2000, 'the /live socket to go', 5);
     }
     await Promise.race([closed, sleep(3000)]);
     const open = engine.readyState === 'open';

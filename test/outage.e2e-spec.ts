@@ -55,7 +55,8 @@ describe('Valkey outage (e2e)', () => {
   it('answers 503 fast when Valkey is gone and recovers when it is back on the same port', async () => {
     const port = valkey.server.port;
     valkey.server.pause();
-    // Simulate a dead server: connection refused rather than a hang.
+    // Simulate a dead server: connection refused rather than a hang. The brief freeze first
+    // is a fixed wait on purpose (time passing, no condition to wait for).
     await new Promise((r) => setTimeout(r, 10));
     valkey.server.resume();
     await valkey.server.stop();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../src/valkey/valkey-server-process';
 import { startValkey } from './support/valkey';
 import { connectLive } from './support/live-client';
+import { waitFor as waitForCondition } from './support/wait';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -138,7 +139,12 @@ describe('the built process (npm start)', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 300));
+      // SIGTERM lands mid-burst: once the server is answering the burst's requests.
+      await waitForCondition(
+        async () => results.filter((r) => typeof r === 'number').length >= 50,
+        10_000,
+        'the burst to be answered',
+      );
       child.kill('SIGTERM');
       const stopping = Date.now();
       const [code] = await Promise.all([exited(child), Promise.all(burst)]);
@@ -185,7 +191,9 @@ describe('the built process (npm start)', () => {
       const live = await connectLive(`http://127.0.0.1:${port}`);
       expect((await live.request('subscribe', { leaderboardId: 'global' })).ok).toBe(true);
       process.kill(pid, 'SIGSTOP');
-      // Let the connections notice and queue work while Valkey is away.
+      // Let the connections notice and queue work while Valkey is away. A fixed wait on
+      // purpose: Valkey being away for a while is the scenario, and nothing outside the
+      // process shows when its connections have noticed.
       await fetch(`http://127.0.0.1:${port}/v1/leaderboards/global/entries`).catch(() => null);
       await new Promise((r) => setTimeout(r, 1000));
       const stopping = Date.now();
@@ -248,6 +256,8 @@ describe('the built process (npm start)', () => {
         if (Date.now() > deadline) throw new Error('no ranking job ever became active');
       }
       process.kill(pid, 'SIGSTOP');
+      // A fixed wait on purpose: the frozen Valkey holds the job's completion and the queued
+      // submissions for a while (the scenario); a frozen server has no state to poll.
       await new Promise((r) => setTimeout(r, 300));
       submitting = false;
       const stopping = Date.now();

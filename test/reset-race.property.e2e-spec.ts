@@ -28,6 +28,8 @@ describe('submits racing resets (property, real Valkey)', () => {
           );
           const resetting = (async () => {
             for (const delay of resetDelays) {
+              // A fixed wait on purpose: the generated delays place resets at arbitrary
+              // points among the submissions.
               await new Promise((r) => setTimeout(r, delay));
               const board = await boards.get(id);
               await resets.reset(id, board!.periodId, null);

@@ -92,6 +92,7 @@ describe('two worker processes, one killed with SIGKILL again and again', () => 
         kills++;
         workers[victim] = await startWorker(valkey.url);
       }
+      // A fixed (random) pause on purpose: it spreads submissions and kills over the run.
       await new Promise((r) => setTimeout(r, 150 + Math.random() * 300));
     }
     const list = await waitFor(
@@ -163,6 +164,7 @@ describe('two worker processes, one killed with SIGKILL again and again', () => 
     });
     expect(created.status).toBe(201);
     const missed = Date.parse(created.body.nextResetAt);
+    // A fixed wait on purpose: the fire time must pass with no worker up, and nothing resets.
     await new Promise((r) => setTimeout(r, missed - Date.now() + 300));
     expect((await api.get('/v1/leaderboards/late')).body.period.id).toBe('0000000001');
     // A booting worker re-asserts every schedule before it takes jobs; that must leave the

@@ -1,8 +1,11 @@
 -- A standalone limit check (reads per IP, socket connects, submit keys on a cluster).
--- KEYS: the counters. ARGV: n, then (limit, cost) pairs.
+-- KEYS: the counters (all of them: RATE_KEYS_FROM is 1).
+-- ARGV: the rate-limit spec (rate-limit.lib.lua): n, then n (limit, cost) pairs.
 -- Returns { 'OK', limit, remaining } or { 'RATE_LIMITED', index, limit }.
+--- @include "rate-limit.lib"
+local RATE_KEYS_FROM = 1
 local n = limitArgs()
-local limited = checkLimits(1, n)
+local limited = checkLimits(RATE_KEYS_FROM, n)
 if limited then return limited end
-local limit, left = takeLimits(1, n)
+local limit, left = takeLimits(RATE_KEYS_FROM, n)
 return { 'OK', limit, left }

@@ -27,12 +27,24 @@ const window = (): number => Math.floor(Date.now() / 1000);
  */
 @Injectable()
 export class RateLimitRepository {
-  private readonly script = new LuaScript('rate-limit.lua', __dirname, ['rate-limit.lib.lua']);
+  private readonly script = new LuaScript('rate-limit.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  readCounter(ip: string, limit: number): LimitSpec {
-    return { name: 'reads per client IP', key: `{rl:ip:${ip}}:${window()}`, limit, cost: 1 };
+  /**
+   * A throttler counter (@nestjs/throttler): `tracker` (a client IP) within the current window
+   * of `ttlMs`. The name `default` is the per-IP read budget, shared by HTTP reads and
+   * Socket.IO connects.
+   */
+  throttleCounter(throttler: string, tracker: string, limit: number, ttlMs: number): LimitSpec {
+    const tag = throttler === 'default' ? 'ip' : `t:${throttler}`;
+    const windowNo = Math.floor(Date.now() / ttlMs);
+    return {
+      name: 'reads per client IP',
+      key: `{rl:${tag}:${tracker}}:${windowNo}`,
+      limit,
+      cost: 1,
+    };
   }
 
   submitKeyCounter(keyDigestHex: string, limit: number, cost: number): LimitSpec {

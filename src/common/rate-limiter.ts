@@ -31,11 +31,6 @@ export class RateLimiter {
     return this.config.rateLimits;
   }
 
-  readSpec(ip: string): LimitSpec | null {
-    const limit = this.limits.readPerIp;
-    return limit > 0 ? this.counters.readCounter(ip, limit) : null;
-  }
-
   submitKeySpec(keyDigestHex: string, cost: number): LimitSpec | null {
     const limit = this.limits.submitPerKey;
     return limit > 0 ? this.counters.submitKeyCounter(keyDigestHex, limit, cost) : null;

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -11,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
-import { RateLimitedRead } from '../common/read-rate-limit.guard';
+import { RateLimitedRead } from '../common/read-limit.docs';
 import { BoardDto, CreateBoardDto, toBoardDto, UpdateBoardDto } from './dto/board.dto';
 import { BoardsService, BoardView } from './boards.service';
 import { BoardIdPipe } from './params';
@@ -23,6 +24,7 @@ const toDto = (v: BoardView): BoardDto => toBoardDto(v.board, v.memberCount, v.n
 export class BoardsController {
   constructor(private readonly boards: BoardsService) {}
 
+  @SkipThrottle()
   @Post()
   @RequireScope('admin')
   @ApiOperation({ summary: 'Create a leaderboard' })
@@ -51,6 +53,7 @@ export class BoardsController {
     return toDto(await this.boards.get(id));
   }
 
+  @SkipThrottle()
   @Patch(':id')
   @RequireScope('admin')
   @ApiOperation({ summary: 'Change mutable settings (immutable fields give 400)' })
@@ -75,6 +78,7 @@ export class BoardsController {
     );
   }
 
+  @SkipThrottle()
   @Delete(':id')
   @HttpCode(204)
   @RequireScope('admin')

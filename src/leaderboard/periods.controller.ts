@@ -6,17 +6,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RateLimitedRead } from '../common/read-rate-limit.guard';
-import { badRequest, Problem } from '../common/problem';
+import { RateLimitedRead } from '../common/read-limit.docs';
+import { Problem } from '../common/problem';
 import { PeriodListDto } from './dto/periods.dto';
 import { PageDto, PageQueryDto, PlayerDto } from './dto/standings.dto';
-import { BoardIdPipe, PlayerIdPipe } from './params';
+import { BoardIdPipe, PeriodIdPipe, PlayerIdPipe } from './params';
 import { PeriodsService } from './periods.service';
-
-const periodId = (value: string): string => {
-  if (!/^\d{10}$/.test(value)) throw badRequest('periodId', 'must be a 10-digit period id');
-  return value;
-};
 
 @ApiTags('periods')
 @ApiNotFoundResponse({ type: Problem })
@@ -38,10 +33,10 @@ export class PeriodsController {
   @ApiOkResponse({ type: PageDto })
   page(
     @Param('id', BoardIdPipe) id: string,
-    @Param('periodId') pid: string,
+    @Param('periodId', PeriodIdPipe) periodId: string,
     @Query() q: PageQueryDto,
   ): Promise<PageDto> {
-    return this.periods.page(id, periodId(pid), q.offset, q.limit);
+    return this.periods.page(id, periodId, q.offset, q.limit);
   }
 
   @Get(':periodId/players/:playerId')
@@ -49,9 +44,9 @@ export class PeriodsController {
   @ApiOkResponse({ type: PlayerDto })
   player(
     @Param('id', BoardIdPipe) id: string,
-    @Param('periodId') pid: string,
+    @Param('periodId', PeriodIdPipe) periodId: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
   ): Promise<PlayerDto> {
-    return this.periods.player(id, periodId(pid), playerId);
+    return this.periods.player(id, periodId, playerId);
   }
 }

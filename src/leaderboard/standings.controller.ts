@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RateLimitedRead } from '../common/read-rate-limit.guard';
+import { RateLimitedRead } from '../common/read-limit.docs';
 import { Problem } from '../common/problem';
 import {
   AroundDto,

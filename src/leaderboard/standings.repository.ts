@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { PeriodRef, Tier } from './board';
-
-const LIB = join(__dirname, '..', 'valkey', 'standings.lib.lua');
 
 /** One ranked row as stored, decoded. */
 export interface RankedEntry {
@@ -75,9 +72,9 @@ function decodeRows(flat: ScriptReply[]): { playerId: string; entry: RankedEntry
  */
 @Injectable()
 export class StandingsRepository {
-  private readonly pageScript = new LuaScript('page.lua', __dirname, [LIB]);
-  private readonly aroundScript = new LuaScript('around.lua', __dirname, [LIB]);
-  private readonly playersScript = new LuaScript('players.lua', __dirname, [LIB]);
+  private readonly pageScript = new LuaScript('page.lua', __dirname);
+  private readonly aroundScript = new LuaScript('around.lua', __dirname);
+  private readonly playersScript = new LuaScript('players.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 

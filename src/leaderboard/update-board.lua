@@ -1,4 +1,6 @@
--- Updates fields of an existing board. KEYS: cfg. ARGV: field, value, ...
+-- Updates fields of an existing board.
+-- KEYS: 1 cfg.
+-- ARGV: field, value, ... (the fields to change).
 -- Returns 1 if updated, 0 if the board does not exist, -1 (and writes nothing) if the result
 -- would have minScore > maxScore: checked here, atomically, so two PATCHes racing each other
 -- cannot leave impossible bounds behind.

@@ -4,7 +4,7 @@ import { Metrics } from '../common/metrics';
 import { ProblemException } from '../common/problem';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { StandingsService } from '../leaderboard/standings.service';
-import { SubscribeDto, UnsubscribeDto } from './dto';
+import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms, toTopRow } from './live';
 import { LiveRepository, WATCH_LEASE_MS } from './live.repository';
 

@@ -15,7 +15,7 @@ import { toProblem } from '../common/problem.filter';
 import { createValidationPipe } from '../common/validation';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { ConnectionBudget } from './connection-budget';
-import { SubscribeDto, UnsubscribeDto } from './dto';
+import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
 import { LIVE_NAMESPACE } from './live';
 import { LiveSubscriptions } from './live-subscriptions';
 

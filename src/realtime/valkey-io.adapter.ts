@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { LIVE_NAMESPACE, MAX_MESSAGE_BYTES } from './live';
 import { clientIp } from '../common/client-ip';
-import { RateLimiter } from '../common/rate-limiter';
+import { chargeConnect, ValkeyThrottlerStorage } from '../common/throttling';
 
 /** True when a browser page from `origin` may connect (same host, or listed in CORS_ORIGINS). */
 export function originAllowed(
@@ -35,7 +35,7 @@ export class ValkeyIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly valkey: ValkeyConnections,
-    private readonly limiter: RateLimiter,
+    private readonly throttle: ValkeyThrottlerStorage,
   ) {
     super(app);
   }
@@ -43,6 +43,10 @@ export class ValkeyIoAdapter extends IoAdapter {
   /** Socket.IO's own close (adapters, engine) is bounded and timed like every shutdown step. */
   override async close(server: Server): Promise<void> {
     await shutdownStep(this.logger, 'close Socket.IO server', 2000, () => super.close(server));
+  }
+
+  private get readLimit(): number {
+    return this.config.rateLimits.readPerIp;
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -59,8 +63,8 @@ export class ValkeyIoAdapter extends IoAdapter {
           return callback('origin not allowed', false);
         }
         // Connects count against the same per-IP budget as public reads.
-        this.limiter.check([this.limiter.readSpec(clientIp(req, this.config.trustProxy))]).then(
-          (outcome) => callback(outcome.ok ? null : 'rate limited', outcome.ok),
+        chargeConnect(this.throttle, this.readLimit, clientIp(req, this.config.trustProxy)).then(
+          (ok) => callback(ok ? null : 'rate limited', ok),
           () => callback('service unavailable', false),
         );
       },
@@ -84,8 +88,8 @@ export class ValkeyIoAdapter extends IoAdapter {
         return next();
       }
       const ip = clientIp(socket.request, this.config.trustProxy);
-      this.limiter.check([this.limiter.readSpec(ip)]).then(
-        (outcome) => next(outcome.ok ? undefined : new Error('rate limited')),
+      chargeConnect(this.throttle, this.readLimit, ip).then(
+        (ok) => next(ok ? undefined : new Error('rate limited')),
         () => next(new Error('service unavailable')),
       );
     });

@@ -1,13 +1,16 @@
 -- The top-N sizes and players with an unexpired watch lease, dropping expired leases and the
 -- recorded standing of every player nobody watches any more (so player states never pile up).
--- KEYS: tops, players, pstate. ARGV: now (ms). Returns { tops, players }.
+-- KEYS: 1 tops, 2 players, 3 pstate.
+-- ARGV: 1 now (ms).
+-- Returns { tops, players }.
+local TOPS, PLAYERS, PSTATE = 1, 2, 3
 local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
-local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
+redis.call('ZREMRANGEBYSCORE', KEYS[TOPS], '-inf', '(' .. now)
+local gone = redis.call('ZRANGEBYSCORE', KEYS[PLAYERS], '-inf', '(' .. now)
 if #gone > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[PLAYERS], '-inf', '(' .. now)
   for i = 1, #gone, 1000 do
-    redis.call('HDEL', KEYS[3], unpack(gone, i, math.min(i + 999, #gone)))
+    redis.call('HDEL', KEYS[PSTATE], unpack(gone, i, math.min(i + 999, #gone)))
   end
 end
-return { redis.call('ZRANGE', KEYS[1], 0, -1), redis.call('ZRANGE', KEYS[2], 0, -1) }
+return { redis.call('ZRANGE', KEYS[TOPS], 0, -1), redis.call('ZRANGE', KEYS[PLAYERS], 0, -1) }

@@ -1,4 +1,5 @@
 import { Controller, Delete, HttpCode, Param, Query } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
@@ -17,6 +18,7 @@ import { ModerationService } from './moderation.service';
 @RequireScope('admin')
 @ApiBadRequestResponse({ type: Problem })
 @ApiNotFoundResponse({ type: Problem })
+@SkipThrottle()
 @Controller('v1')
 export class ModerationController {
   constructor(private readonly moderation: ModerationService) {}

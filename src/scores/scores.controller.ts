@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -38,6 +39,7 @@ const IDEMPOTENCY_HEADER = {
 @ApiNotFoundResponse({ type: Problem })
 @ApiConflictResponse({ type: Problem, description: 'Idempotency-Key reused with another body' })
 @ApiPayloadTooLargeResponse({ type: Problem })
+@SkipThrottle()
 @Controller('v1/leaderboards/:id/scores')
 export class ScoresController {
   constructor(private readonly submissions: SubmissionsService) {}

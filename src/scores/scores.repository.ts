@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from '../leaderboard/board.keys';
 import { idempotencyKey } from './scores.keys';
 import type { Fingerprint } from './fingerprint';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
-
-const LIB = join(__dirname, '..', 'valkey', 'standings.lib.lua');
-const SUBMIT_LIB = join(__dirname, 'submit.lib.lua');
-const RATE_LIB = join(__dirname, '..', 'common', 'rate-limit.lib.lua');
 
 export interface SubmissionInput {
   playerId: string;
@@ -61,19 +56,11 @@ function entryArgs(e: SubmissionInput): string[] {
 /** Writes to a board's standings: submissions, removals, purges. Each is one Lua call. */
 @Injectable()
 export class ScoresRepository {
-  private readonly submitScript = new LuaScript('submit.lua', __dirname, [
-    LIB,
-    RATE_LIB,
-    SUBMIT_LIB,
-  ]);
-  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname, [
-    LIB,
-    RATE_LIB,
-    SUBMIT_LIB,
-  ]);
-  private readonly removeScript = new LuaScript('remove.lua', __dirname, [LIB]);
-  private readonly purgeScript = new LuaScript('purge.lua', __dirname, [LIB]);
-  private readonly eraseScript = new LuaScript('erase.lua', __dirname, [LIB]);
+  private readonly submitScript = new LuaScript('submit.lua', __dirname);
+  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname);
+  private readonly removeScript = new LuaScript('remove.lua', __dirname);
+  private readonly purgeScript = new LuaScript('purge.lua', __dirname);
+  private readonly eraseScript = new LuaScript('erase.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 

@@ -1,16 +1,29 @@
 -- A whole batch, all or nothing: rate limits first, then every entry is checked against the
 -- board's bounds (simulating increments in order), then all are applied in order.
--- KEYS 8..: rate-limit counters. ARGV: the rate-limit spec, then the body hash ('' = none),
--- then per entry: playerId, score, displayName, metadata
+-- KEYS: those of submit.lib.lua (1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc, 7 idempotency record,
+--       8.. rate-limit counters).
+-- ARGV: the rate-limit spec (rate-limit.lib.lua), then the body hash ('' = no idempotency
+--       key), then per entry: playerId, score, displayName ('' = keep), metadata JSON ('' = keep).
+-- Returns { 'OK', result rows (one a line), limit, remaining, updateMode }, { 'REPLAY', result
+-- rows, limit, remaining }, { 'NOT_FOUND' }, { 'IDEMPOTENCY_CONFLICT' }, { 'RATE_LIMITED',
+-- index, limit } or { 'OUT_OF_BOUNDS', min, max, result, entry index (0-based) }.
+--- @include "submit.lib"
+--- @include "../common/rate-limit.lib"
+--- @include "../valkey/standings.lib"
+--- @include "../valkey/time.lib"
+-- Entries follow the body hash in A, ENTRY_FIELDS values each.
+local ENTRIES_FROM, ENTRY_FIELDS = 2, 4
 local nLimits, A = limitArgs()
+local bodyHash = A[1]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local refused = refusalOrReplay(b, A[1], nLimits)
+local refused = refusalOrReplay(b, bodyHash, nLimits)
 if refused then return refused end
-local n = (#A - 1) / 4
+local n = (#A - 1) / ENTRY_FIELDS
 local sim = {}
 for i = 0, n - 1 do
-  local pid, value = A[2 + i * 4], A[3 + i * 4]
+  local at = ENTRIES_FROM + i * ENTRY_FIELDS
+  local pid, value = A[at], A[at + 1]
   local current = sim[pid]
   if current == nil then current = currentScore(b, pid) end
   local newScore, err = plan(b, current, value)
@@ -20,13 +33,11 @@ for i = 0, n - 1 do
   end
   if newScore ~= nil then sim[pid] = tonumber(newScore) else sim[pid] = current end
 end
-local now = nowMs()
+local now = fmtint(nowMs())
 local rows = {}
 for i = 0, n - 1 do
-  local r = apply(b, A[2 + i * 4], A[3 + i * 4], A[4 + i * 4], A[5 + i * 4], now)
+  local at = ENTRIES_FROM + i * ENTRY_FIELDS
+  local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now)
   rows[#rows + 1] = table.concat(r, '\t')
 end
-local limit, left = takeLimits(8, nLimits)
-local encoded = table.concat(rows, '\n')
-remember(b, A[1], encoded)
-return { 'OK', encoded, limit, left, b.mode }
+return accepted(b, bodyHash, table.concat(rows, '\n'), nLimits)

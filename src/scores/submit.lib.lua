@@ -1,20 +1,21 @@
--- Submission rules shared by submit.lua and submit-batch.lua (needs standings.lib.lua).
--- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc, 7 idempotency record
+-- Submission rules shared by submit.lua and submit-batch.lua, which take the same KEYS:
+-- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc (of the current period), 7 idempotency record,
+--       8.. rate-limit counters (rate-limit.lib.lua; their spec leads ARGV).
+--- @include "../valkey/standings.lib"
+--- @include "../common/rate-limit.lib"
+
+local CFG, SEQ, Z, H, DZ, DC, IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7
+local RATE_KEYS_FROM = 8
 
 local MAX_SAFE = 9007199254740991
 
 local function loadBoard()
-  local c = redis.call('HMGET', KEYS[1], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
+  local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
     'createdAt')
   if not c[1] then return nil end
   -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], gen = c[7] or '', z = KEYS[3], h = KEYS[4], dz = KEYS[5], dc = KEYS[6] }
-end
-
-local function nowMs()
-  local t = redis.call('TIME')
-  return fmtint(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+    period = c[6], gen = c[7] or '', z = KEYS[Z], h = KEYS[H], dz = KEYS[DZ], dc = KEYS[DC] }
 end
 
 -- Decides the new score from the current one (nil for a new player). Returns
@@ -68,7 +69,7 @@ local function apply(b, pid, valueStr, dn, md, now)
   if newScore == nil then
     return { b.period, pScore, pRank, pScore, pRank, 0, pAt }
   end
-  local seq = string.format('%014x', redis.call('INCR', KEYS[2]))
+  local seq = string.format('%014x', redis.call('INCR', KEYS[SEQ]))
   local dense = b.rankMode == 'dense'
   if prev then
     redis.call('ZREM', b.z, pSeq .. pid)
@@ -89,7 +90,7 @@ end
 -- counts as absent.
 local function idempotentReplay(b, bodyHash)
   if bodyHash == '' then return nil end
-  local prior = redis.call('GET', KEYS[7])
+  local prior = redis.call('GET', KEYS[IDEMPOTENCY])
   if not prior then return nil end
   local nl = string.find(prior, '\n', 1, true)
   local head = string.sub(prior, 1, nl - 1)
@@ -101,18 +102,26 @@ end
 
 local function remember(b, bodyHash, encoded)
   if bodyHash ~= '' then
-    redis.call('SET', KEYS[7], b.gen .. ':' .. bodyHash .. '\n' .. encoded, 'PX', 86400000)
+    redis.call('SET', KEYS[IDEMPOTENCY], b.gen .. ':' .. bodyHash .. '\n' .. encoded, 'PX', 86400000)
   end
 end
 
 -- What a submission must get instead of being applied, or nil to go ahead: the recorded reply
 -- of an idempotent retry (not charged, but with the rate counters' standing), a conflict, or
--- a rate-limit refusal. Rate-limit counters are KEYS 8 onwards (rate-limit.lib.lua).
+-- a rate-limit refusal.
 local function refusalOrReplay(b, bodyHash, nLimits)
   local replay = idempotentReplay(b, bodyHash)
   if replay then
-    if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(8, nLimits) end
+    if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(RATE_KEYS_FROM, nLimits) end
     return replay
   end
-  return checkLimits(8, nLimits)
+  return checkLimits(RATE_KEYS_FROM, nLimits)
+end
+
+-- The reply of an applied submission (`encoded`: its result rows): charges the rate counters,
+-- records the reply for idempotent retries, and returns { 'OK', encoded, limit, remaining, mode }.
+local function accepted(b, bodyHash, encoded, nLimits)
+  local limit, left = takeLimits(RATE_KEYS_FROM, nLimits)
+  remember(b, bodyHash, encoded)
+  return { 'OK', encoded, limit, left, b.mode }
 end

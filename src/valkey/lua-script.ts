@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
 import { isValkeyUnavailable, ValkeyUnavailableError } from './valkey-errors';
 
@@ -8,9 +8,108 @@ export type ScriptArg = string | number;
 export type ScriptReply = string | number | null | ScriptReply[];
 
 /**
- * A Lua script kept as a `.lua` file beside its repository, optionally prefixed by shared
- * library files. Runs by SHA (EVALSHA) and loads itself on NOSCRIPT, so each Valkey node
- * compiles it once.
+ * `--- @include "<path>"` (BullMQ's convention): a library the file uses, written relative to
+ * the including file and without `.lua`, e.g. `--- @include "../valkey/standings.lib"`.
+ */
+const INCLUDE = /^---\s*@include\s+"([^"]+)"\s*$/;
+const INCLUDE_LIKE = /^--+\s*@include\b/;
+
+/** Where one file's lines sit in an assembled script (1-based line numbers). */
+export interface LuaSegment {
+  file: string;
+  /** The files it includes, resolved. */
+  includes: string[];
+  /** The assembled line holding the file's first line. */
+  line: number;
+  lines: number;
+}
+
+export interface AssembledLua {
+  source: string;
+  /** The files in the order they were placed: libraries first, each once, the script last. */
+  segments: LuaSegment[];
+}
+
+function readLua(script: string, file: string, from?: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw err;
+    const where = from ? `, included from ${from}` : '';
+    throw new Error(`Lua script ${script}: file not found: ${file}${where}`);
+  }
+}
+
+/** The files a Lua file includes, resolved; the header (comments and includes) must hold them. */
+function includesOf(script: string, file: string, text: string): string[] {
+  const includes: string[] = [];
+  let inHeader = true;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (INCLUDE_LIKE.test(line)) {
+      const m = INCLUDE.exec(line);
+      if (!m) {
+        throw new Error(`Lua script ${script}: malformed include at ${file}:${i + 1}: ${line}`);
+      }
+      if (!inHeader) {
+        throw new Error(
+          `Lua script ${script}: include after code at ${file}:${i + 1} (includes go at the top)`,
+        );
+      }
+      includes.push(resolve(dirname(file), `${m[1]}.lua`));
+    } else if (line !== '' && !line.startsWith('--') && !(i === 0 && line.startsWith('#!'))) {
+      inHeader = false;
+    }
+  });
+  return includes;
+}
+
+/**
+ * Assembles a Lua script with the libraries it declares (`--- @include`), recursively: each
+ * file once, a library before whatever includes it, the script last. A `#!lua flags=...` line
+ * stays the first line. Throws, naming the script, on a missing file or an include cycle.
+ */
+export function assembleLua(file: string): AssembledLua {
+  const script = resolve(file);
+  const ordered: { file: string; text: string; includes: string[] }[] = [];
+  const placed = new Set<string>();
+  const visit = (path: string, chain: string[]): void => {
+    if (placed.has(path)) return;
+    if (chain.includes(path)) {
+      const cycle = [...chain.slice(chain.indexOf(path)), path].join(' -> ');
+      throw new Error(`Lua script ${script}: include cycle: ${cycle}`);
+    }
+    const text = readLua(script, path, chain[chain.length - 1]);
+    if (path !== script && text.startsWith('#!')) {
+      throw new Error(`Lua script ${script}: library ${path} has a #! line (only a script may)`);
+    }
+    const includes = includesOf(script, path, text);
+    for (const lib of includes) visit(lib, [...chain, path]);
+    placed.add(path);
+    ordered.push({ file: path, text, includes });
+  };
+  visit(script, []);
+
+  // The script's #! line moves above the libraries; a blank line keeps its other lines' numbers.
+  const main = ordered[ordered.length - 1];
+  const firstLine = main.text.split('\n', 1)[0];
+  const shebang = firstLine.startsWith('#!') ? firstLine : '';
+  const lines: string[] = shebang ? [shebang] : [];
+  const segments: LuaSegment[] = [];
+  for (const { file: path, text, includes } of ordered) {
+    const own = text.replace(/\n$/, '').split('\n');
+    if (path === script && shebang) own[0] = '';
+    segments.push({ file: path, includes, line: lines.length + 1, lines: own.length });
+    lines.push(...own);
+  }
+  return { source: lines.join('\n') + '\n', segments };
+}
+
+/**
+ * A Lua script kept as a `.lua` file beside its repository, assembled with the library files it
+ * declares (`--- @include`, see {@link assembleLua}). Runs by SHA (EVALSHA) and loads itself on
+ * NOSCRIPT, so each Valkey node compiles it once.
  */
 export class LuaScript {
   readonly source: string;
@@ -19,13 +118,8 @@ export class LuaScript {
   constructor(
     readonly name: string,
     dir: string,
-    libs: string[] = [],
   ) {
-    const parts = [...libs, name].map((f) => readFileSync(resolve(dir, f), 'utf8'));
-    // A shebang (flags) must stay on the first line, so hoist it above the libraries.
-    const main = parts.pop() ?? '';
-    const shebang = main.startsWith('#!') ? main.slice(0, main.indexOf('\n') + 1) : '';
-    this.source = shebang + parts.join('\n') + '\n' + main.slice(shebang.length);
+    this.source = assembleLua(resolve(dir, name)).source;
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 

@@ -1,13 +1,15 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../common/auth';
 import { Problem } from '../../common/problem';
 import { BoardIdPipe } from '../../leaderboard/params';
-import { ResetAcceptedDto } from './resets.dto';
+import { ResetAcceptedDto } from './dto/reset.dto';
 import { ResetsService } from './resets.service';
 
 @ApiTags('jobs')
 @ApiNotFoundResponse({ type: Problem })
+@SkipThrottle()
 @Controller('v1/leaderboards/:id')
 export class ResetsController {
   constructor(private readonly resets: ResetsService) {}

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Problem } from '../../common/problem';
-import { RateLimitedRead } from '../../common/read-rate-limit.guard';
+import { RateLimitedRead } from '../../common/read-limit.docs';
 import { BoardIdPipe } from '../../leaderboard/params';
-import { StatsDto } from './stats.dto';
+import { StatsDto } from './dto/stats.dto';
 import { StatsService } from './stats.service';
 
 @ApiTags('jobs')

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { IsOptionalNonNull } from '../common/validation';
-import { BOARD_ID_PATTERN, PLAYER_ID_PATTERN } from '../leaderboard/board';
-import { MAX_TOP, MAX_WATCHED_PER_SUBSCRIPTION } from './live';
+import { IsOptionalNonNull } from '../../common/validation';
+import { BOARD_ID_PATTERN, PLAYER_ID_PATTERN } from '../../leaderboard/board';
+import { MAX_TOP, MAX_WATCHED_PER_SUBSCRIPTION } from '../live';
 
 export class SubscribeDto {
   @IsString()

@@ -1,0 +1,24 @@
+-- A board's configuration hash and archived periods, for the scripts of every feature that
+-- keeps keys under a board's tag. Layout: leaderboard/board.keys.ts.
+
+-- The board's generation: its creation time (`createdAt` in {lb:id}:cfg), which tells a board
+-- from a deleted one of the same id. nil when the board does not exist, or when `expected` is
+-- given and the board is of another generation.
+local function boardGeneration(cfgKey, expected)
+  local gen = redis.call('HGET', cfgKey, 'createdAt')
+  if not gen or (expected ~= nil and gen ~= expected) then return nil end
+  return gen
+end
+
+-- An archived period's keys z, h, dz, dc (the current period's layout), from the archive key
+-- prefix ("{lb:id}:arc:") and the period id. Archive keys share the board's hash tag, so any
+-- script of the board may touch them.
+local function archivedPeriodKeys(archivePrefix, periodId)
+  local base = archivePrefix .. periodId .. ':'
+  return base .. 'z', base .. 'h', base .. 'dz', base .. 'dc'
+end
+
+-- Drops an archived period's keys; UNLINK frees the memory off the main thread.
+local function unlinkArchivedPeriod(archivePrefix, periodId)
+  redis.call('UNLINK', archivedPeriodKeys(archivePrefix, periodId))
+end
