@@ -11,9 +11,10 @@ import { JobHandlerRegistry } from './job-handlers';
 import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queue-names';
 import { shutdownStep } from '../../common/shutdown';
 
-// A stats job is two short Valkey scripts; a few at once keep a worker busy without letting
-// one process hog the queue when several workers share it.
-const CONCURRENCY: Record<QueueName, number> = { ranking: 8, resets: 2, maintenance: 1 };
+// A stats job is two short Valkey scripts: its time is round trips, not CPU, so many run at
+// once (at most one per board: the jobs are deduplicated per board). None waits on the live
+// gate any more (the publisher has its own loop), so every slot does work.
+const CONCURRENCY: Record<QueueName, number> = { ranking: 64, resets: 2, maintenance: 1 };
 /**
  * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
  * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
