@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build with dev dependencies (`nest build` needs @nestjs/cli), run with
 # production dependencies only, as a non-root user. The same image runs every mode:
-# APP_MODE=api | worker | all.
-FROM node:20-bookworm-slim AS build
+# APP_MODE=api | worker | all. Node 22 (LTS); the app also runs on Node >= 20.19, which the
+# test suite uses.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,12 +11,12 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS deps
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules node_modules

@@ -1,7 +1,8 @@
 /**
  * Three projects: fast unit/property tests beside the code; repository tests (every Lua script
  * through its repository against a real valkey-server) in test/repositories/; e2e/integration
- * tests in test/.
+ * tests in test/. A fourth, `chaos`: crashes under load (`npm run chaos` runs all of it; the
+ * default run leaves out the slow failover test).
  */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
@@ -27,6 +28,17 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
       slowTestThreshold: 30,
+    },
+    {
+      // Valkran under crashes (test/chaos/): the crash ledger (~35 s) runs with every test
+      // command; the cluster failover test (~45 s, six valkey-servers) only in `npm run chaos`.
+      displayName: 'chaos',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      testPathIgnorePatterns: process.env.VALKRAN_CHAOS === '1' ? [] : ['/failover\\.'],
+      transform,
+      slowTestThreshold: 120,
     },
   ],
   testTimeout: 30000,

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system packages Valkran needs on Debian: valkey-server (bookworm-backports),
-# with --browser Debian's chromium for the browser tests, and with --compose docker-compose
-# (v1, only to validate docker-compose.yml; no Docker engine needed). Idempotent; needs root
-# or sudo.
+# with --browser Debian's chromium for the browser tests, with --compose docker-compose
+# (v1, only to validate docker-compose.yml; no Docker engine needed), and with --proxy
+# nginx-light (test/deploy.e2e-spec.ts runs deploy/nginx.conf in an nginx of its own; the
+# packaged service is not left running). Idempotent; needs root or sudo.
 set -euo pipefail
 
 want_browser=0
 want_compose=0
+want_proxy=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --compose) want_compose=1 ;;
-    *) echo "usage: $0 [--browser] [--compose]" >&2; exit 2 ;;
+    --proxy) want_proxy=1 ;;
+    *) echo "usage: $0 [--browser] [--compose] [--proxy]" >&2; exit 2 ;;
   esac
 done
 
@@ -28,7 +31,9 @@ need_browser=0
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_browser=1; fi
 need_compose=0
 if [ "$want_compose" = 1 ] && ! command -v docker-compose >/dev/null 2>&1; then need_compose=1; fi
-[ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && [ "$need_compose" = 0 ] && exit 0
+need_proxy=0
+if [ "$want_proxy" = 1 ] && [ ! -x /usr/sbin/nginx ]; then need_proxy=1; fi
+[ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && [ "$need_compose" = 0 ] && [ "$need_proxy" = 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: no apt-get here; install valkey-server (8.x) yourself${want_browser:+ and chromium}" >&2
@@ -62,4 +67,9 @@ if [ "$need_browser" = 1 ]; then
 fi
 if [ "$need_compose" = 1 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose
+fi
+if [ "$need_proxy" = 1 ]; then
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light
+  # Only the binary is wanted: where systemd started the packaged service, stop it again.
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 fi

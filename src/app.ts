@@ -3,12 +3,14 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { PassThrough, Readable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './common/logging';
-import { clientErrorProblem, frameworkErrorProblem } from './common/problem.filter';
+import { clientErrorProblem, frameworkErrorProblem, ProblemFilter } from './common/problem.filter';
 import { Metrics } from './common/metrics';
-import { createValidationPipe } from './common/validation';
+import { assertJsonDepth, createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
 import { ValkeyThrottlerStorage } from './common/throttling';
@@ -16,10 +18,24 @@ import { ValkeyConnections } from './valkey/valkey-connections';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * Longest path parameter, measured decoded. A player id has up to 128 characters; the router's
+ * default of 100 made longer ids unreachable (414) on every path route. 3 × 128 leaves room for
+ * a fully percent-encoded id should the router ever measure the raw form.
+ */
+export const MAX_PARAM_LENGTH = 384;
+/**
+ * A request (headers and body) must arrive within this time or gets a 408; Fastify's default,
+ * 0, lets a slow client hold a connection open forever. 64 KiB takes far less on any link.
+ * Node enforces it until the headers are in; {@link withDeadline} does for the body.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface CreateAppOptions {
   /** Where JSON log lines go (tests capture them); stdout by default. */
   logDestination?: DestinationStream;
+  /** Overrides {@link REQUEST_TIMEOUT_MS} (tests). */
+  requestTimeoutMs?: number;
 }
 
 /** Builds the Nest application for the configured mode, with every HTTP concern wired in. */
@@ -33,6 +49,10 @@ export async function createApp(
     // One line per request, written by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    // Node checks request timeouts on this interval (default 30 s, which would double ours).
+    http: { connectionsCheckingInterval: 1000 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: clientErrorProblem,
     trustProxy: config.trustProxy,
@@ -41,11 +61,29 @@ export async function createApp(
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   });
+  // JSON only, through our parser: Nest's parsers (bodyParser) would add form bodies, which
+  // no route takes and which browsers may send cross-origin without a preflight (→ 415 now).
+  const server = adapter.getInstance();
+  const parseJson = server.getDefaultJsonParser('error', 'error');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    try {
+      // Before JSON.parse: nothing may walk a hostile nesting depth, not even the parser.
+      assertJsonDepth(text);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    void parseJson(req, text, done);
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: false,
+    bodyParser: false,
     logger: new PinoNestLogger(rootLogger),
   });
   app.useGlobalPipes(createValidationPipe());
+  // Every mode, worker included (health, metrics, unknown routes): errors are problem+json.
+  app.useGlobalFilters(new ProblemFilter(app.get(Metrics)));
   if (config.corsOrigins.length > 0) {
     // Browsers on the listed origins may call the REST API too (same list as Socket.IO).
     app.enableCors({
@@ -79,6 +117,12 @@ export async function createApp(
     void reply.header('x-request-id', req.id);
     done();
   });
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  fastify.addHook('preParsing', (req, reply, payload, done) => {
+    const { 'content-length': length, 'transfer-encoding': chunked } = req.headers;
+    const hasBody = chunked !== undefined || (length !== undefined && length !== '0');
+    done(null, hasBody ? withDeadline(payload, requestTimeoutMs, reply.raw) : payload);
+  });
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -103,6 +147,54 @@ export async function createApp(
 
   await app.init();
   return app;
+}
+
+/**
+ * The body as a stream that fails with a 408 if it is not all in by `ms` (Node's requestTimeout
+ * stops counting once the headers are in, so a body sent a byte at a time would hold the
+ * connection for ever). Only the copy fails: the response can still be written, and the
+ * problem's `Connection: close` then drops the connection. Once the response is out, whatever
+ * is left of the body is drained as Node would, and the deadline is off.
+ */
+function withDeadline(payload: Readable, ms: number, response: ServerResponse): Readable {
+  const out = new PassThrough();
+  // Fastify listens while it reads the body; an error after that (it stopped early, say for a
+  // 413) must not become an unhandled 'error' event.
+  out.on('error', () => undefined);
+  const fail = (err: Error): void => {
+    payload.unpipe(out);
+    out.destroy(err);
+  };
+  const timer = setTimeout(
+    () =>
+      fail(
+        Object.assign(new Error('The request did not arrive in time.'), {
+          statusCode: 408,
+          code: 'REQUEST_TIMEOUT',
+        }),
+      ),
+    Math.max(ms, 0),
+  );
+  timer.unref();
+  out.once('close', () => clearTimeout(timer));
+  response.once('finish', () => {
+    clearTimeout(timer);
+    if (!payload.readableEnded) {
+      payload.unpipe(out);
+      payload.resume();
+    }
+  });
+  response.once('close', () => clearTimeout(timer));
+  payload.once('error', (err) => fail(err));
+  // A client gone before the body was read (Node emits no error without a listener then).
+  const aborted = (): void => {
+    if (!payload.readableEnded)
+      fail(Object.assign(new Error('aborted'), { statusCode: 400, code: 'ECONNRESET' }));
+  };
+  if (payload.destroyed) aborted();
+  else payload.once('close', aborted);
+  payload.pipe(out);
+  return out;
 }
 
 function setupDocs(app: NestFastifyApplication): void {

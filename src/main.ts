@@ -3,6 +3,8 @@ import { createApp } from './app';
 import { LiveGateway } from './realtime/live.gateway';
 import { ConfigError, loadConfig } from './config/app-config';
 import { shutdownStep } from './common/shutdown';
+import { captureConsole } from './common/logging';
+import { isValkeyUnavailable } from './valkey/valkey-errors';
 
 async function main(): Promise<void> {
   let config;
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = new Logger('Valkran');
+  captureConsole(isValkeyUnavailable);
   // A library promise nobody awaits (e.g. a Socket.IO adapter publish during a Valkey outage)
   // must not take the whole server down: log it and keep serving.
   process.on('unhandledRejection', (reason) => {
@@ -40,13 +43,12 @@ async function main(): Promise<void> {
     const http = app.getHttpAdapter().getInstance();
     void (async () => {
       // Live sockets first: an upgraded WebSocket keeps the HTTP server from closing.
-      await shutdownStep(logger, 'close live connections', 1000, () => {
-        try {
-          app.get(LiveGateway, { strict: false }).disconnectAll();
-        } catch {
-          // worker mode: no gateway
-        }
-      });
+      // Only api and all modes have the gateway (asking a worker for it logs a Nest error).
+      if (config.mode !== 'worker') {
+        await shutdownStep(logger, 'close live connections', 1000, () =>
+          app.get(LiveGateway, { strict: false }).disconnectAll(),
+        );
+      }
       // A connection busy when closing began becomes idle after its last response, but Node
       // only closes idle connections once, at the start: sweep them until HTTP is closed, and
       // cut whatever is left after 5 s.

@@ -119,7 +119,11 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
     const again = await f.api.submit(id, { playerId: 'old', score: 5 }, headers);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
     expect(again.body).toMatchObject({ periodId: '0000000001', updated: true });
-    const stats = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
+    // Pending (nothing of the old board's), then computed for the new board alone.
+    const stats = await waitFor(async () => {
+      const body = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
+      return body.status === 'ready' && body;
+    });
     expect(stats.total).toBe(1);
     const reset = await f.api.admin('POST', `/v1/leaderboards/${id}/reset`);
     expect(reset.status).toBe(202);
@@ -385,7 +389,10 @@ describe('ranking jobs, resets and periods (e2e, all mode)', () => {
 
   it('serves empty stats for a fresh board and 404 for an unknown one', async () => {
     const id = await board();
-    const s = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
+    const s = await waitFor(async () => {
+      const body = (await f.api.get(`/v1/leaderboards/${id}/stats`)).body;
+      return body.status === 'ready' && body;
+    });
     expect(s).toMatchObject({ total: 0, minScore: null, histogram: [] });
     expect((await f.api.get('/v1/leaderboards/nope/stats')).status).toBe(404);
   });

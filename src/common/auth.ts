@@ -3,6 +3,7 @@ import {
   createParamDecorator,
   ExecutionContext,
   Injectable,
+  Logger,
   SetMetadata,
   applyDecorators,
 } from '@nestjs/common';
@@ -12,6 +13,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig, sha256 } from '../config/app-config';
 import { Problem, ProblemException } from './problem';
+import { RateLimiter } from './rate-limiter';
+import { ValkeyThrottlerStorage } from './throttling';
 
 export type Scope = 'admin' | 'submit';
 const SCOPE_KEY = 'valkran:scope';
@@ -24,6 +27,81 @@ export const RequireScope = (scope: Scope): MethodDecorator & ClassDecorator =>
     ApiUnauthorizedResponse({ description: 'Missing or unknown API key', type: Problem }),
     ApiForbiddenResponse({ description: 'The key lacks the needed scope', type: Problem }),
   );
+
+/** The throttler name of the failed-authentication counters (`{rl:t:auth:<ip>}:<window>`). */
+const AUTH_THROTTLER = 'auth';
+const WINDOW_MS = 1000;
+
+/**
+ * Failed authentication per client IP (a wrong API key, a wrong dashboard password): at most
+ * RATE_LIMIT_AUTH_FAILURES_PER_IP a second (0 = off), counted in Valkey (the throttler storage,
+ * its own counter), so the budget holds across every api instance. Once an IP is over it, its
+ * authenticated requests get a 429 for the rest of the second without their key being checked,
+ * so guessing learns nothing from a hit. Successful requests are never counted and cost no
+ * Valkey call: this process remembers a refusal it saw until the window ends (every instance
+ * learns from the next failure it sees, since the counter is shared).
+ */
+@Injectable()
+export class AuthFailures {
+  private readonly logger = new Logger(AuthFailures.name);
+  /** Client IP → end of the window (ms) in which it is refused. */
+  private readonly refused = new Map<string, number>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly storage: ValkeyThrottlerStorage,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  private get limit(): number {
+    return this.config.rateLimits.authFailuresPerIp;
+  }
+
+  private tooMany(ip: string): ProblemException {
+    return this.limiter.reject({
+      name: 'failed authentications per client IP',
+      key: ip,
+      limit: this.limit,
+      cost: 1,
+    });
+  }
+
+  /** The 429 to answer if `ip` is refused right now (no I/O), else null. */
+  refusal(ip: string): ProblemException | null {
+    const until = this.refused.get(ip);
+    if (until === undefined) return null;
+    if (Date.now() < until) return this.tooMany(ip);
+    this.refused.delete(ip);
+    return null;
+  }
+
+  /**
+   * Counts a failed authentication from `ip`: the 429 to answer when it is over the budget, else
+   * null (answer the 401). A counter Valkey cannot charge is forgiven: the answer stays a 401.
+   */
+  async failed(ip: string): Promise<ProblemException | null> {
+    if (this.limit <= 0) return null;
+    try {
+      const record = await this.storage.increment(
+        ip,
+        WINDOW_MS,
+        this.limit,
+        WINDOW_MS,
+        AUTH_THROTTLER,
+      );
+      if (!record.isBlocked) return null;
+    } catch (err) {
+      this.logger.debug(`Failed authentication from ${ip} not counted: ${(err as Error).message}`);
+      return null;
+    }
+    if (this.refused.size > 10_000) {
+      const now = Date.now();
+      for (const [k, until] of this.refused) if (until <= now) this.refused.delete(k);
+    }
+    this.refused.set(ip, (Math.floor(Date.now() / WINDOW_MS) + 1) * WINDOW_MS);
+    return this.tooMany(ip);
+  }
+}
 
 /** Compares a digest against every configured digest without an early exit. */
 function matchesAny(digest: Buffer, candidates: Buffer[]): boolean {
@@ -52,15 +130,17 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly failures: AuthFailures,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (!scope) return true;
-    const key = presentedKey(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const key = presentedKey(request);
     if (!key) {
       throw new ProblemException(
         401,
@@ -72,12 +152,15 @@ export class ApiKeyGuard implements CanActivate {
         },
       );
     }
+    const refusal = this.failures.refusal(request.ip);
+    if (refusal) throw refusal;
     const digest = sha256(key);
-    (context.switchToHttp().getRequest<FastifyRequest>() as AuthedRequest).apiKeyDigest =
-      digest.toString('hex');
+    (request as AuthedRequest).apiKeyDigest = digest.toString('hex');
     const isAdmin = matchesAny(digest, this.config.apiKeys.admin);
     const isSubmit = matchesAny(digest, this.config.apiKeys.submit);
     if (!isAdmin && !isSubmit) {
+      const tooMany = await this.failures.failed(request.ip);
+      if (tooMany) throw tooMany;
       throw new ProblemException(401, 'unauthorized', 'The API key is not valid.', undefined, {
         'www-authenticate': 'Bearer',
       });

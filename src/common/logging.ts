@@ -1,5 +1,6 @@
-import { LoggerService } from '@nestjs/common';
+import { Logger as NestLogger, LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger } from 'pino';
+import { inspect, types } from 'node:util';
 import type { AppConfig } from '../config/app-config';
 
 /**
@@ -71,4 +72,46 @@ export class PinoNestLogger implements LoggerService {
   fatal(message: unknown, ...params: unknown[]): void {
     this.write('fatal', message, params);
   }
+}
+
+type ConsoleMethod = 'error' | 'warn' | 'info' | 'log' | 'debug' | 'trace';
+const CONSOLE_LEVELS: Record<ConsoleMethod, 'error' | 'warn' | 'log' | 'debug' | 'verbose'> = {
+  error: 'error',
+  warn: 'warn',
+  info: 'log',
+  log: 'log',
+  debug: 'debug',
+  trace: 'verbose',
+};
+
+/**
+ * Every line the process writes is JSON: what libraries print to the console (BullMQ prints
+ * errors its queues have no listener for, one multi-line dump per reconnect attempt while
+ * Valkey is down) and Node's process warnings go through Nest's logger instead (pino, once the
+ * application is created). Errors `expected` says are known (a Valkey outage, which
+ * ValkeyConnections reports once per connection) go at debug.
+ */
+export function captureConsole(expected: (err: unknown) => boolean): void {
+  const logger = new NestLogger('Console');
+  const text = (args: unknown[], brief: boolean): string =>
+    args
+      .map((a) =>
+        types.isNativeError(a)
+          ? brief
+            ? a.message
+            : (a.stack ?? a.message)
+          : typeof a === 'string'
+            ? a
+            : inspect(a),
+      )
+      .join(' ');
+  for (const method of Object.keys(CONSOLE_LEVELS) as ConsoleMethod[]) {
+    // eslint-disable-next-line no-console -- replacing the console is the point here
+    console[method] = (...args: unknown[]): void => {
+      if (args.some((a) => types.isNativeError(a) && expected(a))) logger.debug(text(args, true));
+      else logger[CONSOLE_LEVELS[method]](text(args, false));
+    };
+  }
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn(`${warning.name}: ${warning.message}`));
 }

@@ -1,7 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
-import { isValkeyUnavailable } from '../valkey/valkey-errors';
+import { types } from 'node:util';
+import {
+  isValkeyOutOfMemory,
+  isValkeyUnavailable,
+  valkeyFailureOutcome,
+} from '../valkey/valkey-errors';
 import { Metrics } from './metrics';
 import { Problem, problemBody, ProblemException } from './problem';
 
@@ -11,18 +16,69 @@ const SLUGS: Record<number, string> = {
   403: 'forbidden',
   404: 'not-found',
   405: 'method-not-allowed',
+  408: 'request-timeout',
   409: 'conflict',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   429: 'rate-limited',
 };
 
-/** Maps any thrown value to an RFC 9457 problem (status, body, extra headers). */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The 503 for a Valkey failure. `outcome-unknown` when the request could write and its command
+ * was sent but not answered (it may have been applied, e.g. a long batch still running when the
+ * command timeout fired); `unavailable` when nothing was applied (not sent, refused, a read).
+ */
+function valkeyProblem(err: unknown, method: string | undefined): Problem {
+  const mayWrite = method !== undefined && !READ_METHODS.has(method.toUpperCase());
+  if (mayWrite && valkeyFailureOutcome(err) === 'unknown') {
+    return problemBody(
+      503,
+      'outcome-unknown',
+      'The leaderboard store did not answer in time: this write may or may not have been applied. ' +
+        'Retry with the same Idempotency-Key: it is applied at most once and the retry returns its result.',
+    );
+  }
+  return problemBody(
+    503,
+    'unavailable',
+    'The leaderboard store is unreachable; nothing was applied. Retry shortly.',
+  );
+}
+
+let storeFullWarnedAt = 0;
+
+/**
+ * Valkey at its `maxmemory` refuses writes (`noeviction`): a 507 that says nothing was applied.
+ * Retrying soon does not help (memory frees as idempotency records and old periods expire, or
+ * when an operator acts), hence the long Retry-After. Logged at most every 10 s.
+ */
+function storeFull(logger: Logger): { problem: Problem; headers: Record<string, string> } {
+  if (Date.now() - storeFullWarnedAt > 10_000) {
+    storeFullWarnedAt = Date.now();
+    logger.warn('Valkey is at its maxmemory: writes are refused (507) until memory is freed');
+  }
+  return {
+    problem: problemBody(
+      507,
+      'store-full',
+      'The leaderboard store is full: this write was refused and nothing was applied. Reads still work.',
+    ),
+    headers: { 'retry-after': '30' },
+  };
+}
+
+/**
+ * Maps any thrown value to an RFC 9457 problem (status, body, extra headers). `method`: the
+ * HTTP method, when there is a request (a Valkey timeout on a write says "outcome unknown").
+ */
 export function toProblem(
   err: unknown,
   logger: Logger,
   requestId?: string,
   onUnavailable?: () => void,
+  method?: string,
 ): { problem: Problem; headers: Record<string, string> } {
   if (err instanceof ProblemException) {
     return { problem: err.getResponse() as Problem, headers: err.headers };
@@ -38,15 +94,38 @@ export function toProblem(
         : err.message;
     return { problem: problemBody(status, SLUGS[status] ?? 'error', message), headers: {} };
   }
+  if (isValkeyOutOfMemory(err)) return storeFull(logger);
   if (isValkeyUnavailable(err)) {
     onUnavailable?.();
+    return { problem: valkeyProblem(err, method), headers: { 'retry-after': '1' } };
+  }
+  const clientStatus = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (
+    // isNativeError: Node's own errors ("aborted") may come from another realm (Jest's vm).
+    types.isNativeError(err) &&
+    typeof clientStatus === 'number' &&
+    clientStatus >= 400 &&
+    clientStatus < 500
+  ) {
+    // A client error raised below Nest, not by our code: an upload the client aborted, a body
+    // past the request timeout, a path the static-file plugin refuses (`/docs/../x`, `//`).
+    // The client's doing: a debug line, no stack.
+    logger.debug(
+      `Client error ${clientStatus}${requestId ? ` (request ${requestId})` : ''}: ${err.message}`,
+    );
+    // Our own 403s are HttpExceptions (the auth guard); a bare one is a refused static path,
+    // which to the client is simply not there.
+    const status = clientStatus === 403 ? 404 : clientStatus;
+    const detail =
+      status === 404
+        ? 'Not found.'
+        : status === 408
+          ? 'The request did not arrive in time.'
+          : 'The request could not be read.';
     return {
-      problem: problemBody(
-        503,
-        'unavailable',
-        'The leaderboard store is unreachable; retry shortly.',
-      ),
-      headers: { 'retry-after': '1' },
+      problem: problemBody(status, SLUGS[status] ?? 'error', detail),
+      // The rest of a late body is not worth waiting for: drop the connection after this.
+      headers: status === 408 ? { connection: 'close' } : {},
     };
   }
   logger.error(
@@ -83,8 +162,12 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    const { problem, headers } = toProblem(exception, this.logger, request?.id, () =>
-      this.metrics.valkeyErrors.inc({ connection: 'api' }),
+    const { problem, headers } = toProblem(
+      exception,
+      this.logger,
+      request?.id,
+      () => this.metrics.valkeyErrors.inc({ connection: 'api' }),
+      request?.method,
     );
     sendProblem(reply, problem, headers);
   }

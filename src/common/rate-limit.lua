@@ -1,4 +1,7 @@
+#!lua flags=allow-oom
 -- A standalone limit check (reads per IP, socket connects, submit keys on a cluster).
+-- allow-oom: the counters (2 s TTL) still count when Valkey is at maxmemory, so public reads
+-- keep working and stay limited while writes are refused.
 -- KEYS: the counters (all of them: RATE_KEYS_FROM is 1).
 -- ARGV: the rate-limit spec (rate-limit.lib.lua): n, then n (limit, cost) pairs.
 -- Returns { 'OK', limit, remaining } or { 'RATE_LIMITED', index, limit }.

@@ -28,6 +28,8 @@ const window = (): number => Math.floor(Date.now() / 1000);
 @Injectable()
 export class RateLimitRepository {
   private readonly script = new LuaScript('rate-limit.lua', __dirname);
+  private readonly peekScript = new LuaScript('rate-limit-peek.lua', __dirname);
+  private readonly chargeScript = new LuaScript('rate-limit-charge.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -83,6 +85,32 @@ export class RateLimitRepository {
       ok: true,
       state: { limit: Number(reply[1]), remaining: Math.max(0, Number(reply[2])) },
     };
+  }
+
+  /**
+   * Whether the counters have room for their costs, charging nothing; the state is the tightest
+   * counter's before this request (they must share a slot on a cluster).
+   */
+  async peek(specs: LimitSpec[]): Promise<LimitOutcome> {
+    if (specs.length === 0) return { ok: true, state: null };
+    const reply = (await this.peekScript.run(
+      this.valkey.api,
+      specs.map((s) => s.key),
+      RateLimitRepository.args(specs),
+    )) as ScriptReply[];
+    if (reply[0] === 'RATE_LIMITED') return { ok: false, spec: specs[Number(reply[1]) - 1] };
+    return { ok: true, state: { limit: Number(reply[1]), remaining: Number(reply[2]) } };
+  }
+
+  /** Charges the counters without a check (for work already done); the tightest one's state. */
+  async charge(specs: LimitSpec[]): Promise<RateState | null> {
+    if (specs.length === 0) return null;
+    const reply = (await this.chargeScript.run(
+      this.valkey.api,
+      specs.map((s) => s.key),
+      RateLimitRepository.args(specs),
+    )) as ScriptReply[];
+    return { limit: Number(reply[0]), remaining: Math.max(0, Number(reply[1])) };
   }
 
   /** The ARGV prefix a script expects for these counters (see rate-limit.lib.lua). */

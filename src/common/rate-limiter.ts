@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from './metrics';
@@ -7,6 +7,18 @@ import { LimitOutcome, LimitSpec, RateLimitRepository, RateState } from './rate-
 
 export type { LimitOutcome, LimitSpec, RateState };
 
+/** How a submission is limited: see {@link RateLimiter.planSubmission}. */
+export interface SubmissionLimits {
+  /** Counters in the board's slot, checked and charged inside the submit script. */
+  inScript: LimitSpec[];
+  /** On a cluster, the per-key counter (another slot): peeked before, charged after. */
+  outside: LimitSpec | null;
+  /** The outside counter's state at the peek (before this request). */
+  peeked: RateState | null;
+  /** The outside counter when the peek found no room: only an idempotent replay may pass. */
+  refused: LimitSpec | null;
+}
+
 /**
  * The rate-limit rules: which counters a request charges (limits from the config; 0 turns a
  * limit off), the 429 and the RateLimit headers. Every check is one atomic script; submission
@@ -14,6 +26,8 @@ export type { LimitOutcome, LimitSpec, RateState };
  */
 @Injectable()
 export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly valkey: ValkeyConnections,
@@ -49,31 +63,49 @@ export class RateLimiter {
 
   /**
    * The counters a submission charges. Per-player counters share the board's slot and ride in
-   * the submit script; the per-key counter rides too on standalone Valkey, but lives in
-   * another slot, so on a cluster it is checked here first, in a call of its own.
+   * the submit script; the per-key counter rides too on standalone Valkey. On a cluster it lives
+   * in another slot: it is peeked here (nothing taken) and charged by {@link chargeAccepted}
+   * once the script has accepted the submission, so replays and refused submissions cost
+   * nothing there either. When the peek finds no room the script is still asked, to let an
+   * idempotent replay through (`refused`).
    */
   async planSubmission(
     boardId: string,
     playerIds: string[],
     apiKeyDigest: string,
-  ): Promise<{ inScript: LimitSpec[]; checked: RateState | null }> {
+  ): Promise<SubmissionLimits> {
     const players = this.playerSpecs(boardId, playerIds);
     const keySpec = apiKeyDigest ? this.submitKeySpec(apiKeyDigest, playerIds.length) : null;
-    if (!keySpec) return { inScript: players, checked: null };
-    if (!this.valkey.cluster) return { inScript: [keySpec, ...players], checked: null };
-    const outcome = await this.check([keySpec]);
-    if (!outcome.ok) throw this.reject(outcome.spec);
-    return { inScript: players, checked: outcome.state };
+    const none = { outside: null, peeked: null, refused: null };
+    if (!keySpec) return { inScript: players, ...none };
+    if (!this.valkey.cluster) return { inScript: [keySpec, ...players], ...none };
+    const outcome = await this.counters.peek([keySpec]);
+    if (!outcome.ok) return { inScript: players, outside: keySpec, peeked: null, refused: keySpec };
+    return { inScript: players, outside: keySpec, peeked: outcome.state, refused: null };
+  }
+
+  /**
+   * Charges the counter kept outside the submit script for a submission it accepted (not for a
+   * replay). Between the peek and this charge, concurrent submissions of one key can all pass
+   * the peek: the overshoot is at most the submissions in flight at once. The write is already
+   * applied, so a failure here is logged and forgiven rather than turned into an error.
+   */
+  async chargeAccepted(limits: SubmissionLimits): Promise<RateState | null> {
+    if (!limits.outside) return null;
+    try {
+      return await this.counters.charge([limits.outside]);
+    } catch (err) {
+      this.logger.warn(`Could not charge ${limits.outside.name}: ${(err as Error).message}`);
+      const peeked = limits.peeked;
+      return (
+        peeked && { ...peeked, remaining: Math.max(0, peeked.remaining - limits.outside.cost) }
+      );
+    }
   }
 
   /** The tighter of two counter states (the one with fewer requests left). */
   static tightest(a: RateState | null, b: RateState | null): RateState | null {
     return !a ? b : !b ? a : a.remaining <= b.remaining ? a : b;
-  }
-
-  /** Checks and charges the counters in one round trip (they must share a slot on a cluster). */
-  check(specs: (LimitSpec | null)[]): Promise<LimitOutcome> {
-    return this.counters.check(specs.filter((s): s is LimitSpec => s !== null));
   }
 
   static headers(state: RateState | null): Record<string, string> {

@@ -83,8 +83,48 @@ describe('loadConfig', () => {
     });
   });
 
+  it('never echoes a password from a malformed VALKEY_URL', () => {
+    for (const url of [
+      'redis//:hunter2-secret@valkey:6379',
+      'redis://:hunter2-secret@[valkey:6379',
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ ...base, VALKEY_URL: url, ADMIN_API_KEYS: 'a'.repeat(16) }, []);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('VALKEY_URL');
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('reads the ops limits with their defaults', () => {
+    const c = loadConfig({ ...base, ADMIN_API_KEYS: 'a'.repeat(16) }, []);
+    expect(c.maxBoards).toBe(10_000);
+    expect(c.rateLimits.authFailuresPerIp).toBe(10);
+    const set = loadConfig(
+      {
+        ...base,
+        MAX_BOARDS: '5',
+        RATE_LIMIT_AUTH_FAILURES_PER_IP: '0',
+        ADMIN_API_KEYS: 'a'.repeat(16),
+      },
+      [],
+    );
+    expect(set.maxBoards).toBe(5);
+    expect(set.rateLimits.authFailuresPerIp).toBe(0);
+    const dev = loadConfig({ NODE_ENV: 'development' }, []).valkey;
+    expect(dev.kind === 'embedded' && dev.maxmemory).toMatch(/^\d+mb$/);
+    expect(
+      loadConfig({ NODE_ENV: 'development', VALKEY_MAXMEMORY: '2gb' }, []).valkey,
+    ).toMatchObject({ maxmemory: '2gb' });
+  });
+
   it.each([
     [{ PORT: '70000' }, 'PORT'],
+    [{ MAX_BOARDS: '0' }, 'MAX_BOARDS'],
+    [{ VALKEY_MAXMEMORY: 'lots' }, 'VALKEY_MAXMEMORY'],
     [{ PORT: 'x' }, 'PORT'],
     [{ APP_MODE: 'both' }, 'APP_MODE'],
     [{ VALKEY_URL: 'http://x' }, 'VALKEY_URL'],

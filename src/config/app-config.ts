@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { totalmem } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -14,6 +15,10 @@ import {
 
 export const APP_MODES = ['api', 'worker', 'all'] as const;
 export type AppMode = (typeof APP_MODES)[number];
+
+/** `replicas`: a submit is acknowledged only once a replica has it (WAIT); see the README. */
+export const DURABLE_WRITES = ['off', 'replicas'] as const;
+export type DurableWrites = (typeof DURABLE_WRITES)[number];
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -36,6 +41,7 @@ class EnvSchema {
   VALKEY_CLUSTER_NODES?: string;
   @IsOptional() @IsString() VALKEY_PASSWORD?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000) VALKEY_COMMAND_TIMEOUT_MS?: number;
+  @IsOptional() @IsIn(DURABLE_WRITES) VALKEY_DURABLE_WRITES?: string;
   @IsOptional() @IsString() VALKRAN_DATA_DIR?: string;
   @IsOptional() @IsString() VALKEY_SERVER_BIN?: string;
   @IsOptional() @Matches(/^[^,]*(,[^,]*)*$/) ADMIN_API_KEYS?: string;
@@ -46,11 +52,23 @@ class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_SUBMIT_PER_KEY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_SUBMIT_PER_PLAYER?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_READ_PER_IP?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_AUTH_FAILURES_PER_IP?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) MAX_BOARDS?: number;
+  @IsOptional()
+  @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'must be bytes or a size such as 512mb or 2gb' })
+  VALKEY_MAXMEMORY?: string;
   @IsOptional()
   @Matches(/^(true|false|\d{1,2})$/, { message: 'must be true, false or a number of proxy hops' })
   TRUST_PROXY?: string;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60) LIVE_MAX_HZ?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) LIVE_MAX_CONNECTIONS_PER_IP?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_MAX_WATCHED_PER_BOARD?: number;
 }
 
 export interface ApiKeyDigests {
@@ -63,7 +81,21 @@ export interface ApiKeyDigests {
 export type ValkeyTarget =
   | { kind: 'standalone'; url: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; password?: string }
-  | { kind: 'embedded'; dataDir: string; binary: string };
+  | {
+      kind: 'embedded';
+      dataDir: string;
+      binary: string;
+      /** Valkey's `maxmemory` (bytes, or `512mb`/`1gb`); writes past it are refused (507). */
+      maxmemory: string;
+    };
+
+/** Limits of the live namespace (`/live`), per api instance unless said otherwise. */
+export interface LiveLimits {
+  /** Socket.IO connections one client IP may hold open on one api instance; 0 = no limit. */
+  maxConnectionsPerIp: number;
+  /** Players with a watch lease on one board, across every instance. */
+  maxWatchedPerBoard: number;
+}
 
 /** The validated, typed configuration. Built once at startup by {@link loadConfig}. */
 export class AppConfig {
@@ -83,9 +115,21 @@ export class AppConfig {
     /** Most live pushes per board per second. */
     readonly liveMaxHz: number,
     /** Requests per second; 0 turns a limit off. */
-    readonly rateLimits: { submitPerKey: number; submitPerPlayer: number; readPerIp: number },
+    readonly rateLimits: {
+      submitPerKey: number;
+      submitPerPlayer: number;
+      readPerIp: number;
+      /** Failed authentications (API key or dashboard password) per client IP. */
+      authFailuresPerIp: number;
+    },
     /** Whether (true) or through how many hops (a number) to trust X-Forwarded-For. */
     readonly trustProxy: boolean | number,
+    /** Most boards that may exist at once. */
+    readonly maxBoards: number = 10_000,
+    /** Limits of the live namespace (see {@link LiveLimits}). */
+    readonly liveLimits: LiveLimits = { maxConnectionsPerIp: 100, maxWatchedPerBoard: 2000 },
+    /** When a submit is acknowledged: after Valkey applied it (`off`) or a replica has it too. */
+    readonly durableWrites: DurableWrites = 'off',
   ) {}
 }
 
@@ -95,13 +139,31 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose values are never echoed in an error (they hold or may hold secrets). */
+const SECRET_VARIABLES = new Set([
+  'VALKEY_URL',
+  'VALKEY_PASSWORD',
+  'ADMIN_API_KEYS',
+  'SUBMIT_API_KEYS',
+]);
+
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map(
       (msg) =>
-        `${e.property}: ${msg.replace(e.property, '').trim()} (got ${JSON.stringify(e.value)})`,
+        `${e.property}: ${msg.replace(e.property, '').trim()}` +
+        (SECRET_VARIABLES.has(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`),
     ),
   );
+}
+
+/**
+ * The embedded dev server's memory ceiling: 1 GiB, or a quarter of the machine's memory when
+ * that is less, so a runaway dev board set cannot take the machine down.
+ */
+function defaultEmbeddedMaxmemory(): string {
+  const quarter = Math.floor(totalmem() / 4 / 2 ** 20);
+  return `${Math.max(64, Math.min(1024, quarter))}mb`;
 }
 
 export function sha256(text: string): Buffer {
@@ -211,6 +273,11 @@ export function loadConfig(
       password: env.VALKEY_PASSWORD,
     };
   } else if (env.VALKEY_URL) {
+    if (/^(redis|valkey)s?:\/\//.test(env.VALKEY_URL) && !URL.canParse(env.VALKEY_URL)) {
+      problems.push(
+        'VALKEY_URL: is not a valid URL (the value is not shown: it may hold a password)',
+      );
+    }
     valkey = {
       kind: 'standalone',
       url: withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems),
@@ -225,6 +292,7 @@ export function loadConfig(
       kind: 'embedded',
       dataDir: env.VALKRAN_DATA_DIR ?? '.valkran',
       binary: env.VALKEY_SERVER_BIN ?? 'valkey-server',
+      maxmemory: env.VALKEY_MAXMEMORY ?? defaultEmbeddedMaxmemory(),
     };
   }
 
@@ -262,11 +330,18 @@ export function loadConfig(
       submitPerKey: env.RATE_LIMIT_SUBMIT_PER_KEY ?? 5000,
       submitPerPlayer: env.RATE_LIMIT_SUBMIT_PER_PLAYER ?? 5,
       readPerIp: env.RATE_LIMIT_READ_PER_IP ?? 200,
+      authFailuresPerIp: env.RATE_LIMIT_AUTH_FAILURES_PER_IP ?? 10,
     },
     env.TRUST_PROXY === undefined || env.TRUST_PROXY === 'false'
       ? false
       : env.TRUST_PROXY === 'true'
         ? true
         : Number(env.TRUST_PROXY),
+    env.MAX_BOARDS ?? 10_000,
+    {
+      maxConnectionsPerIp: env.LIVE_MAX_CONNECTIONS_PER_IP ?? 100,
+      maxWatchedPerBoard: env.LIVE_MAX_WATCHED_PER_BOARD ?? 2000,
+    },
+    (env.VALKEY_DURABLE_WRITES as DurableWrites | undefined) ?? 'off',
   );
 }

@@ -14,7 +14,9 @@ import type { PeriodRef } from './board';
  *   {lb:id}:periods             zset of archived period ids (score = archive time)
  *   {lb:id}:pmeta               hash: period id -> JSON {startedAt, endedAt, total}
  * Global:
- *   valkran:boards              set of board ids
+ *   {valkran:boards}:ids        zset of board ids, every score 0 (so ordered by id): the registry
+ *   valkran:boards              set of board ids: the registry before it was a zset; folded into
+ *                               the zset at boot and by the sweep (older instances still add here)
  * Other features add their own keys under the same tag (stats, live state, idempotency, rate
  * counters); deleting a board drops these, and each feature drops its own on `board.deleted`.
  */
@@ -25,7 +27,8 @@ export interface PeriodKeys {
   dc: string;
 }
 
-export const BOARD_REGISTRY_KEY = 'valkran:boards';
+export const BOARD_REGISTRY_KEY = '{valkran:boards}:ids';
+export const LEGACY_BOARD_REGISTRY_KEY = 'valkran:boards';
 
 export class BoardKeys {
   readonly tag: string;

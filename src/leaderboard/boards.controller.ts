@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
@@ -13,7 +25,13 @@ import {
 import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
 import { RateLimitedRead } from '../common/read-limit.docs';
-import { BoardDto, CreateBoardDto, toBoardDto, UpdateBoardDto } from './dto/board.dto';
+import {
+  BoardDto,
+  BoardListQueryDto,
+  CreateBoardDto,
+  toBoardDto,
+  UpdateBoardDto,
+} from './dto/board.dto';
 import { BoardsService, BoardView } from './boards.service';
 import { BoardIdPipe } from './params';
 
@@ -30,7 +48,11 @@ export class BoardsController {
   @ApiOperation({ summary: 'Create a leaderboard' })
   @ApiCreatedResponse({ type: BoardDto })
   @ApiBadRequestResponse({ type: Problem })
-  @ApiConflictResponse({ type: Problem, description: 'A board with this id exists' })
+  @ApiConflictResponse({
+    type: Problem,
+    description:
+      'A board with this id exists (type `conflict`), or MAX_BOARDS boards exist (type `board-limit`)',
+  })
   async create(@Body() body: CreateBoardDto): Promise<BoardDto> {
     const { id, ...settings } = body;
     return toDto(await this.boards.create(id, settings));
@@ -38,10 +60,36 @@ export class BoardsController {
 
   @Get()
   @RateLimitedRead()
-  @ApiOperation({ summary: 'List leaderboards with their configuration and member counts' })
-  @ApiOkResponse({ type: [BoardDto] })
-  async list(): Promise<BoardDto[]> {
-    return (await this.boards.list()).map(toDto);
+  @ApiOperation({
+    summary: 'List leaderboards with their configuration and member counts, a page at a time',
+    description:
+      'Boards in id order, `limit` (default 100, at most 200) from `offset`. The body is the array of ' +
+      'boards; `X-Total-Count` says how many exist and `Link: <…>; rel="next"` points at the next ' +
+      'page (absent on the last one).',
+  })
+  @ApiOkResponse({
+    type: [BoardDto],
+    headers: {
+      'X-Total-Count': { description: 'boards in all', schema: { type: 'integer' } },
+      Link: {
+        description: 'the next page: `</v1/leaderboards?offset=100&limit=100>; rel="next"`',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  async list(
+    @Query() query: BoardListQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BoardDto[]> {
+    const page = await this.boards.list(query.offset, query.limit);
+    void reply.header('x-total-count', String(page.total));
+    if (page.nextOffset !== null) {
+      void reply.header(
+        'link',
+        `</v1/leaderboards?offset=${page.nextOffset}&limit=${query.limit}>; rel="next"`,
+      );
+    }
+    return page.boards.map(toDto);
   }
 
   @Get(':id')

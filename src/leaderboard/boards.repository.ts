@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { LuaScript } from '../valkey/lua-script';
-import { BOARD_REGISTRY_KEY, BoardKeys } from './board.keys';
+import { BOARD_REGISTRY_KEY, BoardKeys, LEGACY_BOARD_REGISTRY_KEY } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { Board, MutableSettings, RankMode, SortOrder, Tier, UpdateMode } from './board';
 
 type BoardHash = Record<string, string>;
+
+export interface BoardRow {
+  board: Board;
+  memberCount: number;
+}
 
 function toHash(fields: Partial<Board>): string[] {
   const out: string[] = [];
@@ -44,6 +49,7 @@ export class BoardsRepository {
   private readonly createScript = new LuaScript('create-board.lua', __dirname);
   private readonly updateScript = new LuaScript('update-board.lua', __dirname);
   private readonly deleteScript = new LuaScript('delete-board.lua', __dirname);
+  private readonly registerScript = new LuaScript('register-board.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -51,13 +57,37 @@ export class BoardsRepository {
     return this.valkey.api;
   }
 
+  /**
+   * Registers the id unless `max` boards are registered already (0 = no cap): true if the board
+   * may be created. Atomic, so concurrent creations on any number of instances never pass the
+   * cap; an id registered already is always admitted.
+   */
+  async admit(id: string, max: number): Promise<boolean> {
+    return (await this.registerScript.run(this.client, [BOARD_REGISTRY_KEY], [id, max])) === 1;
+  }
+
   /** Creates the board; false if a board with that id already exists. */
   async create(board: Board): Promise<boolean> {
     const keys = new BoardKeys(board.id);
     const created = await this.createScript.run(this.client, [keys.cfg], toHash(board));
     // The registry is written even when the board existed, healing a crash between the steps.
-    await this.client.sadd(BOARD_REGISTRY_KEY, board.id);
+    await this.client.zadd(BOARD_REGISTRY_KEY, 0, board.id);
     return created === 1;
+  }
+
+  /**
+   * Moves ids from the registry's former set (versions before the sorted registry, which may
+   * still run during a rolling upgrade) into the registry; returns how many. Each id is removed
+   * from the set only after it is in the registry, so one added meanwhile waits for next time.
+   */
+  async foldLegacyRegistry(): Promise<number> {
+    const ids = await this.client.smembers(LEGACY_BOARD_REGISTRY_KEY);
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      await this.client.zadd(BOARD_REGISTRY_KEY, ...chunk.flatMap((id) => [0, id]));
+      await this.client.srem(LEGACY_BOARD_REGISTRY_KEY, ...chunk);
+    }
+    return ids.length;
   }
 
   async get(id: string): Promise<Board | null> {
@@ -65,21 +95,37 @@ export class BoardsRepository {
     return h && h.id ? fromHash(h) : null;
   }
 
+  /** Every registered board id, in id order. */
   async ids(): Promise<string[]> {
-    const ids = await this.client.smembers(BOARD_REGISTRY_KEY);
-    return ids.sort();
+    return this.client.zrange(BOARD_REGISTRY_KEY, '0', '-1');
   }
 
-  /** Boards and their current member counts, in id order; skips ids whose board vanished. */
-  async list(): Promise<{ board: Board; memberCount: number }[]> {
-    const ids = await this.ids();
+  /** Every board and its current member count, in id order (jobs; the API pages). */
+  async list(): Promise<BoardRow[]> {
+    return this.rowsOf(await this.ids());
+  }
+
+  /**
+   * A page of boards in id order with their current member counts, and how many ids are
+   * registered: O(log N + limit) whatever the number of boards.
+   */
+  async page(offset: number, limit: number): Promise<{ rows: BoardRow[]; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.client.zrange(BOARD_REGISTRY_KEY, String(offset), String(offset + limit - 1)),
+      this.client.zcard(BOARD_REGISTRY_KEY),
+    ]);
+    return { rows: await this.rowsOf(ids), total };
+  }
+
+  /** Skips ids whose board vanished (deleted meanwhile, or a creation that crashed). */
+  private async rowsOf(ids: string[]): Promise<BoardRow[]> {
     const rows = await Promise.all(
       ids.map(async (id) => {
         const [board, memberCount] = await Promise.all([this.get(id), this.memberCount(id)]);
         return board ? { board, memberCount } : null;
       }),
     );
-    return rows.filter((r): r is { board: Board; memberCount: number } => r !== null);
+    return rows.filter((r): r is BoardRow => r !== null);
   }
 
   async memberCount(id: string): Promise<number> {
@@ -115,7 +161,10 @@ export class BoardsRepository {
       [k.cfg, k.seq, k.periods, k.periodMeta, cur.z, cur.h, cur.dz, cur.dc],
       [k.archivePrefix],
     );
-    await this.client.srem(BOARD_REGISTRY_KEY, id);
+    await Promise.all([
+      this.client.zrem(BOARD_REGISTRY_KEY, id),
+      this.client.srem(LEGACY_BOARD_REGISTRY_KEY, id),
+    ]);
     return existed === 1;
   }
 }

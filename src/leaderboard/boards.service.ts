@@ -11,8 +11,9 @@ import {
 } from './board';
 import type { DomainEvents } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
+import { AppConfig } from '../config/app-config';
 import { BoardsRepository } from './boards.repository';
-import { nextRunAt } from './schedule';
+import { NextRunCache } from './schedule';
 
 const savedEvent = (board: Board): DomainEvents['board.saved'] => ({
   boardId: board.id,
@@ -27,16 +28,28 @@ export interface BoardView {
   nextResetAt: Date | null;
 }
 
+export interface BoardListPage {
+  boards: BoardView[];
+  /** Boards registered in all. */
+  total: number;
+  /** The offset of the next page, or null on the last one. */
+  nextOffset: number | null;
+}
+
 /** Board lifecycle rules: defaults, bounds, immutability, the always-present `global` board. */
 @Injectable()
 export class BoardsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BoardsService.name);
   private retryTimer: NodeJS.Timeout | null = null;
+  private readonly nextRuns: NextRunCache;
 
   constructor(
     private readonly repo: BoardsRepository,
     private readonly events: EventBus,
-  ) {}
+    private readonly config: AppConfig,
+  ) {
+    this.nextRuns = new NextRunCache(config.maxBoards);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureGlobal();
@@ -46,9 +59,14 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
-  /** Creates `global` if missing; retries in the background while Valkey is unreachable. */
+  /**
+   * Creates `global` if missing (never refused by the cap) and folds a registry left by an older
+   * version into the current one; retries in the background while Valkey is unreachable.
+   */
   private async ensureGlobal(): Promise<void> {
     try {
+      const folded = await this.repo.foldLegacyRegistry();
+      if (folded > 0) this.logger.log(`Moved ${folded} board ids into the sorted board registry`);
       await this.repo.create(this.newBoard(GLOBAL_BOARD_ID, {}));
     } catch (err) {
       this.logger.warn(`Could not ensure the global board yet: ${(err as Error).message}`);
@@ -74,21 +92,34 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     return {
       board,
       memberCount,
-      nextResetAt: nextRunAt(board.resetSchedule, board.timezone, new Date()),
+      nextResetAt: this.nextRuns.nextRunAt(board.resetSchedule, board.timezone, new Date()),
     };
   }
 
   async create(id: string, input: Partial<BoardSettings>): Promise<BoardView> {
     const board = this.newBoard(id, input);
     this.checkBounds(board);
+    const max = this.config.maxBoards;
+    if (!(await this.repo.admit(id, max))) {
+      throw new ProblemException(
+        409,
+        'board-limit',
+        `There are ${max} leaderboards already, the most this server allows (MAX_BOARDS); delete one first.`,
+      );
+    }
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
     await this.events.emit('board.saved', savedEvent(board));
     return this.view(board, 0);
   }
 
-  async list(): Promise<BoardView[]> {
-    const rows = await this.repo.list();
-    return rows.map((r) => this.view(r.board, r.memberCount));
+  /** A page of boards in id order; next fire times are computed for that page only. */
+  async list(offset: number, limit: number): Promise<BoardListPage> {
+    const { rows, total } = await this.repo.page(offset, limit);
+    return {
+      boards: rows.map((r) => this.view(r.board, r.memberCount)),
+      total,
+      nextOffset: offset + limit < total ? offset + limit : null,
+    };
   }
 
   /** The board or a 404. */

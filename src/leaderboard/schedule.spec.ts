@@ -1,4 +1,4 @@
-import { fireTimeFor, lastFireAt, nextRunAt } from './schedule';
+import { fireTimeFor, lastFireAt, nextRunAt, NextRunCache } from './schedule';
 
 const F = Date.parse('2026-11-27T10:00:00.000Z'); // a whole second, a fire time of both below
 const EVERY_SECOND = '* * * * * *';
@@ -31,5 +31,32 @@ describe('schedule times', () => {
   it('collapses missed fire times into the latest one passed', () => {
     expect(fireTimeFor(EVERY_SECOND, 'UTC', F + 5_300, F)).toBe(F + 5000);
     expect(fireTimeFor(EVERY_TWO, 'UTC', F + 5_300)).toBe(F + 4000);
+  });
+
+  it('remembers the next fire time per schedule until it passes, with the same answers', () => {
+    let searches = 0;
+    const cache = new NextRunCache(2, (...args) => {
+      searches++;
+      return nextRunAt(...args);
+    });
+    const times = [F - 1, F, F + 1, F + 1999, F + 2000, F + 2001, F + 1500, F - 5000];
+    for (const at of times) {
+      expect(cache.nextRunAt(EVERY_TWO, 'UTC', new Date(at))).toEqual(
+        nextRunAt(EVERY_TWO, 'UTC', new Date(at)),
+      );
+    }
+    expect(cache.nextRunAt(null, 'UTC', new Date(F))).toBeNull();
+    // Searched again only when the remembered time passed or time went backwards.
+    expect(searches).toBe(5);
+    // A leap-day schedule walks years on every search: one search serves every later call.
+    const leap = '0 0 29 2 *';
+    const first = cache.nextRunAt(leap, 'Europe/Berlin', new Date(F));
+    for (let i = 0; i < 1000; i++) cache.nextRunAt(leap, 'Europe/Berlin', new Date(F + i));
+    expect(searches).toBe(6);
+    expect(first).toEqual(nextRunAt(leap, 'Europe/Berlin', new Date(F)));
+    // Bounded: more schedules than it may hold clear it, answers stay right.
+    for (const s of ['1 * * * *', '2 * * * *', '3 * * * *']) {
+      expect(cache.nextRunAt(s, 'UTC', new Date(F))).toEqual(nextRunAt(s, 'UTC', new Date(F)));
+    }
   });
 });

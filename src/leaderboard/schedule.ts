@@ -6,6 +6,37 @@ export function nextRunAt(schedule: string | null, timezone: string, from: Date)
   return CronExpressionParser.parse(schedule, { tz: timezone, currentDate: from }).next().toDate();
 }
 
+/** Longest cron expression a board may have (`resetSchedule`). */
+export const MAX_SCHEDULE_LENGTH = 100;
+
+/**
+ * {@link nextRunAt}, remembered per (schedule, time zone) until that fire time passes: one
+ * search can take milliseconds (a leap-day schedule walks years), and boards share schedules,
+ * so listing boards costs next to nothing after the first. A pure function's memo, so it is the
+ * same on every instance. Bounded: cleared when it holds more schedules than boards may exist.
+ */
+export class NextRunCache {
+  private readonly known = new Map<string, { from: number; next: Date }>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly compute: typeof nextRunAt = nextRunAt,
+  ) {}
+
+  nextRunAt(schedule: string | null, timezone: string, from: Date): Date | null {
+    if (!schedule) return null;
+    const key = `${schedule}\t${timezone}`;
+    const at = from.getTime();
+    const hit = this.known.get(key);
+    // The next fire time after `from` is the remembered one while no fire time lies between.
+    if (hit && hit.from <= at && at < hit.next.getTime()) return hit.next;
+    const next = this.compute(schedule, timezone, from)!;
+    if (this.known.size >= this.maxEntries) this.known.clear();
+    this.known.set(key, { from: at, next });
+    return next;
+  }
+}
+
 /** A job may start up to this much before its fire time (clock skew between hosts). */
 const EARLY_TOLERANCE_MS = 1000;
 

@@ -1,12 +1,20 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Socket } from 'socket.io';
+import { clientIp } from '../common/client-ip';
 import { Metrics } from '../common/metrics';
-import { ProblemException } from '../common/problem';
+import { Problem, ProblemException } from '../common/problem';
+import { LimitSpec, RateLimiter } from '../common/rate-limiter';
+import { ValkeyThrottlerStorage } from '../common/throttling';
+import { AppConfig } from '../config/app-config';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { StandingsService } from '../leaderboard/standings.service';
+import { IpReadBudget } from './connection-limits';
 import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms, toTopRow } from './live';
 import { LiveRepository, WATCH_LEASE_MS } from './live.repository';
+
+/** Players renewed per command, so a renewal never holds Valkey for long. */
+const RENEW_BATCH = 500;
 
 interface Subscription {
   top: number;
@@ -14,28 +22,47 @@ interface Subscription {
 }
 
 interface SocketState {
+  /** The client address, for the per-IP read budget. */
+  ip: string;
   subscriptions: Map<string, Subscription>;
   /** This socket's subscribe/unsubscribe/disconnect handling, one at a time, in order. */
   chain: Promise<unknown>;
 }
 
 /**
- * The subscription transaction of `/live` sockets: rooms joined, watch leases taken and
- * renewed, the first page read and its baseline recorded. Each socket's requests run one after
- * another, so watch counts and the subscription limit stay exact however fast a client sends,
- * and a disconnect undoes everything before it.
+ * The subscription transaction of `/live` sockets: rooms joined, watch leases taken, renewed
+ * and released, the first page read and its baseline recorded. Each socket's requests run one
+ * after another, so the subscription limit stays exact however fast a client sends, and a
+ * disconnect undoes everything before it. A subscribe replaces the socket's subscription to
+ * the board; the players it no longer needs are released at once unless another socket of this
+ * process still watches them (counted in `holds`), and the release itself keeps other
+ * instances' leases (see LiveRepository). Every subscribe is charged to the client IP's read
+ * budget, and a board's watched players are capped (LIVE_MAX_WATCHED_PER_BOARD): a subscribe
+ * over either limit is refused before anything is applied.
  */
 @Injectable()
 export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveSubscriptions.name);
   private readonly states = new Map<Socket, SocketState>();
+  /** Sockets of this process watching each player, by board. */
+  private readonly holds = new Map<string, Map<string, number>>();
+  private readonly budget: IpReadBudget;
+  private readonly maxWatched: number;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** The 429 answered to a subscribe over the read budget (the same for every address). */
+  private spentProblem: Problem | null = null;
 
   constructor(
     private readonly standings: StandingsService,
     private readonly live: LiveRepository,
     private readonly metrics: Metrics,
-  ) {}
+    private readonly limiter: RateLimiter,
+    private readonly config: AppConfig,
+    throttle: ValkeyThrottlerStorage,
+  ) {
+    this.budget = new IpReadBudget(throttle, config.rateLimits.readPerIp);
+    this.maxWatched = config.liveLimits.maxWatchedPerBoard;
+  }
 
   onModuleInit(): void {
     this.renewTimer = setInterval(() => void this.renewLeases(), WATCH_LEASE_MS / 3);
@@ -47,39 +74,90 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
   }
 
   attach(socket: Socket): void {
-    this.states.set(socket, { subscriptions: new Map(), chain: Promise.resolve() });
-  }
-
-  /** Forgets the socket's subscriptions, after any request of it still in flight. */
-  detach(socket: Socket): Promise<void> {
-    // Nothing to undo in Valkey: this socket's watch leases simply stop being renewed.
-    return this.serial(socket, () => {
-      const state = this.states.get(socket);
-      this.states.delete(socket);
-      if (state) {
-        this.metrics.liveSubscriptions.dec(state.subscriptions.size);
-        state.subscriptions.clear();
-      }
-      return Promise.resolve();
+    this.states.set(socket, {
+      ip: clientIp(socket.request, this.config.trustProxy),
+      subscriptions: new Map(),
+      chain: Promise.resolve(),
     });
   }
 
-  /** Renews the watch leases of every subscription held by this process, board by board. */
-  async renewLeases(): Promise<void> {
-    const byBoard = new Map<string, { tops: Set<number>; players: Set<string> }>();
-    for (const state of this.states.values()) {
+  /** Forgets the socket's subscriptions and releases its watches, after any request in flight. */
+  detach(socket: Socket): Promise<void> {
+    return this.serial(socket, async () => {
+      const state = this.states.get(socket);
+      this.states.delete(socket);
+      if (!state) return;
+      this.metrics.liveSubscriptions.dec(state.subscriptions.size);
       for (const [boardId, sub] of state.subscriptions) {
-        const w = byBoard.get(boardId) ?? { tops: new Set(), players: new Set() };
-        w.tops.add(sub.top);
-        sub.playerIds.forEach((p) => w.players.add(p));
-        byBoard.set(boardId, w);
+        await this.release(boardId, this.unhold(boardId, sub.playerIds));
+      }
+      state.subscriptions.clear();
+    });
+  }
+
+  /**
+   * Renews the watch leases this process holds, board by board, in batches. Each batch is read
+   * from `holds` in the tick it is sent, so a release sent before it is never undone by it.
+   */
+  async renewLeases(): Promise<void> {
+    const boards = new Set<string>(this.holds.keys());
+    for (const state of this.states.values()) {
+      for (const boardId of state.subscriptions.keys()) boards.add(boardId);
+    }
+    for (const boardId of boards) {
+      for (let i = 0; ; i += RENEW_BATCH) {
+        const players = [...(this.holds.get(boardId)?.keys() ?? [])].slice(i, i + RENEW_BATCH);
+        if (i > 0 && players.length === 0) break;
+        const tops = i === 0 ? this.topsOf(boardId) : [];
+        const outcome = await this.live
+          .watch(boardId, tops, players, { maxPlayers: this.maxWatched, renew: true })
+          .catch((err: Error) => {
+            this.logger.warn(`Could not renew live watches for ${boardId}: ${err.message}`);
+            return null;
+          });
+        if (!outcome) break;
+        if (outcome.status === 'ok' && outcome.skipped > 0) {
+          this.logger.warn(
+            `${outcome.skipped} watched players of ${boardId} lost their lease and no longer fit`,
+          );
+        }
+        if (players.length < RENEW_BATCH) break;
       }
     }
-    for (const [boardId, w] of byBoard) {
-      await this.live.watch(boardId, [...w.tops], [...w.players]).catch((err: Error) => {
-        this.logger.warn(`Could not renew live watches for ${boardId}: ${err.message}`);
-      });
-    }
+  }
+
+  /**
+   * Charges a subscribe to the client IP's read budget (RATE_LIMIT_READ_PER_IP, the counter
+   * HTTP reads use), before anything else is done with it, like the read guard for HTTP.
+   */
+  async chargeSubscribe(socket: Socket): Promise<void> {
+    if (await this.budget.charge(this.ipOf(socket))) return;
+    throw this.limiter.reject(this.readLimit(socket));
+  }
+
+  /**
+   * The refusal of a subscribe whose address has already spent this second's read budget, or
+   * null: known without a Valkey call, so a flood of them costs little more than the ack.
+   */
+  refusalIfSpent(socket: Socket): Problem | null {
+    const ip = this.ipOf(socket);
+    if (!this.budget.spentNow(ip)) return null;
+    this.metrics.rateLimited.inc({ limit: 'reads per client IP' });
+    this.spentProblem ??= RateLimiter.tooMany(this.readLimit(socket)).getResponse() as Problem;
+    return this.spentProblem;
+  }
+
+  private readLimit(socket: Socket): LimitSpec {
+    return {
+      name: 'reads per client IP',
+      key: this.ipOf(socket),
+      limit: this.budget.limit,
+      cost: 1,
+    };
+  }
+
+  private ipOf(socket: Socket): string {
+    return this.states.get(socket)?.ip ?? clientIp(socket.request, this.config.trustProxy);
   }
 
   subscribe(socket: Socket, dto: SubscribeDto): Promise<{ top: PageDto; players: PlayerDto[] }> {
@@ -104,7 +182,8 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
   ): Promise<{ top: PageDto; players: PlayerDto[] }> {
     const state = this.states.get(socket);
     if (!state) throw new ProblemException(409, 'conflict', 'The connection is closing.');
-    const existing = state.subscriptions.get(dto.leaderboardId);
+    const boardId = dto.leaderboardId;
+    const existing = state.subscriptions.get(boardId);
     if (!existing && state.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       throw new ProblemException(
         429,
@@ -113,33 +192,55 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
       );
     }
     const playerIds = [...new Set(dto.playerIds)];
-    const wanted = this.roomsOf(dto.leaderboardId, { top: dto.top, playerIds });
-    // Watch and join before reading: a publish after the read reaches this socket, and one
-    // before it is in what the ack shows — nothing falls between.
-    await this.live.watch(dto.leaderboardId, [dto.top], playerIds);
-    await socket.join(wanted);
+    const before = new Set(existing?.playerIds ?? []);
+    const added = playerIds.filter((p) => !before.has(p));
+    const dropped = [...before].filter((p) => !playerIds.includes(p));
+    const wanted = this.roomsOf(boardId, { top: dto.top, playerIds });
+    // Counted before the lease is taken: a release by another socket of this process, from now
+    // on, sees this one watching and keeps the lease.
+    this.hold(boardId, added);
     let top: PageDto;
     let players: PlayerDto[];
     try {
-      // Two reads, whatever the number of players: the top 100 and one lookup of the players.
-      const [page, lookup] = await Promise.all([
-        this.standings.page(dto.leaderboardId, 0, MAX_TOP),
-        playerIds.length ? this.standings.lookup(dto.leaderboardId, playerIds) : null,
-      ]);
-      top = page;
-      players = lookup?.entries ?? [];
-      await this.seedBaseline(top, players);
+      // Watch and join before reading: a publish after the read reaches this socket, and one
+      // before it is in what the ack shows — nothing falls between. A watch over the board's
+      // cap writes nothing (a missing board is answered by the read below).
+      const watch = await this.live.watch(boardId, [dto.top], playerIds, {
+        maxPlayers: this.maxWatched,
+      });
+      if (watch.status === 'full') {
+        throw new ProblemException(
+          429,
+          'too-many-watched-players',
+          `Board ${boardId} already has ${watch.watched} watched players, the most it may ` +
+            `have (${this.maxWatched}); players someone already watches can still be subscribed to.`,
+        );
+      }
+      await socket.join(wanted);
+      try {
+        // Two reads, whatever the number of players: the top 100 and one lookup of the players.
+        const [page, lookup] = await Promise.all([
+          this.standings.page(boardId, 0, MAX_TOP),
+          playerIds.length ? this.standings.lookup(boardId, playerIds) : null,
+        ]);
+        top = page;
+        players = lookup?.entries ?? [];
+        await this.seedBaseline(top, players);
+      } catch (err) {
+        // Nothing half-done stays behind: rooms the previous subscription still needs are kept.
+        const keep = existing ? this.roomsOf(boardId, existing) : [];
+        await this.leaveAll(
+          socket,
+          wanted.filter((r) => !keep.includes(r)),
+        );
+        throw err;
+      }
     } catch (err) {
-      // Nothing half-done stays behind: rooms the previous subscription still needs are kept.
-      const keep = existing ? this.roomsOf(dto.leaderboardId, existing) : [];
-      await this.leaveAll(
-        socket,
-        wanted.filter((r) => !keep.includes(r)),
-      );
+      await this.release(boardId, this.unhold(boardId, added));
       throw err;
     }
     if (existing) {
-      const old = this.roomsOf(dto.leaderboardId, existing);
+      const old = this.roomsOf(boardId, existing);
       await this.leaveAll(
         socket,
         old.filter((r) => !wanted.includes(r)),
@@ -147,7 +248,9 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     } else {
       this.metrics.liveSubscriptions.inc();
     }
-    state.subscriptions.set(dto.leaderboardId, { top: dto.top, playerIds });
+    state.subscriptions.set(boardId, { top: dto.top, playerIds });
+    // The replaced subscription's players stop being watched now, not when their lease ends.
+    await this.release(boardId, this.unhold(boardId, dropped));
     return { top: { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) }, players };
   }
 
@@ -158,7 +261,51 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
       state.subscriptions.delete(dto.leaderboardId);
       this.metrics.liveSubscriptions.dec();
       await this.leaveAll(socket, this.roomsOf(dto.leaderboardId, sub));
+      await this.release(dto.leaderboardId, this.unhold(dto.leaderboardId, sub.playerIds));
     }
+  }
+
+  /** Counts one more socket of this process watching each of `players`. */
+  private hold(boardId: string, players: string[]): void {
+    if (players.length === 0) return;
+    const held = this.holds.get(boardId) ?? new Map<string, number>();
+    for (const p of players) held.set(p, (held.get(p) ?? 0) + 1);
+    this.holds.set(boardId, held);
+  }
+
+  /** Counts one socket fewer watching each of `players`; returns those nobody here watches now. */
+  private unhold(boardId: string, players: string[]): string[] {
+    const held = this.holds.get(boardId);
+    if (!held) return [];
+    const free: string[] = [];
+    for (const p of players) {
+      const n = (held.get(p) ?? 0) - 1;
+      if (n > 0) {
+        held.set(p, n);
+      } else if (held.delete(p)) {
+        free.push(p);
+      }
+    }
+    if (held.size === 0) this.holds.delete(boardId);
+    return free;
+  }
+
+  /** Releases this process's leases on players (if that fails, they expire with the lease). */
+  private async release(boardId: string, players: string[]): Promise<void> {
+    if (players.length === 0) return;
+    await this.live.release(boardId, players).catch((err: Error) => {
+      this.logger.warn(`Could not release live watches for ${boardId}: ${err.message}`);
+    });
+  }
+
+  /** The top-N sizes this process's sockets watch on the board. */
+  private topsOf(boardId: string): number[] {
+    const tops = new Set<number>();
+    for (const state of this.states.values()) {
+      const sub = state.subscriptions.get(boardId);
+      if (sub) tops.add(sub.top);
+    }
+    return [...tops];
   }
 
   /**

@@ -64,10 +64,17 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       return;
     }
     // Any event, known or not, counts against the flood limit.
-    socket.use((_packet, next) => {
-      if (this.budget.allow(socket.conn)) return next();
-      this.logger.warn(`Disconnecting socket ${socket.id}: event flood`);
-      socket.disconnect(true);
+    socket.use((packet, next) => {
+      if (!this.budget.allow(socket.conn)) {
+        this.logger.warn(`Disconnecting socket ${socket.id}: event flood`);
+        socket.disconnect(true);
+        return;
+      }
+      // A subscribe from an address known to be over its read budget is answered right here.
+      const refusal = packet[0] === 'subscribe' && this.subscriptions.refusalIfSpent(socket);
+      if (!refusal) return next();
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack === 'function') (ack as (a: Ack) => void)({ ok: false, error: refusal });
     });
   }
 
@@ -89,6 +96,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
     try {
+      // Charged first, like the read guard on HTTP routes: a refused message costs nothing more.
+      await this.subscriptions.chargeSubscribe(socket);
       const dto = await this.parse(SubscribeDto, body);
       return { ok: true, ...(await this.subscriptions.subscribe(socket, dto)) };
     } catch (err) {

@@ -1,11 +1,18 @@
 import { boardTag } from '../valkey/keys';
 
-export type LiveKey = 'snap' | 'tops' | 'players' | 'pstate' | 'gate';
-export const LIVE_KEYS: readonly LiveKey[] = ['snap', 'tops', 'players', 'pstate', 'gate'];
+export type LiveKey = 'snap' | 'tops' | 'players' | 'holders' | 'pstate' | 'gate';
+export const LIVE_KEYS: readonly LiveKey[] = [
+  'snap',
+  'tops',
+  'players',
+  'holders',
+  'pstate',
+  'gate',
+];
 
 /**
  * Live-update state of a board, `{lb:id}:live:<what>`: `tops` and `players` (watch leases),
- * `snap` (last published snapshot), `pstate` (last published player standings), `gate`
+ * `holders` (each api instance's own lease on a watched player), `snap` (last published snapshot), `pstate` (last published player standings), `gate`
  * (the publish rate slot).
  */
 export const liveKey = (boardId: string, what: LiveKey): string =>

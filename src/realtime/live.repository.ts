@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BoardKeys } from '../leaderboard/board.keys';
 import { LIVE_KEYS, LiveKey, liveKey } from './live.keys';
@@ -18,17 +19,39 @@ export interface LiveState {
   clearPlayers?: boolean;
 }
 
+export interface WatchOptions {
+  /** Most players the board may have watched (0 or absent: no cap). */
+  maxPlayers?: number;
+  /**
+   * Renewing what this holder's sockets already hold: players that no longer fit are skipped
+   * instead of the whole request being refused.
+   */
+  renew?: boolean;
+}
+
+export type WatchOutcome =
+  | { status: 'ok'; skipped: number }
+  /** Over the cap: nothing was written. */
+  | { status: 'full'; watched: number }
+  /** The board does not exist: nothing was written. */
+  | { status: 'gone' };
+
 /**
  * What the live publisher needs to know across processes: which top-N sizes and players
  * someone watches, the last published snapshot, and the per-board rate gate. Watches are
  * leases (sorted sets scored by expiry) that api instances renew while their sockets stay
- * subscribed: nothing to undo on unsubscribe, and a crashed instance's watches just expire.
- * Every write checks, in the same script, that the board still exists, so a publish or a
- * lease renewal that races a board's deletion never leaves keys behind.
+ * subscribed, so a crashed instance's watches just expire. Each instance (each repository
+ * object: its `holder` id) also keeps its own lease per player, so it can release a player its
+ * sockets no longer watch at once without cutting another instance's watch of it (see
+ * live.lib.lua). Every write checks, in the same script, that the board still exists, so a
+ * publish or a lease renewal that races a board's deletion never leaves keys behind.
  */
 @Injectable()
 export class LiveRepository {
+  /** This process's id as a lease holder. */
+  readonly holder = randomBytes(6).toString('hex');
   private readonly watchScript = new LuaScript('watch.lua', __dirname);
+  private readonly releaseScript = new LuaScript('release.lua', __dirname);
   private readonly gateScript = new LuaScript('take-gate.lua', __dirname);
   private readonly saveScript = new LuaScript('save-live.lua', __dirname);
   private readonly watchedScript = new LuaScript('watched.lua', __dirname);
@@ -44,9 +67,19 @@ export class LiveRepository {
     await this.valkey.api.del(...LIVE_KEYS.map((what) => liveKey(boardId, what)));
   }
 
-  /** Takes or extends watch leases on top-N sizes and players (never shortens one). */
-  async watch(boardId: string, tops: number[], playerIds: string[]): Promise<void> {
-    await this.watchScript.run(
+  /**
+   * Takes or extends this holder's watch leases on top-N sizes and players (never shortens
+   * one). With `maxPlayers`, a request whose new players do not all fit writes nothing
+   * (`full`), unless it is a renewal (`renew`), which keeps what fits.
+   */
+  async watch(
+    boardId: string,
+    tops: number[],
+    playerIds: string[],
+    opts: WatchOptions = {},
+  ): Promise<WatchOutcome> {
+    const now = Date.now();
+    const reply = (await this.watchScript.run(
       this.valkey.api,
       [
         new BoardKeys(boardId).cfg,
@@ -54,26 +87,52 @@ export class LiveRepository {
         this.key(boardId, 'players'),
         this.key(boardId, 'snap'),
         this.key(boardId, 'pstate'),
+        this.key(boardId, 'holders'),
       ],
       [
-        Date.now() + WATCH_LEASE_MS,
+        this.holder,
+        now,
+        now + WATCH_LEASE_MS,
         WATCH_LEASE_MS * 2,
+        opts.maxPlayers ?? 0,
+        opts.renew ? 'renew' : 'strict',
+        STATE_TTL_S,
         tops.length,
         ...tops,
-        ...playerIds,
-        STATE_TTL_S,
+        ...new Set(playerIds),
       ],
-    );
+    )) as [string, number?];
+    if (reply[0] === 'GONE') return { status: 'gone' };
+    if (reply[0] === 'FULL') return { status: 'full', watched: Number(reply[1]) };
+    return { status: 'ok', skipped: Number(reply[1]) };
   }
 
   /**
-   * Top-N sizes and players with an unexpired lease; expired ones are dropped, with the
-   * recorded standings of players nobody watches any more.
+   * Releases this holder's leases on players: one that no other holder watches stops being
+   * watched at once (and its recorded standing goes). Answers how many stopped.
+   */
+  async release(boardId: string, playerIds: string[]): Promise<number> {
+    if (playerIds.length === 0) return 0;
+    return (await this.releaseScript.run(
+      this.valkey.api,
+      [this.key(boardId, 'players'), this.key(boardId, 'holders'), this.key(boardId, 'pstate')],
+      [this.holder, Date.now(), ...playerIds],
+    )) as number;
+  }
+
+  /**
+   * Top-N sizes and players with an unexpired lease (at most the cap a watch was given);
+   * expired ones are dropped, with the recorded standings of players nobody watches any more.
    */
   async watched(boardId: string): Promise<{ tops: number[]; players: string[] }> {
     const [tops, players] = (await this.watchedScript.run(
       this.valkey.api,
-      [this.key(boardId, 'tops'), this.key(boardId, 'players'), this.key(boardId, 'pstate')],
+      [
+        this.key(boardId, 'tops'),
+        this.key(boardId, 'players'),
+        this.key(boardId, 'pstate'),
+        this.key(boardId, 'holders'),
+      ],
       [Date.now()],
     )) as [string[], string[]];
     return { tops: tops.map(Number), players };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './fingerprint';
+import { canonicalJson, fingerprint, sha256Hex } from './fingerprint';
 
 describe('canonicalJson', () => {
   it('is independent of key order and equals JSON for the same data', () => {
@@ -11,5 +11,27 @@ describe('canonicalJson', () => {
         expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),
     );
+  });
+});
+
+describe('fingerprint', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+
+  it('scopes the Idempotency-Key to the submit key, and keeps the unscoped name for old records', () => {
+    const fromA = fingerprint('single', { playerId: 'p', score: 1 }, 'k', a);
+    const fromB = fingerprint('single', { playerId: 'p', score: 1 }, 'k', b);
+    expect(fromA.keyDigest).not.toBe(fromB.keyDigest);
+    expect(fromA.bodyDigest).toBe(fromB.bodyDigest);
+    expect(fromA.keyDigest).toBe(sha256Hex(`${a}:k`));
+    expect(fromA.legacyKeyDigest).toBe(sha256Hex('k'));
+    expect(fromB.legacyKeyDigest).toBe(fromA.legacyKeyDigest);
+  });
+
+  it('has no key digests without an Idempotency-Key', () => {
+    expect(fingerprint('batch', [], undefined, a)).toMatchObject({
+      keyDigest: '',
+      legacyKeyDigest: '',
+    });
   });
 });

@@ -17,21 +17,28 @@ export function canonicalJson(value: unknown): string {
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
- * What identifies a submission for idempotency: the digest of its Idempotency-Key ('' when
- * the request had none) and the digest of its body (single or batch), compared on a replay.
+ * What identifies a submission for idempotency: the digest of its Idempotency-Key scoped to the
+ * submit key that sent it ('' when the request had none), and the digest of its body (single or
+ * batch), compared on a replay. `legacyKeyDigest` names where the version before scoping kept the
+ * record (the Idempotency-Key alone): looked up only when the scoped record is absent, so a retry
+ * straddling the upgrade still replays (records live 24 h; see submit.lib.lua).
  */
 export interface Fingerprint {
   keyDigest: string;
   bodyDigest: string;
+  legacyKeyDigest?: string;
 }
 
 export function fingerprint(
   kind: 'single' | 'batch',
   body: unknown,
   idempotencyKey: string | undefined,
+  /** The submit key's digest (hex): one client's keys never meet another's. */
+  apiKeyDigest = '',
 ): Fingerprint {
   return {
-    keyDigest: idempotencyKey ? sha256Hex(idempotencyKey) : '',
+    keyDigest: idempotencyKey ? sha256Hex(`${apiKeyDigest}:${idempotencyKey}`) : '',
     bodyDigest: sha256Hex(`${kind}:${canonicalJson(body)}`),
+    legacyKeyDigest: idempotencyKey ? sha256Hex(idempotencyKey) : '',
   };
 }

@@ -8,6 +8,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -30,7 +31,7 @@ const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
   description:
-    'Retry-safe submits: the same key and body within 24 h return the first response and apply nothing again; the same key with another body is a 409.',
+    'Retry-safe submits: the same key and body within 24 h return the first response and apply nothing again; the same key with another body is a 409. Keys are scoped per board and per submit key. Send one whenever you may retry: a 503 `outcome-unknown` may have been applied.',
 };
 
 @ApiTags('scores')
@@ -39,6 +40,11 @@ const IDEMPOTENCY_HEADER = {
 @ApiNotFoundResponse({ type: Problem })
 @ApiConflictResponse({ type: Problem, description: 'Idempotency-Key reused with another body' })
 @ApiPayloadTooLargeResponse({ type: Problem })
+@ApiServiceUnavailableResponse({
+  type: Problem,
+  description:
+    'Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown`: the write may have been applied; retry with the same Idempotency-Key.',
+})
 @SkipThrottle()
 @Controller('v1/leaderboards/:id/scores')
 export class ScoresController {

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from '../leaderboard/board.keys';
 import { idempotencyKey } from './scores.keys';
 import type { Fingerprint } from './fingerprint';
-import { ValkeyConnections } from '../valkey/valkey-connections';
+import { ValkeyClient, ValkeyConnections } from '../valkey/valkey-connections';
+import { ValkeyNotReplicatedError } from '../valkey/valkey-errors';
+import { AppConfig } from '../config/app-config';
 import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
 
 export interface SubmissionInput {
@@ -62,11 +64,61 @@ export class ScoresRepository {
   private readonly purgeScript = new LuaScript('purge.lua', __dirname);
   private readonly eraseScript = new LuaScript('erase.lua', __dirname);
 
-  constructor(private readonly valkey: ValkeyConnections) {}
+  /**
+   * Durable writes (VALKEY_DURABLE_WRITES=replicas): submits go over a connection of their own,
+   * each followed by WAIT 1, which blocks that connection (not the API's reads) until a replica
+   * has everything it wrote.
+   */
+  private readonly durable: { client: ValkeyClient; waitMs: number } | null = null;
 
-  private submitKeys(boardId: string, idempotencyDigest: string, limits: LimitSpec[]): string[] {
+  constructor(
+    private readonly valkey: ValkeyConnections,
+    @Optional() config?: AppConfig,
+  ) {
+    if (config?.durableWrites === 'replicas') {
+      this.durable = {
+        client: valkey.create('durable-writes', {
+          enableOfflineQueue: false,
+          commandTimeout: config.valkeyCommandTimeoutMs,
+          maxRetriesPerRequest: 0,
+          connectTimeout: 2000,
+          retryStrategy: (times) => Math.min(50 * times, 1000),
+        }),
+        // The server-side wait ends before the client's command timeout would fire.
+        waitMs: Math.max(10, Math.floor(config.valkeyCommandTimeoutMs / 2)),
+      };
+    }
+  }
+
+  /**
+   * Runs a submit script. In durable mode, an accepted or replayed submission is only returned
+   * once a replica has it; otherwise its outcome is unknown (applied on the master, maybe lost
+   * on a failover): ValkeyNotReplicatedError, a 503 saying so.
+   */
+  private async runSubmit(
+    script: LuaScript,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<ScriptReply[]> {
+    if (!this.durable) return (await script.run(this.valkey.api, keys, args)) as ScriptReply[];
+    const { reply, replicas } = await script.runReplicated(
+      this.durable.client,
+      keys,
+      args,
+      1,
+      this.durable.waitMs,
+    );
+    const rows = reply as ScriptReply[];
+    if ((rows[0] === 'OK' || rows[0] === 'REPLAY') && replicas < 1) {
+      throw new ValkeyNotReplicatedError(replicas, 1);
+    }
+    return rows;
+  }
+
+  private submitKeys(boardId: string, fp: Fingerprint, limits: LimitSpec[]): string[] {
     const k = new BoardKeys(boardId);
     const cur = k.current;
+    const record = idempotencyKey(boardId, fp.keyDigest || 'none');
     return [
       k.cfg,
       k.seq,
@@ -74,7 +126,8 @@ export class ScoresRepository {
       cur.h,
       cur.dz,
       cur.dc,
-      idempotencyKey(boardId, idempotencyDigest || 'none'),
+      record,
+      fp.keyDigest && fp.legacyKeyDigest ? idempotencyKey(boardId, fp.legacyKeyDigest) : record,
       ...limits.map((l) => l.key),
     ];
   }
@@ -83,6 +136,7 @@ export class ScoresRepository {
     reply: ScriptReply[],
     decode: (encoded: string) => T,
     limits: LimitSpec[],
+    refusedOutside: LimitSpec | null,
   ): SubmitOutcome<T> {
     switch (reply[0]) {
       case 'OK':
@@ -102,8 +156,12 @@ export class ScoresRepository {
           replayed: true,
           rate: limits.length ? { limit: Number(reply[2]), remaining: Number(reply[3]) } : null,
         };
-      case 'RATE_LIMITED':
-        return { status: 'rate-limited', spec: limits[Number(reply[1]) - 1] };
+      case 'RATE_LIMITED': {
+        const index = Number(reply[1]);
+        const spec = index === 0 ? refusedOutside : limits[index - 1];
+        if (!spec) throw new Error(`Unexpected rate-limit index ${index}`);
+        return { status: 'rate-limited', spec };
+      }
       case 'NOT_FOUND':
         return { status: 'board-not-found' };
       case 'IDEMPOTENCY_CONFLICT':
@@ -125,35 +183,46 @@ export class ScoresRepository {
   /**
    * Applies one submission atomically (rate limits, mode, tie-break, metadata, idempotency)
    * in one round trip. The fingerprint's key digest is '' when there was no Idempotency-Key.
-   * The `limits` counters must live in the board's slot on a cluster.
+   * The `limits` counters must live in the board's slot on a cluster. `refusedOutside`: a
+   * counter checked outside the script that has no room; only an idempotent replay passes, and
+   * anything else is refused naming it.
    */
   async submit(
     boardId: string,
     entry: SubmissionInput,
-    { keyDigest, bodyDigest }: Fingerprint,
+    fp: Fingerprint,
     limits: LimitSpec[] = [],
+    refusedOutside: LimitSpec | null = null,
   ): Promise<SubmitOutcome<SubmissionRow>> {
-    const reply = (await this.submitScript.run(
-      this.valkey.api,
-      this.submitKeys(boardId, keyDigest, limits),
-      [...RateLimiter.args(limits), ...entryArgs(entry), keyDigest ? bodyDigest : ''],
-    )) as ScriptReply[];
-    return this.outcome(reply, decodeRow, limits);
+    const reply = await this.runSubmit(this.submitScript, this.submitKeys(boardId, fp, limits), [
+      ...RateLimiter.args(limits),
+      refusedOutside ? '1' : '',
+      ...entryArgs(entry),
+      fp.keyDigest ? fp.bodyDigest : '',
+    ]);
+    return this.outcome(reply, decodeRow, limits, refusedOutside);
   }
 
   /** Applies a whole batch atomically, all or nothing, in one round trip. */
   async submitBatch(
     boardId: string,
     entries: SubmissionInput[],
-    { keyDigest, bodyDigest }: Fingerprint,
+    fp: Fingerprint,
     limits: LimitSpec[] = [],
+    refusedOutside: LimitSpec | null = null,
   ): Promise<SubmitOutcome<SubmissionRow[]>> {
-    const reply = (await this.batchScript.run(
-      this.valkey.api,
-      this.submitKeys(boardId, keyDigest, limits),
-      [...RateLimiter.args(limits), keyDigest ? bodyDigest : '', ...entries.flatMap(entryArgs)],
-    )) as ScriptReply[];
-    return this.outcome(reply, (encoded) => encoded.split('\n').map(decodeRow), limits);
+    const reply = await this.runSubmit(this.batchScript, this.submitKeys(boardId, fp, limits), [
+      ...RateLimiter.args(limits),
+      refusedOutside ? '1' : '',
+      fp.keyDigest ? fp.bodyDigest : '',
+      ...entries.flatMap(entryArgs),
+    ]);
+    return this.outcome(
+      reply,
+      (encoded) => encoded.split('\n').map(decodeRow),
+      limits,
+      refusedOutside,
+    );
   }
 
   private currentKeys(boardId: string): string[] {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict } from '../common/problem';
-import { RateLimiter, RateState } from '../common/rate-limiter';
+import { RateLimiter, RateState, SubmissionLimits } from '../common/rate-limiter';
 import { Metrics } from '../common/metrics';
 import { EventBus } from '../events/event-bus';
 import { boardNotFound } from '../leaderboard/board';
@@ -49,6 +49,19 @@ export class SubmissionsService {
     }
   }
 
+  /**
+   * Charges the per-key counter kept outside the script (cluster) for an accepted submission
+   * and returns the RateLimit state to report: the tightest of the script's and that one's.
+   */
+  private async settle(
+    limits: SubmissionLimits,
+    replayed: boolean,
+    inScript: RateState | null,
+  ): Promise<RateState | null> {
+    const outside = replayed ? limits.peeked : await this.limiter.chargeAccepted(limits);
+    return RateLimiter.tightest(inScript, outside);
+  }
+
   async submit(
     boardId: string,
     entry: SubmissionInput,
@@ -56,11 +69,14 @@ export class SubmissionsService {
     apiKeyDigest = '',
   ): Promise<{ result: SubmitResultDto; replayed: boolean; rate: RateState | null }> {
     const limits = await this.limiter.planSubmission(boardId, [entry.playerId], apiKeyDigest);
+    // Nothing to replay without an Idempotency-Key: a spent per-key counter refuses at once.
+    if (limits.refused && !idempotencyKey) throw this.limiter.reject(limits.refused);
     const outcome = await this.repo.submit(
       boardId,
       entry,
-      fingerprint('single', entry, idempotencyKey),
+      fingerprint('single', entry, idempotencyKey, apiKeyDigest),
       limits.inScript,
+      limits.refused,
     );
     const { value, replayed, rate } = this.unwrap(boardId, outcome, () => '');
     this.count(boardId, outcome, [value.updated]);
@@ -68,7 +84,7 @@ export class SubmissionsService {
     return {
       result: toSubmitResult(boardId, entry.playerId, value),
       replayed,
-      rate: RateLimiter.tightest(rate, limits.checked),
+      rate: await this.settle(limits, replayed, rate),
     };
   }
 
@@ -83,11 +99,14 @@ export class SubmissionsService {
       entries.map((e) => e.playerId),
       apiKeyDigest,
     );
+    // Nothing to replay without an Idempotency-Key: a spent per-key counter refuses at once.
+    if (limits.refused && !idempotencyKey) throw this.limiter.reject(limits.refused);
     const outcome = await this.repo.submitBatch(
       boardId,
       entries,
-      fingerprint('batch', entries, idempotencyKey),
+      fingerprint('batch', entries, idempotencyKey, apiKeyDigest),
       limits.inScript,
+      limits.refused,
     );
     const { value, replayed, rate } = this.unwrap(boardId, outcome, (i) => `entries.${i}.`);
     this.count(
@@ -102,7 +121,7 @@ export class SubmissionsService {
         results: value.map((row, i) => toSubmitResult(boardId, entries[i].playerId, row)),
       },
       replayed,
-      rate: RateLimiter.tightest(rate, limits.checked),
+      rate: await this.settle(limits, replayed, rate),
     };
   }
 }

@@ -1,25 +1,27 @@
 -- A whole batch, all or nothing: rate limits first, then every entry is checked against the
 -- board's bounds (simulating increments in order), then all are applied in order.
 -- KEYS: those of submit.lib.lua (1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc, 7 idempotency record,
---       8.. rate-limit counters).
--- ARGV: the rate-limit spec (rate-limit.lib.lua), then the body hash ('' = no idempotency
---       key), then per entry: playerId, score, displayName ('' = keep), metadata JSON ('' = keep).
+--       8 unscoped idempotency record, 9.. rate-limit counters).
+-- ARGV: the rate-limit spec (rate-limit.lib.lua), then refusedOutside ('1' = a counter checked
+--       outside the script has no room, '' = none), the body hash ('' = no idempotency key),
+--       then per entry: playerId, score, displayName ('' = keep), metadata JSON ('' = keep).
 -- Returns { 'OK', result rows (one a line), limit, remaining, updateMode }, { 'REPLAY', result
 -- rows, limit, remaining }, { 'NOT_FOUND' }, { 'IDEMPOTENCY_CONFLICT' }, { 'RATE_LIMITED',
--- index, limit } or { 'OUT_OF_BOUNDS', min, max, result, entry index (0-based) }.
+-- index, limit } (index 0: the counter outside) or { 'OUT_OF_BOUNDS', min, max, result, entry
+-- index (0-based) }.
 --- @include "submit.lib"
 --- @include "../common/rate-limit.lib"
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/time.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
-local ENTRIES_FROM, ENTRY_FIELDS = 2, 4
+local ENTRIES_FROM, ENTRY_FIELDS = 3, 4
 local nLimits, A = limitArgs()
-local bodyHash = A[1]
+local refusedOutside, bodyHash = A[1] == '1', A[2]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-local refused = refusalOrReplay(b, bodyHash, nLimits)
+local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
-local n = (#A - 1) / ENTRY_FIELDS
+local n = (#A - ENTRIES_FROM + 1) / ENTRY_FIELDS
 local sim = {}
 for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS

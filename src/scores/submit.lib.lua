@@ -1,11 +1,13 @@
 -- Submission rules shared by submit.lua and submit-batch.lua, which take the same KEYS:
--- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc (of the current period), 7 idempotency record,
---       8.. rate-limit counters (rate-limit.lib.lua; their spec leads ARGV).
+-- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc (of the current period), 7 idempotency record
+--       (scoped per submit key), 8 the same Idempotency-Key's unscoped record (the name used
+--       before records were scoped; equal to KEYS[7] when there is none to look up),
+--       9.. rate-limit counters (rate-limit.lib.lua; their spec leads ARGV).
 --- @include "../valkey/standings.lib"
 --- @include "../common/rate-limit.lib"
 
-local CFG, SEQ, Z, H, DZ, DC, IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7
-local RATE_KEYS_FROM = 8
+local CFG, SEQ, Z, H, DZ, DC, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
+local RATE_KEYS_FROM = 9
 
 local MAX_SAFE = 9007199254740991
 
@@ -85,19 +87,31 @@ local function apply(b, pid, valueStr, dn, md, now)
   return { b.period, newScore, rank, pScore or '', pRank or '', 1, now }
 end
 
--- Idempotency: returns a reply to send instead of applying, or nil to go ahead.
--- Records are "generation:bodyHash\nresult"; one left by a deleted board of the same id
--- counts as absent.
-local function idempotentReplay(b, bodyHash)
-  if bodyHash == '' then return nil end
-  local prior = redis.call('GET', KEYS[IDEMPOTENCY])
-  if not prior then return nil end
-  local nl = string.find(prior, '\n', 1, true)
-  local head = string.sub(prior, 1, nl - 1)
+-- A record "generation:bodyHash\nresult" read back: { 'REPLAY', result } for the same body,
+-- { 'IDEMPOTENCY_CONFLICT' } for another, nil for one left by a deleted board of the same id.
+local function replayOf(b, record, bodyHash)
+  local nl = string.find(record, '\n', 1, true)
+  local head = string.sub(record, 1, nl - 1)
   local colon = string.find(head, ':', 1, true)
   if not colon or string.sub(head, 1, colon - 1) ~= b.gen then return nil end
   if string.sub(head, colon + 1) ~= bodyHash then return { 'IDEMPOTENCY_CONFLICT' } end
-  return { 'REPLAY', string.sub(prior, nl + 1) }
+  return { 'REPLAY', string.sub(record, nl + 1) }
+end
+
+-- Idempotency: returns a reply to send instead of applying, or nil to go ahead.
+local function idempotentReplay(b, bodyHash)
+  if bodyHash == '' then return nil end
+  local prior = redis.call('GET', KEYS[IDEMPOTENCY])
+  if prior then return replayOf(b, prior, bodyHash) end
+  -- Records written before they were scoped per submit key (gone 24 h after the upgrade): the
+  -- same body replays, so a retry straddling the upgrade is not applied twice; another body
+  -- may be another client's request, so such a record is ignored rather than a conflict.
+  if KEYS[LEGACY_IDEMPOTENCY] == KEYS[IDEMPOTENCY] then return nil end
+  local legacy = redis.call('GET', KEYS[LEGACY_IDEMPOTENCY])
+  if not legacy then return nil end
+  local replay = replayOf(b, legacy, bodyHash)
+  if replay and replay[1] == 'REPLAY' then return replay end
+  return nil
 end
 
 local function remember(b, bodyHash, encoded)
@@ -108,13 +122,15 @@ end
 
 -- What a submission must get instead of being applied, or nil to go ahead: the recorded reply
 -- of an idempotent retry (not charged, but with the rate counters' standing), a conflict, or
--- a rate-limit refusal.
-local function refusalOrReplay(b, bodyHash, nLimits)
+-- a rate-limit refusal. `refusedOutside`: a counter checked before the script, in another
+-- cluster slot (the per-key one), had no room; only a replay may pass ({ 'RATE_LIMITED', 0 }).
+local function refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
   local replay = idempotentReplay(b, bodyHash)
   if replay then
     if replay[1] == 'REPLAY' then replay[3], replay[4] = peekLimits(RATE_KEYS_FROM, nLimits) end
     return replay
   end
+  if refusedOutside then return { 'RATE_LIMITED', 0 } end
   return checkLimits(RATE_KEYS_FROM, nLimits)
 end
 

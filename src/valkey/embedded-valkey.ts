@@ -23,7 +23,7 @@ export class EmbeddedValkey {
     private readonly stateFile: string,
   ) {}
 
-  static async start(dataDir: string, binary: string): Promise<EmbeddedValkey> {
+  static async start(dataDir: string, binary: string, maxmemory: string): Promise<EmbeddedValkey> {
     const dir = resolve(dataDir);
     const stateFile = join(dir, 'embedded-valkey.json');
     const running = await EmbeddedValkey.findRunning(stateFile);
@@ -31,11 +31,11 @@ export class EmbeddedValkey {
       EmbeddedValkey.logger.log(`Reusing the embedded Valkey at ${running} (data in ${dir})`);
       return new EmbeddedValkey(running, null, stateFile);
     }
-    const server = await ValkeyServerProcess.start({ binary, dir, appendOnly: true });
+    const server = await ValkeyServerProcess.start({ binary, dir, appendOnly: true, maxmemory });
     const state: EmbeddedState = { pid: server.pid, port: server.port, owner: process.pid };
     writeFileSync(stateFile, JSON.stringify(state));
     EmbeddedValkey.logger.log(
-      `Started embedded Valkey (pid ${server.pid}) at ${server.url}, AOF data in ${dir}`,
+      `Started embedded Valkey (pid ${server.pid}) at ${server.url}, AOF data in ${dir}, maxmemory ${maxmemory}`,
     );
     // Last-resort cleanup if the process exits without a graceful shutdown.
     process.once('exit', () => server.child.kill('SIGTERM'));

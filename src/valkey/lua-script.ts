@@ -114,6 +114,8 @@ export function assembleLua(file: string): AssembledLua {
 export class LuaScript {
   readonly source: string;
   readonly sha: string;
+  /** False for a script declared `#!lua flags=no-writes`: a failure of it never applied anything. */
+  readonly mayWrite: boolean;
 
   constructor(
     readonly name: string,
@@ -121,6 +123,47 @@ export class LuaScript {
   ) {
     this.source = assembleLua(resolve(dir, name)).source;
     this.sha = createHash('sha1').update(this.source).digest('hex');
+    this.mayWrite = !/^#!lua\b[^\n]*\bflags=[^\n]*\bno-writes\b/.test(this.source);
+  }
+
+  /**
+   * Runs the script, then `WAIT replicas timeoutMs` right behind it on the same connection (one
+   * pipeline, so on a cluster both go to the master of the keys' slot). Resolves with the
+   * script's reply and how many replicas acknowledged every write this connection sent.
+   */
+  async runReplicated(
+    client: Redis | Cluster,
+    keys: string[],
+    args: ScriptArg[],
+    replicas: number,
+    timeoutMs: number,
+  ): Promise<{ reply: ScriptReply; replicas: number }> {
+    const attempt = async (byBody: boolean) => {
+      const pipeline = client.pipeline();
+      if (byBody) pipeline.eval(this.source, keys.length, ...keys, ...args);
+      else pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
+      const results = await pipeline.call('WAIT', replicas, timeoutMs).exec();
+      if (!results) throw new Error('Connection is closed.');
+      const [[scriptErr, reply], [waitErr, acked]] = results;
+      return { scriptErr, waitErr, reply: reply as ScriptReply, acked: Number(acked) };
+    };
+    try {
+      let r = await attempt(false);
+      // A pipeline is not redirected by ioredis when only some of its commands were (WAIT has
+      // no key): the script did not run, so learn the new slot owner and send it again.
+      for (let i = 0; i < 3 && /^(MOVED|ASK|TRYAGAIN) /.test(r.scriptErr?.message ?? ''); i++) {
+        await new Promise<void>((done) =>
+          'refreshSlotsCache' in client ? client.refreshSlotsCache(() => done()) : done(),
+        );
+        r = await attempt(false);
+      }
+      if (r.scriptErr?.message.startsWith('NOSCRIPT')) r = await attempt(true);
+      if (r.scriptErr) throw r.scriptErr;
+      if (r.waitErr) throw r.waitErr;
+      return { reply: r.reply, replicas: r.acked };
+    } catch (err) {
+      throw isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, this.mayWrite) : err;
+    }
   }
 
   async run(client: Redis | Cluster, keys: string[], args: ScriptArg[]): Promise<ScriptReply> {
@@ -134,7 +177,7 @@ export class LuaScript {
         throw err;
       }
     } catch (err) {
-      throw isValkeyUnavailable(err) ? new ValkeyUnavailableError(err) : err;
+      throw isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, this.mayWrite) : err;
     }
   }
 }

@@ -41,6 +41,8 @@ export interface ValkeyServerOptions {
   dir: string;
   port?: number;
   appendOnly: boolean;
+  /** Valkey's `maxmemory` (`0` or absent = no ceiling); `noeviction` refuses writes past it. */
+  maxmemory?: string;
   extraArgs?: string[];
 }
 
@@ -86,6 +88,7 @@ export class ValkeyServerProcess {
       '--appendfsync', 'everysec',
       '--save', '',
       '--daemonize', 'no',
+      '--maxmemory', opts.maxmemory ?? '0',
       '--maxmemory-policy', 'noeviction',
       '--loglevel', 'warning',
       ...(opts.extraArgs ?? []),

@@ -12,7 +12,11 @@ import { ValkeyConnections } from './valkey-connections';
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<EmbeddedValkey | null> =>
         config.valkey.kind === 'embedded'
-          ? EmbeddedValkey.start(config.valkey.dataDir, config.valkey.binary)
+          ? EmbeddedValkey.start(
+              config.valkey.dataDir,
+              config.valkey.binary,
+              config.valkey.maxmemory,
+            )
           : null,
     },
     {

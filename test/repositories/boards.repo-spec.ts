@@ -1,4 +1,4 @@
-import { BOARD_REGISTRY_KEY } from '../../src/leaderboard/board.keys';
+import { BOARD_REGISTRY_KEY, LEGACY_BOARD_REGISTRY_KEY } from '../../src/leaderboard/board.keys';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
 import { ScoresRepository } from '../../src/scores/scores.repository';
 import { boardOf, NO_KEY, useRepositories } from '../support/repositories';
@@ -37,10 +37,60 @@ describe('BoardsRepository (create-board, update-board, delete-board against rea
 
     it('writes the registry even when the board existed (heals a crash between the steps)', async () => {
       const board = await f.board();
-      await f.valkey.client.srem(BOARD_REGISTRY_KEY, board.id); // the crash
+      await f.valkey.client.zrem(BOARD_REGISTRY_KEY, board.id); // the crash
       expect(await f.boards.ids()).not.toContain(board.id);
       expect(await f.boards.create(board)).toBe(false);
       expect(await f.boards.ids()).toContain(board.id);
+    });
+  });
+
+  describe('registry (register-board)', () => {
+    it('admits ids up to the cap, atomically, and always an id registered already', async () => {
+      const registry = await f.valkey.client.zcard(BOARD_REGISTRY_KEY);
+      const max = registry + 3;
+      const ids = Array.from({ length: 8 }, () => f.id());
+      // Concurrent admissions never pass the cap.
+      const admitted = await Promise.all(ids.map((id) => f.boards.admit(id, max)));
+      expect(admitted.filter(Boolean)).toHaveLength(3);
+      expect(await f.valkey.client.zcard(BOARD_REGISTRY_KEY)).toBe(max);
+      const inside = ids.filter((_id, i) => admitted[i]);
+      expect(await f.boards.admit(inside[0], max)).toBe(true);
+      expect(await f.boards.admit(f.id(), max)).toBe(false);
+      expect(await f.boards.admit(f.id(), 0)).toBe(true); // 0: no cap
+    });
+
+    it('pages boards in id order with the total, skipping ids without a board', async () => {
+      for (let i = 0; i < 3; i++) await f.board();
+      await f.boards.admit('zz-registered-only', 0); // a creation that crashed after admission
+      const all = await f.boards.ids();
+      expect(all).toEqual([...all].sort());
+      const withBoard: string[] = [];
+      for (const id of all) if (await f.boards.get(id)) withBoard.push(id);
+      expect(withBoard).not.toContain('zz-registered-only');
+      const whole = await f.boards.page(0, all.length + 5);
+      expect(whole.total).toBe(all.length);
+      expect(whole.rows.map((r) => r.board.id)).toEqual(withBoard);
+      const second = await f.boards.page(1, 2);
+      expect(second.total).toBe(all.length);
+      expect(second.rows.map((r) => r.board.id)).toEqual(
+        all.slice(1, 3).filter((id) => withBoard.includes(id)),
+      );
+      await f.valkey.client.zrem(BOARD_REGISTRY_KEY, 'zz-registered-only');
+    });
+
+    it('folds the former set registry into the sorted one, keeping ids added meanwhile', async () => {
+      const id = f.id();
+      await f.valkey.client.sadd(LEGACY_BOARD_REGISTRY_KEY, id, 'legacy-2');
+      expect(await f.boards.foldLegacyRegistry()).toBe(2);
+      expect(await f.boards.ids()).toEqual(expect.arrayContaining([id, 'legacy-2']));
+      expect(await f.valkey.client.exists(LEGACY_BOARD_REGISTRY_KEY)).toBe(0);
+      expect(await f.boards.foldLegacyRegistry()).toBe(0);
+      // A delete clears both, whichever holds the id.
+      await f.valkey.client.sadd(LEGACY_BOARD_REGISTRY_KEY, id);
+      await f.boards.delete(id);
+      expect(await f.boards.ids()).not.toContain(id);
+      expect(await f.valkey.client.sismember(LEGACY_BOARD_REGISTRY_KEY, id)).toBe(0);
+      await f.valkey.client.zrem(BOARD_REGISTRY_KEY, 'legacy-2');
     });
   });
 

@@ -100,6 +100,116 @@ describe('LiveRepository (watch, watched, save-live, take-gate against real Valk
     });
   });
 
+  describe('watch leases per holder (release) and the cap', () => {
+    /** Two api instances: each repository object is its own lease holder. */
+    const instances = () => [live(), live()] as const;
+    const players = async (boardId: string) =>
+      (await f.valkey.client.zrange(`{lb:${boardId}}:live:players`, '0', '-1')).sort();
+
+    it('releases a player at once when its holder was the only one', async () => {
+      const board = await f.board();
+      const [a] = instances();
+      await a.watch(board.id, [5], ['p1', 'p2']);
+      await a.save(board.id, { players: states(['p1', { rank: 1, score: 1 }]) });
+      expect(await a.release(board.id, ['p1'])).toBe(1);
+      expect(await players(board.id)).toEqual(['p2']);
+      expect(await a.playerStates(board.id, ['p1'])).toEqual([undefined]);
+      expect(await a.watched(board.id)).toEqual({ tops: [5], players: ['p2'] });
+    });
+
+    it("never cuts another holder's watch, and ends the lease with the remaining holder's", async () => {
+      const board = await f.board();
+      const [a, b] = instances();
+      const t0 = Date.now();
+      await at(t0, () => b.watch(board.id, [], ['shared']));
+      await at(t0 + 10_000, () => a.watch(board.id, [], ['shared', 'mine']));
+      expect(await a.release(board.id, ['shared', 'mine'])).toBe(1);
+      expect(await players(board.id)).toEqual(['shared']);
+      // The lease now ends when b's does, not when a's would have.
+      expect(await f.valkey.client.zscore(`{lb:${board.id}}:live:players`, 'shared')).toBe(
+        String(t0 + WATCH_LEASE_MS),
+      );
+      expect(await b.release(board.id, ['shared'])).toBe(1);
+      expect(await players(board.id)).toEqual([]);
+      expect(await f.valkey.client.exists(`{lb:${board.id}}:live:holders`)).toBe(0);
+    });
+
+    it('releases nothing another holder took, and treats an expired holder as gone', async () => {
+      const board = await f.board();
+      const [a, b] = instances();
+      const t0 = Date.now();
+      await at(t0, () => a.watch(board.id, [], ['p']));
+      expect(await b.release(board.id, ['p', 'never-watched'])).toBe(0);
+      expect(await players(board.id)).toEqual(['p']);
+      // b watches after a's lease lapsed (a crashed): releasing b forgets the player.
+      await at(t0 + WATCH_LEASE_MS + 1, () => b.watch(board.id, [], ['p']));
+      expect(await at(t0 + WATCH_LEASE_MS + 2, () => b.release(board.id, ['p']))).toBe(1);
+      expect(await players(board.id)).toEqual([]);
+    });
+
+    it('refuses, writing nothing, a watch whose new players do not all fit under the cap', async () => {
+      const board = await f.board();
+      const [a, b] = instances();
+      expect(await a.watch(board.id, [3], ['p1', 'p2', 'p3'], { maxPlayers: 4 })).toEqual({
+        status: 'ok',
+        skipped: 0,
+      });
+      expect(await b.watch(board.id, [7], ['p3', 'p4', 'p5'], { maxPlayers: 4 })).toEqual({
+        status: 'full',
+        watched: 3,
+      });
+      expect(await players(board.id)).toEqual(['p1', 'p2', 'p3']);
+      expect((await b.watched(board.id)).tops).toEqual([3]);
+      // Already-watched players take no room; one new one still fits.
+      expect(await b.watch(board.id, [], ['p1', 'p2', 'p3', 'p4'], { maxPlayers: 4 })).toEqual({
+        status: 'ok',
+        skipped: 0,
+      });
+      expect(await a.watch(board.id, [], ['p5'], { maxPlayers: 4 })).toMatchObject({
+        status: 'full',
+      });
+      // A renewal keeps what fits and skips the rest.
+      expect(
+        await a.watch(board.id, [], ['p1', 'p5', 'p6'], { maxPlayers: 4, renew: true }),
+      ).toEqual({ status: 'ok', skipped: 2 });
+      expect(await players(board.id)).toEqual(['p1', 'p2', 'p3', 'p4']);
+    });
+
+    it('frees the room of expired leases before counting', async () => {
+      const board = await f.board();
+      const [a] = instances();
+      const t0 = Date.now();
+      await at(t0, () => a.watch(board.id, [], ['old1', 'old2'], { maxPlayers: 2 }));
+      expect(
+        await at(t0 + WATCH_LEASE_MS + 1, () =>
+          a.watch(board.id, [], ['new1', 'new2'], { maxPlayers: 2 }),
+        ),
+      ).toEqual({ status: 'ok', skipped: 0 });
+      expect(await players(board.id)).toEqual(['new1', 'new2']);
+    });
+
+    it('answers gone for a board that does not exist, writing nothing', async () => {
+      const id = f.id();
+      expect(await live().watch(id, [5], ['a'], { maxPlayers: 10 })).toEqual({ status: 'gone' });
+      expect(await live().release(id, ['a'])).toBe(0);
+      expect(await f.valkey.client.keys(`{lb:${id}}*`)).toEqual([]);
+    });
+
+    it('sweeps standings recorded for players nobody watches (a publish that raced a release)', async () => {
+      const board = await f.board();
+      const [a] = instances();
+      await a.watch(board.id, [], ['kept']);
+      await a.save(board.id, {
+        players: states(['kept', { rank: 1, score: 1 }], ['raced', { rank: 2, score: 0 }]),
+      });
+      await a.watched(board.id);
+      expect(await a.playerStates(board.id, ['kept', 'raced'])).toEqual([
+        { rank: 1, score: 1 },
+        undefined,
+      ]);
+    });
+  });
+
   describe('save', () => {
     it('records the snapshot and player states (null: known to be off the board)', async () => {
       const board = await f.board();
@@ -220,7 +330,9 @@ describe('LiveRepository (watch, watched, save-live, take-gate against real Valk
     });
     await live().takeGate(board.id, 60_000);
     expect((await liveKeys(board.id)).sort()).toEqual(
-      ['gate', 'players', 'pstate', 'snap', 'tops'].map((k) => `{lb:${board.id}}:live:${k}`),
+      ['gate', 'holders', 'players', 'pstate', 'snap', 'tops'].map(
+        (k) => `{lb:${board.id}}:live:${k}`,
+      ),
     );
     await live().drop(board.id);
     expect(await liveKeys(board.id)).toEqual([]);

@@ -2,7 +2,7 @@ import { PeriodsRepository } from '../../src/leaderboard/periods.repository';
 import { StandingsRepository } from '../../src/leaderboard/standings.repository';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
 import { ScoresRepository } from '../../src/scores/scores.repository';
-import { NO_KEY, useRepositories } from '../support/repositories';
+import { boardOf, NO_KEY, useRepositories } from '../support/repositories';
 
 describe('ResetsRepository (reset, prune-periods against real Valkey)', () => {
   const f = useRepositories('resets');
@@ -124,6 +124,28 @@ describe('ResetsRepository (reset, prune-periods against real Valkey)', () => {
         await resets().reset(board.id, '0000000002', under('0 * * * *', 'UTC', fireAt + 1000)),
       ).toEqual({ status: 'stale', periodId: '0000000002' });
       expect(await resets().archivedCount(board.id)).toBe(1);
+    });
+
+    it('resets only the generation it was asked for; without one, any board of the id', async () => {
+      const old = await f.board();
+      expect(await f.boards.delete(old.id)).toBe(true);
+      const board = boardOf(old.id);
+      expect(await f.boards.create(board)).toBe(true);
+      // The deleted board's reset: the board of that id now is another one.
+      expect(await resets().reset(board.id, '0000000001', null, old.createdAt)).toEqual({
+        status: 'board-not-found',
+      });
+      expect(await f.boards.get(board.id)).toMatchObject({ periodId: '0000000001' });
+      expect(await resets().archivedCount(board.id)).toBe(0);
+      // Its own generation resets it; so does a job from before jobs carried one.
+      expect(await resets().reset(board.id, '0000000001', null, board.createdAt)).toMatchObject({
+        status: 'reset',
+        periodId: '0000000002',
+      });
+      expect(await resets().reset(board.id, '0000000002', null)).toMatchObject({
+        status: 'reset',
+        periodId: '0000000003',
+      });
     });
   });
 

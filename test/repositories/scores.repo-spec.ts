@@ -436,6 +436,122 @@ describe('ScoresRepository (submit, submit-batch, remove, purge, erase against r
     });
   });
 
+  describe('idempotency records scoped per submit key (issue 15, item 6)', () => {
+    const KEY_A = 'a1'.repeat(32);
+    const KEY_B = 'b2'.repeat(32);
+
+    it("neither replays nor refuses another submit key's record for the same Idempotency-Key", async () => {
+      const board = await f.board({ updateMode: 'increment' });
+      const body = { playerId: 'p', score: 5 };
+      const fromA = fingerprint('single', body, 'order-1', KEY_A);
+      const fromB = fingerprint('single', body, 'order-1', KEY_B);
+      expect(fromA.keyDigest).not.toBe(fromB.keyDigest);
+      expect(await scores().submit(board.id, body, fromA)).toMatchObject({ replayed: false });
+      // B's request with A's key and body is B's own: applied, not A's result replayed.
+      expect(await scores().submit(board.id, body, fromB)).toMatchObject({
+        status: 'ok',
+        replayed: false,
+        value: { score: 10 },
+      });
+      // Another body under the same key from B is not a conflict with A's record either.
+      const other = { playerId: 'p', score: 1 };
+      expect(
+        await scores().submit(board.id, other, fingerprint('single', other, 'order-2', KEY_A)),
+      ).toMatchObject({ replayed: false });
+      expect(
+        await scores().submit(board.id, other, fingerprint('single', other, 'order-2', KEY_B)),
+      ).toMatchObject({ status: 'ok', replayed: false, value: { score: 12 } });
+      // Each key still replays its own.
+      expect(await scores().submit(board.id, body, fromA)).toMatchObject({
+        replayed: true,
+        value: { score: 5 },
+      });
+      expect(await scores().submit(board.id, body, fromB)).toMatchObject({
+        replayed: true,
+        value: { score: 10 },
+      });
+      expect(await standing(board.id, ['p'])).toEqual([[12, 1]]);
+    });
+
+    it('replays a record written before scoping for the same body, and ignores it for another', async () => {
+      const board = await f.board({ updateMode: 'increment' });
+      const body = { playerId: 'p', score: 5 };
+      const now = fingerprint('single', body, 'straddle', KEY_A);
+      // What the previous version wrote: the record named by the Idempotency-Key alone.
+      const before = { keyDigest: now.legacyKeyDigest!, bodyDigest: now.bodyDigest };
+      const first = await scores().submit(board.id, body, before);
+      expect(first).toMatchObject({ replayed: false, value: { score: 5 } });
+      expect(await scores().submit(board.id, body, now)).toEqual({
+        status: 'ok',
+        value: ok(first),
+        replayed: true,
+        rate: null,
+      });
+      // Batches look the old record up the same way.
+      const entries = [{ playerId: 'q', score: 2 }];
+      const batchNow = fingerprint('batch', entries, 'straddle-batch', KEY_A);
+      const batchBefore = { keyDigest: batchNow.legacyKeyDigest!, bodyDigest: batchNow.bodyDigest };
+      expect(await scores().submitBatch(board.id, entries, batchBefore)).toMatchObject({
+        replayed: false,
+      });
+      expect(await scores().submitBatch(board.id, entries, batchNow)).toMatchObject({
+        replayed: true,
+      });
+      // An old record with another body may be another client's: applied, not a 409.
+      const changed = { playerId: 'p', score: 1 };
+      expect(
+        await scores().submit(board.id, changed, fingerprint('single', changed, 'straddle', KEY_B)),
+      ).toMatchObject({ status: 'ok', replayed: false, value: { score: 6 } });
+      expect(await standing(board.id, ['p', 'q'])).toEqual([
+        [6, 1],
+        [2, 2],
+      ]);
+    });
+
+    it('lets only an idempotent replay through when a counter outside the script refused', async () => {
+      const board = await f.board({ updateMode: 'increment' });
+      const outside = limits().submitKeyCounter(KEY_A, 1, 1);
+      const body = { playerId: 'p', score: 5 };
+      const fp = fingerprint('single', body, 'spent', KEY_A);
+      const first = await scores().submit(board.id, body, fp);
+      expect(await scores().submit(board.id, body, fp, [], outside)).toEqual({
+        status: 'ok',
+        value: ok(first),
+        replayed: true,
+        rate: null,
+      });
+      const fresh = { playerId: 'p', score: 7 };
+      expect(
+        await scores().submit(
+          board.id,
+          fresh,
+          fingerprint('single', fresh, 'fresh', KEY_A),
+          [],
+          outside,
+        ),
+      ).toEqual({ status: 'rate-limited', spec: outside });
+      expect(await scores().submitBatch(board.id, [fresh], NO_KEY, [], outside)).toEqual({
+        status: 'rate-limited',
+        spec: outside,
+      });
+      expect(await standing(board.id, ['p'])).toEqual([[5, 1]]);
+    });
+
+    it('peeks at a counter without charging it, and charges it without a check', async () => {
+      const counter = limits().submitKeyCounter('c3'.repeat(32), 3, 2);
+      expect(await limits().peek([counter])).toEqual({
+        ok: true,
+        state: { limit: 3, remaining: 3 },
+      });
+      expect(await limits().charge([counter])).toEqual({ limit: 3, remaining: 1 });
+      expect(await limits().peek([counter])).toEqual({ ok: false, spec: counter });
+      // Work already done is charged even past the limit; the state never goes below 0.
+      expect(await limits().charge([counter])).toEqual({ limit: 3, remaining: 0 });
+      expect(await f.valkey.client.get(counter.key)).toBe('4');
+      expect(await f.valkey.client.pttl(counter.key)).toBeGreaterThan(0);
+    });
+  });
+
   describe('remove', () => {
     it("removes a player: 'removed', then 'absent'; 'board-not-found' for an unknown board", async () => {
       const board = await f.board();

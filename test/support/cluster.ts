@@ -3,42 +3,61 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, ValkeyServerProcess } from '../../src/valkey/valkey-server-process';
+import {
+  freePort,
+  ValkeyServerOptions,
+  ValkeyServerProcess,
+} from '../../src/valkey/valkey-server-process';
 
 const run = promisify(execFile);
 
 export interface TestCluster {
   nodes: string;
+  /** Every node's process, masters first as created (a failover test kills one). */
+  servers: ValkeyServerProcess[];
+  /** Starts a node again (after a kill) with its port, directory and cluster config. */
+  restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A real three-master Valkey Cluster on free ports (no replicas: enough to prove slot safety). */
-export async function startCluster(): Promise<TestCluster> {
+export interface ClusterOptions {
+  /** Replicas per master (default 0: enough to prove slot safety; 1 for failover tests). */
+  replicas?: number;
+  /** cluster-node-timeout: how long a master may be unreachable before it is failed over. */
+  nodeTimeoutMs?: number;
+  /** valkey-server arguments for every node (e.g. AOF settings). */
+  extraArgs?: string[];
+}
+
+/** A real Valkey Cluster of three masters on free ports, with `replicas` replicas each. */
+export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
+  const replicas = options.replicas ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'valkran-cluster-'));
   const servers: ValkeyServerProcess[] = [];
+  const started: ValkeyServerOptions[] = [];
   try {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 3 * (1 + replicas); i++) {
       const port = await freePort();
       // The cluster bus gets its own free port (by default it would be port + 10000).
       const busPort = await freePort();
-      servers.push(
-        await ValkeyServerProcess.start({
-          binary: process.env.VALKEY_SERVER_BIN ?? 'valkey-server',
-          dir: join(dir, String(i)),
-          port,
-          appendOnly: false,
-          extraArgs: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            'nodes.conf',
-            '--cluster-port',
-            String(busPort),
-            '--cluster-node-timeout',
-            '5000',
-          ],
-        }),
-      );
+      started.push({
+        binary: process.env.VALKEY_SERVER_BIN ?? 'valkey-server',
+        dir: join(dir, String(i)),
+        port,
+        appendOnly: false,
+        extraArgs: [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-port',
+          String(busPort),
+          '--cluster-node-timeout',
+          String(options.nodeTimeoutMs ?? 5000),
+          ...(options.extraArgs ?? []),
+        ],
+      });
+      servers.push(await ValkeyServerProcess.start(started[i]));
     }
     const addrs = servers.map((s) => `127.0.0.1:${s.port}`);
     await run('valkey-cli', [
@@ -46,7 +65,7 @@ export async function startCluster(): Promise<TestCluster> {
       'create',
       ...addrs,
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     // Every node must agree the cluster is up before the tests start.
@@ -59,8 +78,23 @@ export async function startCluster(): Promise<TestCluster> {
       if (Date.now() > deadline) throw new Error('the test cluster did not reach cluster_state:ok');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Replicas must have synced with their masters before a test may kill one.
+    for (const s of servers.slice(3)) {
+      for (;;) {
+        const { stdout } = await run('valkey-cli', ['-p', String(s.port), 'info', 'replication']);
+        if (stdout.includes('master_link_status:up')) break;
+        if (Date.now() > deadline) throw new Error(`replica ${s.port} never synced`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     return {
       nodes: addrs.join(','),
+      servers,
+      async restart(port: number) {
+        const i = servers.findIndex((s) => s.port === port);
+        await servers[i].stop();
+        servers[i] = await ValkeyServerProcess.start(started[i]);
+      },
       async stop() {
         await Promise.all(servers.map((s) => s.stop()));
         rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
@@ -21,7 +22,9 @@ import {
   IsOptionalNonNull,
   IsSafeInteger,
   IsTimeZone,
+  QueryInteger,
 } from '../../common/validation';
+import { MAX_SCHEDULE_LENGTH } from '../schedule';
 import {
   Board,
   BOARD_ID_PATTERN,
@@ -57,9 +60,14 @@ export class MutableBoardFieldsDto {
   @ApiPropertyOptional({
     example: '0 0 * * 1',
     nullable: true,
+    maxLength: MAX_SCHEDULE_LENGTH,
     description: 'Cron, 5 fields or 6 with seconds; null = never resets',
   })
   @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsString()
+  @MaxLength(MAX_SCHEDULE_LENGTH, {
+    message: `$property must be at most ${MAX_SCHEDULE_LENGTH} characters`,
+  })
   @IsCron()
   resetSchedule?: string | null;
 
@@ -137,6 +145,27 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   rankMode?: unknown;
+}
+
+/** Most boards one page of the board list holds. */
+export const MAX_BOARD_PAGE = 200;
+
+export class BoardListQueryDto {
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'boards to skip, in id order' })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_BOARD_PAGE })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BOARD_PAGE)
+  limit: number = 100;
 }
 
 export class PeriodDto {

@@ -5,7 +5,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { problemBody } from '../../common/problem';
+import { AuthFailures } from '../../common/auth';
+import { Problem, ProblemException } from '../../common/problem';
 import { sendProblem } from '../../common/problem.filter';
 import { AppConfig, sha256 } from '../../config/app-config';
 import { JobQueues } from './job-queues';
@@ -19,17 +20,42 @@ export class QueueDashboard implements OnModuleInit {
     private readonly host: HttpAdapterHost,
     private readonly queues: JobQueues,
     private readonly config: AppConfig,
+    private readonly failures: AuthFailures,
   ) {}
 
-  private authorized(req: FastifyRequest): boolean {
+  /** The presented password, or null without Basic credentials. */
+  private password(req: FastifyRequest): string | null {
     const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Basic ')) return false;
+    if (!header.startsWith('Basic ')) return null;
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    const password = decoded.slice(decoded.indexOf(':') + 1);
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+
+  private isAdminKey(password: string): boolean {
     const digest = sha256(password);
     let ok = false;
     for (const key of this.config.apiKeys.admin) ok = timingSafeEqual(digest, key) || ok;
     return ok;
+  }
+
+  /**
+   * Null when the request may pass; otherwise the refusal: a 401 challenge, or a 429 when the
+   * client IP failed authentication too often (API keys and this password share the budget).
+   */
+  private async refusal(req: FastifyRequest): Promise<ProblemException | null> {
+    const password = this.password(req);
+    const challenge = new ProblemException(
+      401,
+      'unauthorized',
+      'The queue dashboard needs HTTP Basic auth with an admin key as the password.',
+      undefined,
+      { 'www-authenticate': 'Basic realm="Valkran queues", charset="UTF-8"' },
+    );
+    if (password === null) return challenge;
+    const refused = this.failures.refusal(req.ip);
+    if (refused) return refused;
+    if (this.isAdminKey(password)) return null;
+    return (await this.failures.failed(req.ip)) ?? challenge;
   }
 
   onModuleInit(): void {
@@ -44,18 +70,11 @@ export class QueueDashboard implements OnModuleInit {
     // error handler, and the root scope would lose it.
     void fastify.register(
       async (scope: FastifyInstance) => {
-        scope.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-          if (this.authorized(req)) return done();
-          void reply.header('www-authenticate', 'Basic realm="Valkran queues", charset="UTF-8"');
-          sendProblem(
-            reply,
-            problemBody(
-              401,
-              'unauthorized',
-              'The queue dashboard needs HTTP Basic auth with an admin key as the password.',
-            ),
-            {},
-          );
+        scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+          const refused = await this.refusal(req);
+          if (!refused) return;
+          sendProblem(reply, refused.getResponse() as Problem, refused.headers);
+          return reply;
         });
         await scope.register(adapter.registerPlugin());
       },

@@ -15,6 +15,9 @@ import {
   schedulerId,
 } from './queue-names';
 
+/** How long one reading of the queues' job counts serves /metrics and /health/ready. */
+export const COUNTS_TTL_MS = 1000;
+
 /** Failed jobs stay for inspection (bull-board); retries back off exponentially. */
 const DEFAULTS: JobsOptions = {
   attempts: 5,
@@ -46,18 +49,39 @@ export class JobQueues implements OnApplicationShutdown {
       ]),
     ) as Record<QueueName, Queue>;
     metrics.onScrape(async () => {
-      for (const [name, queue] of Object.entries(this.queues)) {
-        const counts = await queue.getJobCounts(
-          'waiting',
-          'active',
-          'delayed',
-          'failed',
-          'completed',
-        );
+      for (const [name, counts] of Object.entries(await this.jobCounts())) {
         for (const [state, n] of Object.entries(counts))
           metrics.queueJobs.set({ queue: name, state }, n);
       }
     });
+  }
+
+  private counts: { at: number; value: Promise<Record<QueueName, Record<string, number>>> } | null =
+    null;
+
+  /**
+   * Every queue's job counts by state, read at most once per {@link COUNTS_TTL_MS} however often
+   * /metrics and /health/ready are asked (concurrent callers share one read; a failure is kept
+   * as long, so a flood during an outage costs Valkey nothing either).
+   */
+  jobCounts(): Promise<Record<QueueName, Record<string, number>>> {
+    const now = Date.now();
+    if (this.counts && now - this.counts.at < COUNTS_TTL_MS) return this.counts.value;
+    const value = (async () => {
+      const entries = await Promise.all(
+        Object.entries(this.queues).map(
+          async ([name, queue]) =>
+            [
+              name,
+              await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            ] as const,
+        ),
+      );
+      return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+    })();
+    value.catch(() => undefined);
+    this.counts = { at: now, value };
+    return value;
   }
 
   /**
@@ -78,7 +102,7 @@ export class JobQueues implements OnApplicationShutdown {
    * replaced, so asking again really tries again.
    */
   async reset(boardId: string, generation: number, periodId: string): Promise<string> {
-    const data: ResetJob = { boardId, periodId };
+    const data: ResetJob = { boardId, periodId, generation };
     const jobId = resetJobId(boardId, generation, periodId);
     let job = await this.queues.resets.add('reset', data, { jobId });
     if (await job.isFailed()) {

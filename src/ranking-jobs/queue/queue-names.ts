@@ -18,6 +18,12 @@ export interface ResetJob {
   boardId: string;
   /** The period this reset closes: the job is idempotent per (board, period). */
   periodId: string;
+  /**
+   * The board's generation (its creation time) when the reset was asked for: a board deleted
+   * and created again under the same id is not reset by its predecessor's job. Absent in jobs
+   * queued by versions before it existed, which reset whichever board has the id.
+   */
+  generation?: number;
 }
 export interface ScheduledResetJob {
   boardId: string;

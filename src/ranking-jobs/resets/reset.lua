@@ -7,11 +7,18 @@
 --         and it closes at that time (the new period starts there), whenever the job runs
 --       3 for a scheduled reset, the "schedule<TAB>timezone" the fire time was computed from:
 --         if the board's schedule changed or was removed since, the reset does not happen
+--       4 the board generation the reset was asked for ('' = any, jobs queued before jobs
+--         carried it): a board deleted and created again under the id is another board
 -- Returns { 'RESET', archivedId, newId, endedAt }, { 'STALE', currentId } when another reset
 -- got there first, { 'SKIPPED', currentId } when this fire time's reset already happened,
--- or { 'NOT_FOUND' }.
+-- or { 'NOT_FOUND' } (no such board, or of another generation).
 --- @include "../../valkey/time.lib"
+--- @include "../../valkey/board.lib"
 local CFG, PERIODS, PMETA = 1, 6, 7
+local generation = ARGV[4] or ''
+if not boardGeneration(KEYS[CFG], generation ~= '' and generation or nil) then
+  return { 'NOT_FOUND' }
+end
 -- A period's four keys (z, h, dz, dc) are consecutive: the current ones from CUR_Z, the
 -- archive's from ARC_Z, in the same order.
 local CUR_Z, ARC_Z, PERIOD_KEYS = 2, 8, 4

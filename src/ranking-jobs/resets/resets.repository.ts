@@ -20,12 +20,14 @@ export class ResetsRepository {
   /**
    * Archives `expectedPeriodId` if it is still current (and, for a scheduled reset, started
    * before the fire time, under the schedule the fire time was computed from) and opens the
-   * next period, in one atomic script.
+   * next period, in one atomic script. With a `generation`, a board of another generation (the
+   * id deleted and created again) counts as not found; without one, any board of the id does.
    */
   async reset(
     boardId: string,
     expectedPeriodId: string,
     scheduled: { fireAt: number; schedule: string; timezone: string } | null,
+    generation?: number,
   ): Promise<ResetOutcome> {
     const k = new BoardKeys(boardId);
     const cur = k.current;
@@ -33,13 +35,16 @@ export class ResetsRepository {
     const reply = (await this.resetScript.run(
       this.valkey.api,
       [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods, k.periodMeta, arc.z, arc.h, arc.dz, arc.dc],
-      scheduled
-        ? [
-            expectedPeriodId,
-            String(scheduled.fireAt),
-            `${scheduled.schedule}\t${scheduled.timezone}`,
-          ]
-        : [expectedPeriodId, '', ''],
+      [
+        ...(scheduled
+          ? [
+              expectedPeriodId,
+              String(scheduled.fireAt),
+              `${scheduled.schedule}\t${scheduled.timezone}`,
+            ]
+          : [expectedPeriodId, '', '']),
+        generation === undefined ? '' : String(generation),
+      ],
     )) as ScriptReply[];
     switch (reply[0]) {
       case 'RESET':

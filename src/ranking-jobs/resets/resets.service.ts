@@ -66,9 +66,11 @@ export class ResetsService {
 
   @HandlesJob('resets', 'reset')
   async onManualReset(job: Job<ResetJob>): Promise<ResetOutcome> {
-    const outcome = await this.repo.reset(job.data.boardId, job.data.periodId, null);
+    const { boardId, periodId, generation } = job.data;
+    const outcome = await this.repo.reset(boardId, periodId, null, generation);
+    // Deleted, or deleted and created again (another generation): not this job's board.
     if (outcome.status === 'board-not-found') throw new UnrecoverableError('board was deleted');
-    await this.after(job.data.boardId, outcome);
+    await this.after(boardId, outcome);
     return outcome;
   }
 

@@ -42,6 +42,8 @@ export class SchedulesService implements OnModuleInit {
   /** Makes the schedulers match the boards exactly; returns how many are active. */
   async assertAll(): Promise<number> {
     const scheduled = new Set<string>();
+    // Ids an older version (rolling upgrade) registered the old way join the registry first.
+    await this.boards.foldLegacyRegistry();
     for (const id of await this.boards.ids()) {
       // Read each board just before asserting its schedule, so a PATCH or DELETE that lands
       // during a long sweep is not undone by a stale copy.

@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { Problem } from '../../common/problem';
 import { RateLimitedRead } from '../../common/read-limit.docs';
 import { BoardIdPipe } from '../../leaderboard/params';
-import { StatsDto } from './dto/stats.dto';
+import { StatsDto, toStatsDto } from './dto/stats.dto';
 import { StatsService } from './stats.service';
 
 @ApiTags('jobs')
@@ -19,17 +19,6 @@ export class StatsController {
   })
   @ApiOkResponse({ type: StatsDto })
   async stats(@Param('id', BoardIdPipe) id: string): Promise<StatsDto> {
-    const s = await this.service.read(id);
-    return {
-      leaderboardId: s.leaderboardId,
-      periodId: s.periodId,
-      total: s.total,
-      minScore: s.minScore,
-      maxScore: s.maxScore,
-      percentiles: s.percentiles,
-      histogram: s.histogram,
-      tiers: s.tiers,
-      computedAt: s.computedAt,
-    };
+    return toStatsDto(await this.service.read(id));
   }
 }

@@ -17,6 +17,11 @@ import {
 } from './stats';
 import { StatsRepository } from './stats.repository';
 
+/** Stats as the API serves them: computed for the current period, or not yet. */
+export type StatsReading =
+  | { status: 'ready'; stats: BoardStats }
+  | { status: 'pending'; leaderboardId: string; periodId: string; tiers: BoardStats['tiers'] };
+
 const toScore = (board: Board, k: string | null): number | null => {
   if (k === null) return null;
   const v = Number(k);
@@ -117,24 +122,27 @@ export class StatsService {
     return { total: stats.total };
   }
 
-  /** Stats for the API: the stored ones, or a request for them if none exist yet. */
-  async read(boardId: string): Promise<BoardStats> {
+  /**
+   * Stats for the API: the stored ones of the current period (`ready`), or `pending` (nothing
+   * computed for this period yet) after asking for them. The request is best-effort: a read must
+   * not fail because the job could not be queued (Valkey full, say); the sweep catches up.
+   */
+  async read(boardId: string): Promise<StatsReading> {
     const [board, stored] = await Promise.all([this.boards.get(boardId), this.stats.load(boardId)]);
     if (!board) throw boardNotFound(boardId);
-    if (stored && stored.periodId === board.periodId) return stored;
-    await this.queues.recompute(boardId);
-    const total = await this.boards.memberCount(boardId);
+    if (stored && stored.periodId === board.periodId) return { status: 'ready', stats: stored };
+    try {
+      await this.queues.recompute(boardId);
+    } catch (err) {
+      this.logger.debug(
+        `Stats of ${boardId} not queued (the sweep will): ${(err as Error).message}`,
+      );
+    }
     return {
+      status: 'pending',
       leaderboardId: boardId,
       periodId: board.periodId,
-      total,
-      minScore: null,
-      maxScore: null,
-      percentiles: { p50: null, p90: null, p99: null, p999: null },
-      histogram: [],
       tiers: emptyTiers(board.tiers),
-      sequence: 0,
-      computedAt: null,
     };
   }
 }

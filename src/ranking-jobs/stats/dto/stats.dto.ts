@@ -1,3 +1,4 @@
+import type { StatsReading } from '../stats.service';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class HistogramBucketDto {
@@ -31,10 +32,26 @@ export class TierCutoffDto {
   score!: number | null;
 }
 
+export const STATS_STATUSES = ['pending', 'ready'] as const;
+
 export class StatsDto {
+  @ApiProperty({
+    enum: STATS_STATUSES,
+    description:
+      '`ready`: computed by the ranking job for this period, every figure as of `computedAt`. ' +
+      '`pending`: not computed for this period yet (a new board, just reset, or no worker running): ' +
+      '`total`, every figure and `computedAt` are null, `histogram` is empty.',
+  })
+  status!: (typeof STATS_STATUSES)[number];
   @ApiProperty({ example: 'global' }) leaderboardId!: string;
   @ApiProperty({ example: '0000000003' }) periodId!: string;
-  @ApiProperty({ example: 1520 }) total!: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 1520,
+    description: 'members when the stats were computed; null while pending',
+  })
+  total!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 0 }) minScore!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 9999 }) maxScore!: number | null;
   @ApiProperty({ type: PercentilesDto }) percentiles!: PercentilesDto;
@@ -47,4 +64,39 @@ export class StatsDto {
     description: 'null until the first ranking job has run for this period',
   })
   computedAt!: string | null;
+}
+
+export function toStatsDto(reading: StatsReading): StatsDto {
+  if (reading.status === 'pending') {
+    return {
+      status: 'pending',
+      leaderboardId: reading.leaderboardId,
+      periodId: reading.periodId,
+      total: null,
+      minScore: null,
+      maxScore: null,
+      percentiles: { p50: null, p90: null, p99: null, p999: null },
+      histogram: [],
+      tiers: reading.tiers.map((t) => ({ ...t })),
+      computedAt: null,
+    };
+  }
+  const s = reading.stats;
+  return {
+    status: 'ready',
+    leaderboardId: s.leaderboardId,
+    periodId: s.periodId,
+    total: s.total,
+    minScore: s.minScore,
+    maxScore: s.maxScore,
+    percentiles: { ...s.percentiles },
+    histogram: s.histogram.map((b) => ({ from: b.from, to: b.to, count: b.count })),
+    tiers: s.tiers.map((t) => ({
+      name: t.name,
+      topPercent: t.topPercent,
+      rank: t.rank,
+      score: t.score,
+    })),
+    computedAt: s.computedAt,
+  };
 }
