@@ -132,8 +132,15 @@ describe('live namespace under abuse (e2e)', () => {
       const id = await board(limited);
       const ip = freshIp();
       const c = await client(limited, ip);
-      // Start at the beginning of a one-second window, so every request below shares it.
-      await waitFor(async () => Date.now() % 1000 < 100, 2000, 'a new window', 5);
+      // Start at the beginning of a one-second window after the one the connect was charged
+      // to, so every request below shares a window and the budget is whole.
+      const connectWindow = Math.floor(Date.now() / 1000);
+      await waitFor(
+        async () => Math.floor(Date.now() / 1000) > connectWindow && Date.now() % 1000 < 100,
+        3000,
+        'a new window',
+        5,
+      );
       const started = Date.now();
       const acks = await Promise.all(
         Array.from({ length: READS_PER_S + 3 }, () =>
@@ -361,7 +368,9 @@ describe('live namespace under abuse (e2e)', () => {
       expect(refusedConnections).toBeGreaterThan(0);
       expect(maxWatched).toBeLessThanOrEqual(CAP);
       expect([...statuses.keys()].sort()).toEqual([200]);
-      const bound = (q: number) => Math.max(3 * q, q + 50);
+      // Generous, because other test files load the same 2 cores meanwhile; without the limits
+      // the attack took the p95 from ~10 ms to 1.4-1.6 s.
+      const bound = (q: number) => Math.max(5 * q, q + 150);
       expect(attacked.submit).toBeLessThanOrEqual(bound(quiet.submit));
       expect(attacked.read).toBeLessThanOrEqual(bound(quiet.read));
       // The attackers' leases go with their sockets, not 90 s later.
