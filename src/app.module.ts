@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './common/auth';
 import { MetricsModule } from './common/metrics';
-import { ProblemFilter } from './common/problem.filter';
 import { RateLimitModule } from './common/rate-limit.module';
 import { ReadThrottlerGuard, ThrottlingModule } from './common/throttling';
 import { AppConfig } from './config/app-config';
@@ -15,7 +14,7 @@ import { RankingJobsApiModule, WorkerModule } from './ranking-jobs/ranking-jobs.
 import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.module';
 import { ScoresApiModule } from './scores/scores.module';
 
-/** The public HTTP surface: each feature's routes, the auth guard, the problem+json filter. */
+/** The public HTTP surface: each feature's routes and the guards (the problem+json filter is global in every mode, see app.ts). */
 @Module({
   imports: [
     ThrottlingModule,
@@ -27,7 +26,6 @@ import { ScoresApiModule } from './scores/scores.module';
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ReadThrottlerGuard },
-    { provide: APP_FILTER, useClass: ProblemFilter },
   ],
 })
 export class ApiModule {}

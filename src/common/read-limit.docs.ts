@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Problem } from './problem';
 
 /**
@@ -11,7 +11,13 @@ export const RateLimitedRead = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ApiTooManyRequestsResponse({
       type: Problem,
-      description: 'Too many reads from this IP; see Retry-After',
+      description:
+        'Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.',
+      headers: {
+        'Retry-After': {
+          description: 'seconds until the window ends',
+          schema: { type: 'integer' },
+        },
+      },
     }),
-    ApiHeader({ name: 'RateLimit-Remaining', required: false, description: 'set on responses' }),
   );

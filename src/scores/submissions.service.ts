@@ -62,15 +62,26 @@ export class SubmissionsService {
     return RateLimiter.tightest(inScript, outside);
   }
 
+  /** The limits a submission charges; a spent per-key counter refuses at once unless the
+   * request could be an idempotent replay (it has an Idempotency-Key). */
+  private async plan(
+    boardId: string,
+    playerIds: string[],
+    idempotencyKey: string | undefined,
+    apiKeyDigest: string,
+  ): Promise<SubmissionLimits> {
+    const limits = await this.limiter.planSubmission(boardId, playerIds, apiKeyDigest);
+    if (limits.refused && !idempotencyKey) throw this.limiter.reject(limits.refused);
+    return limits;
+  }
+
   async submit(
     boardId: string,
     entry: SubmissionInput,
     idempotencyKey?: string,
     apiKeyDigest = '',
   ): Promise<{ result: SubmitResultDto; replayed: boolean; rate: RateState | null }> {
-    const limits = await this.limiter.planSubmission(boardId, [entry.playerId], apiKeyDigest);
-    // Nothing to replay without an Idempotency-Key: a spent per-key counter refuses at once.
-    if (limits.refused && !idempotencyKey) throw this.limiter.reject(limits.refused);
+    const limits = await this.plan(boardId, [entry.playerId], idempotencyKey, apiKeyDigest);
     const outcome = await this.repo.submit(
       boardId,
       entry,
@@ -94,13 +105,12 @@ export class SubmissionsService {
     idempotencyKey?: string,
     apiKeyDigest = '',
   ): Promise<{ result: BatchResultDto; replayed: boolean; rate: RateState | null }> {
-    const limits = await this.limiter.planSubmission(
+    const limits = await this.plan(
       boardId,
       entries.map((e) => e.playerId),
+      idempotencyKey,
       apiKeyDigest,
     );
-    // Nothing to replay without an Idempotency-Key: a spent per-key counter refuses at once.
-    if (limits.refused && !idempotencyKey) throw this.limiter.reject(limits.refused);
     const outcome = await this.repo.submitBatch(
       boardId,
       entries,
