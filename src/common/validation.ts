@@ -2,6 +2,7 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { instanceToPlain, plainToInstance, Transform } from 'class-transformer';
 import { CronExpressionParser } from 'cron-parser';
 import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import { fastCheckFor } from './compiled-validation';
 import { ProblemException, ProblemFieldError } from './problem';
 
 /**
@@ -307,6 +308,11 @@ class StrictValidationPipe extends ValidationPipe {
       )
         throw validationFieldProblem([{ path: 'body', message: 'must be a JSON object' }]);
       if (isObject(value)) inspect(value);
+      // Valid input (nearly every request) is built by the compiled check; anything else,
+      // errors included, takes the full pipe.
+      const fast = fastCheckFor(metadata.metatype as new () => object);
+      const built = fast?.(value);
+      if (built) return built;
     }
     return (await super.transform(value, metadata)) as unknown;
   }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { totalmem } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -167,7 +167,8 @@ function defaultEmbeddedMaxmemory(): string {
 }
 
 export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  // One-shot: no Hash object per call (auth hashes the presented key on every request).
+  return hash('sha256', text, 'buffer');
 }
 
 function parseKeys(name: string, raw: string | undefined, problems: string[]): Buffer[] {

@@ -30,6 +30,7 @@ describe('fingerprint', () => {
 
   it('has no key digests without an Idempotency-Key', () => {
     expect(fingerprint('batch', [], undefined, a)).toMatchObject({
+      bodyDigest: '',
       keyDigest: '',
       legacyKeyDigest: '',
     });

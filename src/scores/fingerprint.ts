@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -14,7 +14,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /**
  * What identifies a submission for idempotency: the digest of its Idempotency-Key scoped to the
@@ -38,7 +38,8 @@ export function fingerprint(
 ): Fingerprint {
   return {
     keyDigest: idempotencyKey ? sha256Hex(`${apiKeyDigest}:${idempotencyKey}`) : '',
-    bodyDigest: sha256Hex(`${kind}:${canonicalJson(body)}`),
+    // Compared only on a replay, so only a request that can be replayed pays for it.
+    bodyDigest: idempotencyKey ? sha256Hex(`${kind}:${canonicalJson(body)}`) : '',
     legacyKeyDigest: idempotencyKey ? sha256Hex(idempotencyKey) : '',
   };
 }

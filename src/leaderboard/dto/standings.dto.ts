@@ -13,6 +13,7 @@ import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
 import { PLAYER_ID_PATTERN } from '../board';
 import type { RankedEntry, StandingsHeader } from '../standings.repository';
 import { tierFor, topPercent } from '../rank-maths';
+import { isoFromMs } from '../../common/iso-time';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0 })
@@ -104,7 +105,7 @@ export function toEntryDto(e: RankedEntry): EntryDto {
     rank: e.rank,
     playerId: e.playerId,
     score: e.score,
-    updatedAt: new Date(e.updatedAt).toISOString(),
+    updatedAt: isoFromMs(e.updatedAt),
   };
   if (e.displayName !== undefined) dto.displayName = e.displayName;
   if (e.metadata !== undefined) dto.metadata = e.metadata;
