@@ -106,6 +106,7 @@ export async function createApp(
         'x-api-key',
         'idempotency-key',
         'x-request-id',
+        'if-none-match',
       ],
       exposedHeaders: [
         'x-request-id',
@@ -114,6 +115,9 @@ export async function createApp(
         'ratelimit-remaining',
         'ratelimit-reset',
         'idempotent-replayed',
+        'etag',
+        'x-total-count',
+        'link',
       ],
       maxAge: 600,
     });

@@ -161,7 +161,7 @@ describe('the built process (npm start)', () => {
       for (const f of failures) expect(f).toMatch(/ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR_SOCKET/);
       // And every acknowledged write is stored, and nothing else.
       const acked = statuses.filter((s) => s === 200).length;
-      const stored = await valkey.client.hlen('{lb:global}:cur:h');
+      const stored = await valkey.client.zcard('{lb:global}:cur:z');
       expect(stored).toBe(acked);
       console.log(
         `SIGTERM mid-burst: ${acked} answered 200, ${statuses.length - acked} 503, ${failures.length} refused, exit ${code}`,

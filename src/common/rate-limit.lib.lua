@@ -47,3 +47,15 @@ local function peekLimits(first, n)
   end
   return tightLimit, tightLeft
 end
+
+-- For a read that charges the per-IP read limit itself (one round trip instead of two): checks
+-- and takes the counters at KEYS[first ..]. Returns ({ limit, remaining }, the script's own
+-- arguments), with limit 0 when there is no counter, or ({ { 'RATE_LIMITED', index, limit } },
+-- nil) when a counter has no room.
+local function readLimit(first)
+  local n, rest = limitArgs()
+  local limited = checkLimits(first, n)
+  if limited then return { limited }, nil end
+  local limit, left = takeLimits(first, n)
+  return { limit, left }, rest
+end

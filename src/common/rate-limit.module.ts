@@ -7,6 +7,6 @@ import { ValkeyThrottlerStorage } from './throttling';
 @Global()
 @Module({
   providers: [RateLimitRepository, RateLimiter, ValkeyThrottlerStorage, AuthFailures],
-  exports: [RateLimiter, ValkeyThrottlerStorage, AuthFailures],
+  exports: [RateLimitRepository, RateLimiter, ValkeyThrottlerStorage, AuthFailures],
 })
 export class RateLimitModule {}

@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -9,11 +9,14 @@ import {
   ThrottlerModule,
   ThrottlerStorage,
 } from '@nestjs/throttler';
+// The key @SkipThrottle() writes (not re-exported by the package index; the version is pinned).
+import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { RateLimitRepository } from './rate-limit.repository';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { LimitSpec, RateLimitRepository, RateState } from './rate-limit.repository';
 import { RateLimiter } from './rate-limiter';
 
 /**
@@ -47,6 +50,30 @@ export class ValkeyThrottlerStorage implements ThrottlerStorage {
   }
 }
 
+const READ_LIMIT_IN_SCRIPT = 'valkran:read-limit-in-script';
+
+/**
+ * Marks reads whose Valkey script charges the per-IP read counter itself, so the read costs one
+ * round trip instead of two. The route takes the counter with {@link ReadLimit} and hands it to
+ * its script; on a cluster the counter lives in another slot than the board, so the guard checks
+ * it as for any other read and {@link ReadLimit} is null.
+ */
+export const LimitInScript = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(READ_LIMIT_IN_SCRIPT, true);
+
+type LimitedRequest = FastifyRequest & { readLimit?: LimitSpec | null };
+
+/** The per-IP read counter a {@link LimitInScript} route's script must charge, or null. */
+export const ReadLimit = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): LimitSpec | null =>
+    ctx.switchToHttp().getRequest<LimitedRequest>().readLimit ?? null,
+);
+
+/** The RateLimit-* headers of a read limited in its script (as the guard sets them). */
+export function readLimitHeaders(state: RateState | null): Record<string, string> {
+  return RateLimiter.headers(state);
+}
+
 /**
  * The throttler guard, applied to every route (ApiModule registers it globally): public reads
  * are limited per client IP (RATE_LIMIT_READ_PER_IP a second, 0 = off); writes, whose limits
@@ -58,13 +85,41 @@ export class ValkeyThrottlerStorage implements ThrottlerStorage {
 export class ReadThrottlerGuard extends ThrottlerGuard {
   protected override headerPrefix = 'RateLimit';
 
+  /** Per handler: skipped, or limited in its script (metadata read once, not per request). */
+  private readonly routes = new WeakMap<object, { skip: boolean; inScript: boolean }>();
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly limiter: RateLimiter,
+    private readonly config: AppConfig,
+    private readonly counters: RateLimitRepository,
+    private readonly valkey: ValkeyConnections,
   ) {
     super(options, storage, reflector);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const limit = this.config.rateLimits.readPerIp;
+    if (limit <= 0) return true;
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        skip: !!this.reflector.getAllAndOverride<boolean>(`${THROTTLER_SKIP}default`, targets),
+        inScript: !!this.reflector.getAllAndOverride<boolean>(READ_LIMIT_IN_SCRIPT, targets),
+      };
+      this.routes.set(handler, route);
+    }
+    if (route.skip) return true;
+    if (route.inScript && !this.valkey.cluster) {
+      const req = context.switchToHttp().getRequest<LimitedRequest>();
+      req.readLimit = this.counters.throttleCounter('default', req.ip, limit, 1000);
+      return true;
+    }
+    return super.canActivate(context);
   }
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {

@@ -69,6 +69,9 @@ class EnvSchema {
   @Min(1)
   @Max(1_000_000)
   LIVE_MAX_WATCHED_PER_BOARD?: number;
+  @IsOptional()
+  @Matches(/^[\x20-\x7e]{1,200}$/, { message: 'must be a Cache-Control header value' })
+  READ_CACHE_CONTROL?: string;
 }
 
 export interface ApiKeyDigests {
@@ -130,6 +133,8 @@ export class AppConfig {
     readonly liveLimits: LiveLimits = { maxConnectionsPerIp: 100, maxWatchedPerBoard: 2000 },
     /** When a submit is acknowledged: after Valkey applied it (`off`) or a replica has it too. */
     readonly durableWrites: DurableWrites = 'off',
+    /** The Cache-Control of public reads (they carry an ETag; see README "Caching reads"). */
+    readonly readCacheControl: string = 'no-cache',
   ) {}
 }
 
@@ -344,5 +349,6 @@ export function loadConfig(
       maxWatchedPerBoard: env.LIVE_MAX_WATCHED_PER_BOARD ?? 2000,
     },
     (env.VALKEY_DURABLE_WRITES as DurableWrites | undefined) ?? 'off',
+    env.READ_CACHE_CONTROL ?? 'no-cache',
   );
 }

@@ -5,14 +5,47 @@ import type { PeriodRef } from './board';
  * The board and standings key family (see valkey/keys.ts for the rule all keys follow).
  *
  * Per board:
- *   {lb:id}:cfg                 hash: board configuration + current period id and start
- *   {lb:id}:seq                 counter: the tie-break sequence (one per score change)
- *   {lb:id}:cur:z               zset: current period, member = seq(14 hex) + playerId, score = k
- *   {lb:id}:cur:h               hash: playerId -> "seq\tupdatedAt\tscore\tdisplayName\tmetadata"
- *   {lb:id}:cur:dz / :dc        dense boards only: distinct k values (zset) and their counts (hash)
- *   {lb:id}:arc:<period>:z|h|dz|dc  an archived period, same layout
- *   {lb:id}:periods             zset of archived period ids (score = archive time)
- *   {lb:id}:pmeta               hash: period id -> JSON {startedAt, endedAt, total}
+ *   {lb:id}:cfg        hash: board configuration, current period id and start, and `layout`, the
+ *                      storage layout of every period of the board ('2'; absent = layout 1)
+ *   {lb:id}:seq        counter: the tie-break sequence (one INCR per score change)
+ *   {lb:id}:ver        counter: the board's version, moved by every script that changes what a
+ *                      read returns; reads answer "<createdAt>.<ver>" (a re-created board differs)
+ *   {lb:id}:cur:z|r|dz the current period (below)
+ *   {lb:id}:arc:<period>:z|r|dz  an archived period, same layout (a reset renames cur:* to it)
+ *   {lb:id}:periods    zset of archived period ids (score = archive time)
+ *   {lb:id}:pmeta      hash: period id -> JSON {startedAt, endedAt, total}
+ *
+ * A period in layout 2 (valkey/standings.lib.lua reads it, standings-write.lib.lua writes it):
+ *   z   zset, score k = -score on desc boards, score on asc boards (exact: |k| <= 2^53 - 1);
+ *       member = the tie-break sequence as 7 big-endian bytes ‖ playerId. Equal k order by
+ *       member bytes, i.e. by sequence: first to reach a score ranks first. 7 bytes hold every
+ *       sequence number Lua counts exactly (2^53 - 1: 285 years at a million changes a second).
+ *   r   hash of the player records, bucketed: field "<b>" (b = 0, 1, …) holds the entries
+ *       "\n<playerId>\t<record>" of the players whose sha1(playerId) falls in bucket b. Linear
+ *       hashing: field '#' holds the bucket count n, which grows by one bucket split whenever the
+ *       period holds more than 12 players per bucket, so a bucket keeps ~12 entries (~400 bytes)
+ *       on a 1k, 1M or 100M-player board alike; buckets never shrink (a period emptied by
+ *       removals is dropped whole). A record is seq (14 hex digits) ‖ updatedAt ms (11 hex
+ *       digits) ‖ displayName [‖ "\t" metadata JSON]; the score is not stored (it is k). An entry
+ *       longer than 128 bytes keeps its record in field "!<playerId>" and the stub "!" in its
+ *       bucket. The hash itself is one key per period: a reset renames it in O(1), and UNLINK
+ *       frees it off the main thread.
+ *   dz  dense boards only: zset of the distinct k values (member = k in decimal); how many players
+ *       hold a k is ZCOUNT z k k, so layout 1's counts hash (dc) is gone.
+ * Every key a script touches is declared in its KEYS, except archived periods' keys in scripts
+ * that visit every period (erase, delete, prune, the migration's last step): those derive them
+ * from the archive prefix (`archivePrefix`), which carries the same hash tag as the declared cfg.
+ *
+ * Layout 1 (before): z member = 14 hex digits of the sequence ‖ playerId; h hash playerId ->
+ * "seq\tupdatedAt\tscore\tdisplayName\tmetadata"; dense boards dz plus dc (k -> count).
+ * Scripts refuse a board whose `layout` is not theirs (LAYOUT error reply, a 503 with
+ * Retry-After); the layout migration (layout-migration.ts) converts each period in bounded
+ * steps, building the new zset under `zn` until the period's h is empty, then gives it the name
+ * `z`, and sets `layout` once no period holds layout-1 records.
+ * A later layout gets its own number (`layout`, per board: every period of a board shares it).
+ * Issue 9's tie-break columns would be one: k stays the score, and fixed-width order-preserving
+ * encodings of the columns go between k and the sequence, at the front of the member.
+ *
  * Global:
  *   {valkran:boards}:ids        zset of board ids, every score 0 (so ordered by id): the registry
  *   valkran:boards              set of board ids: the registry before it was a zset; folded into
@@ -21,11 +54,27 @@ import type { PeriodRef } from './board';
  * counters); deleting a board drops these, and each feature drops its own on `board.deleted`.
  */
 export interface PeriodKeys {
+  /** ranking zset */
+  z: string;
+  /** bucketed player records */
+  r: string;
+  /** distinct k values (dense boards) */
+  dz: string;
+}
+
+/** A period's layout-1 keys and the zset a migration builds (layout-migration only). */
+export interface LegacyPeriodKeys {
   z: string;
   h: string;
   dz: string;
   dc: string;
+  /** the layout-2 zset being built; renamed to `z` once the period is converted */
+  zn: string;
+  r: string;
 }
+
+/** The storage layout this version reads and writes (cfg field `layout`). */
+export const STORAGE_LAYOUT = '2';
 
 export const BOARD_REGISTRY_KEY = '{valkran:boards}:ids';
 export const LEGACY_BOARD_REGISTRY_KEY = 'valkran:boards';
@@ -40,6 +89,9 @@ export class BoardKeys {
   }
   get seq(): string {
     return `${this.tag}:seq`;
+  }
+  get version(): string {
+    return `${this.tag}:ver`;
   }
   get periods(): string {
     return `${this.tag}:periods`;
@@ -57,12 +109,24 @@ export class BoardKeys {
   of(period: PeriodRef): PeriodKeys {
     return period === 'current' ? this.current : this.archived(period.archived);
   }
+  /** A period's layout-1 keys (null = the current period), for the migration. */
+  legacy(periodId: string | null): LegacyPeriodKeys {
+    const base = `${this.tag}:${periodId === null ? 'cur' : `arc:${periodId}`}`;
+    return {
+      z: `${base}:z`,
+      h: `${base}:h`,
+      dz: `${base}:dz`,
+      dc: `${base}:dc`,
+      zn: `${base}:zn`,
+      r: `${base}:r`,
+    };
+  }
   /** Prefix of every archived period's keys (scripts scan or unlink by it). */
   get archivePrefix(): string {
     return `${this.tag}:arc:`;
   }
   private period(infix: string): PeriodKeys {
     const base = `${this.tag}:${infix}`;
-    return { z: `${base}:z`, h: `${base}:h`, dz: `${base}:dz`, dc: `${base}:dc` };
+    return { z: `${base}:z`, r: `${base}:r`, dz: `${base}:dz` };
   }
 }

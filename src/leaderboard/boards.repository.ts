@@ -129,7 +129,14 @@ export class BoardsRepository {
   }
 
   async memberCount(id: string): Promise<number> {
-    return this.client.zcard(new BoardKeys(id).current.z);
+    // While a board's layout migration runs, its current players are split between the
+    // layout-1 zset and the one being built (board.keys.ts); either is empty otherwise.
+    const k = new BoardKeys(id);
+    const [z, zn] = await Promise.all([
+      this.client.zcard(k.current.z),
+      this.client.zcard(k.legacy(null).zn),
+    ]);
+    return z + zn;
   }
 
   /** The board's tie-break sequence: it moves with every score change. */
@@ -144,7 +151,8 @@ export class BoardsRepository {
   ): Promise<'updated' | 'not-found' | 'bounds'> {
     const fields = toHash(changes);
     if (fields.length === 0) return (await this.get(id)) ? 'updated' : 'not-found';
-    const r = await this.updateScript.run(this.client, [new BoardKeys(id).cfg], fields);
+    const k = new BoardKeys(id);
+    const r = await this.updateScript.run(this.client, [k.cfg, k.version], fields);
     return r === 1 ? 'updated' : r === -1 ? 'bounds' : 'not-found';
   }
 
@@ -155,10 +163,22 @@ export class BoardsRepository {
    */
   async delete(id: string): Promise<boolean> {
     const k = new BoardKeys(id);
-    const cur = k.current;
+    const cur = k.legacy(null);
     const existed = await this.deleteScript.run(
       this.client,
-      [k.cfg, k.seq, k.periods, k.periodMeta, cur.z, cur.h, cur.dz, cur.dc],
+      [
+        k.cfg,
+        k.seq,
+        k.periods,
+        k.periodMeta,
+        k.version,
+        cur.z,
+        cur.r,
+        cur.dz,
+        cur.h,
+        cur.dc,
+        cur.zn,
+      ],
       [k.archivePrefix],
     );
     await Promise.all([

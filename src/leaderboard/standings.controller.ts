@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -6,8 +6,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { answerRead, ConditionalRead, versionFromIfNoneMatch } from '../common/conditional-read';
 import { RateLimitedRead } from '../common/read-limit.docs';
 import { Problem } from '../common/problem';
+import type { LimitSpec } from '../common/rate-limit.repository';
+import { RateLimiter } from '../common/rate-limiter';
+import { LimitInScript, ReadLimit } from '../common/throttling';
+import { AppConfig } from '../config/app-config';
 import {
   AroundDto,
   AroundQueryDto,
@@ -20,47 +26,84 @@ import {
 import { BoardIdPipe, PlayerIdPipe } from './params';
 import { StandingsService } from './standings.service';
 
+/**
+ * Public reads of the current period. Each is one Valkey call: the per-IP read limit is charged
+ * and the If-None-Match version checked in the read's own script (on a cluster the limit is
+ * checked first, by the guard: its counter lives in another slot).
+ */
 @ApiTags('standings')
 @ApiNotFoundResponse({ type: Problem, description: 'Unknown leaderboard or player' })
 @ApiBadRequestResponse({ type: Problem })
 @RateLimitedRead()
+@LimitInScript()
 @Controller('v1/leaderboards/:id')
 export class StandingsController {
-  constructor(private readonly standings: StandingsService) {}
+  constructor(
+    private readonly standings: StandingsService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('entries')
   @ApiOperation({ summary: 'A page of the current period, best first' })
   @ApiOkResponse({ type: PageDto })
-  page(@Param('id', BoardIdPipe) id: string, @Query() q: PageQueryDto): Promise<PageDto> {
-    return this.standings.page(id, q.offset, q.limit);
+  @ConditionalRead()
+  async page(
+    @Param('id', BoardIdPipe) id: string,
+    @Query() q: PageQueryDto,
+    @ReadLimit() limit: LimitSpec | null,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PageDto | undefined> {
+    const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
+    const answer = await this.standings.pageIf(id, q.offset, q.limit, { limit, ifVersion });
+    return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);
   }
 
   @Get('players/:playerId')
   @ApiOperation({ summary: "One player's entry with total, topPercent and tier" })
   @ApiOkResponse({ type: PlayerDto })
-  player(
+  @ConditionalRead()
+  async player(
     @Param('id', BoardIdPipe) id: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
-  ): Promise<PlayerDto> {
-    return this.standings.player(id, playerId);
+    @ReadLimit() limit: LimitSpec | null,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlayerDto | undefined> {
+    const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
+    const answer = await this.standings.playerIf(id, playerId, { limit, ifVersion });
+    return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);
   }
 
   @Get('players/:playerId/around')
   @ApiOperation({ summary: '`limit` consecutive entries containing the player, centred' })
   @ApiOkResponse({ type: AroundDto })
-  around(
+  @ConditionalRead()
+  async around(
     @Param('id', BoardIdPipe) id: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
     @Query() q: AroundQueryDto,
-  ): Promise<AroundDto> {
-    return this.standings.around(id, playerId, q.limit);
+    @ReadLimit() limit: LimitSpec | null,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AroundDto | undefined> {
+    const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
+    const answer = await this.standings.aroundIf(id, playerId, q.limit, { limit, ifVersion });
+    return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);
   }
 
   @Post('players/lookup')
   @HttpCode(200)
   @ApiOperation({ summary: 'Entries of up to 100 players (friends board), by rank' })
   @ApiOkResponse({ type: LookupResultDto })
-  lookup(@Param('id', BoardIdPipe) id: string, @Body() body: LookupDto): Promise<LookupResultDto> {
-    return this.standings.lookup(id, body.playerIds);
+  async lookup(
+    @Param('id', BoardIdPipe) id: string,
+    @Body() body: LookupDto,
+    @ReadLimit() limit: LimitSpec | null,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LookupResultDto> {
+    const answer = await this.standings.lookupIf(id, body.playerIds, { limit });
+    void reply.headers(RateLimiter.headers(answer.rate ?? null));
+    return answer.body;
   }
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../common/problem';
+import type { ReadAnswer } from '../common/conditional-read';
+import { notFound, ProblemException } from '../common/problem';
+import { RateLimiter } from '../common/rate-limiter';
+import type { RateState } from '../common/rate-limit.repository';
 import { boardNotFound } from './board';
 import {
   AroundDto,
@@ -9,71 +12,163 @@ import {
   toEntryDto,
   toPlayerDto,
 } from './dto/standings.dto';
-import { StandingsRead, StandingsRepository } from './standings.repository';
+import {
+  ConditionalRead,
+  RankedEntry,
+  ReadConditions,
+  StandingsRead,
+  StandingsRepository,
+} from './standings.repository';
+
+type Ok<T> = Extract<StandingsRead<T>, { status: 'ok' }>;
 
 /** Reads of the current period: pages, one player, around a player, friends lookup. */
 @Injectable()
 export class StandingsService {
-  constructor(private readonly repo: StandingsRepository) {}
+  constructor(
+    private readonly repo: StandingsRepository,
+    private readonly limiter: RateLimiter,
+  ) {}
 
-  private unwrap<T>(
-    boardId: string,
-    r: StandingsRead<T>,
-    playerId?: string,
-  ): Extract<StandingsRead<T>, { status: 'ok' }> {
+  private unwrap<T>(boardId: string, r: StandingsRead<T>, playerId?: string): Ok<T> {
     if (r.status === 'board-not-found') throw boardNotFound(boardId);
-    if (r.status === 'player-not-found') {
-      throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
-    }
+    if (r.status === 'player-not-found') throw playerNotFound(boardId, playerId);
     return r;
+  }
+
+  /** A conditional read's answer; refusals and not-found carry the counter's headers. */
+  private answer<T, B>(
+    boardId: string,
+    r: ConditionalRead<T>,
+    render: (ok: Ok<T>) => B,
+    playerId?: string,
+  ): ReadAnswer<B> {
+    if (r.status === 'rate-limited') throw this.limiter.reject(r.spec);
+    if (r.status === 'not-modified') return { notModified: true, version: r.version, rate: r.rate };
+    if (r.status !== 'ok') {
+      const err =
+        r.status === 'board-not-found' ? boardNotFound(boardId) : playerNotFound(boardId, playerId);
+      throw withRate(err, r.rate);
+    }
+    return { notModified: false, body: render(r), version: r.version, rate: r.rate };
   }
 
   async page(boardId: string, offset: number, limit: number): Promise<PageDto> {
     const r = this.unwrap(boardId, await this.repo.page(boardId, 'current', offset, limit));
-    return {
-      leaderboardId: boardId,
-      periodId: r.header.periodId,
-      total: r.header.total,
-      offset,
-      limit,
-      entries: r.rows.map(toEntryDto),
-    };
+    return pageDto(boardId, offset, limit, r);
+  }
+
+  /** {@link page} with the read limit charged and the version checked in the same script. */
+  async pageIf(
+    boardId: string,
+    offset: number,
+    limit: number,
+    conditions: ReadConditions,
+  ): Promise<ReadAnswer<PageDto>> {
+    const r = await this.repo.page(boardId, 'current', offset, limit, conditions);
+    return this.answer(boardId, r, (ok) => pageDto(boardId, offset, limit, ok));
   }
 
   async player(boardId: string, playerId: string): Promise<PlayerDto> {
-    const r = this.unwrap(boardId, await this.repo.players(boardId, 'current', [playerId]));
-    const entry = r.rows[0]?.entry;
-    if (!entry) throw notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
-    return toPlayerDto(boardId, r.header, entry);
+    return bodyOf(await this.playerIf(boardId, playerId, {}));
+  }
+
+  async playerIf(
+    boardId: string,
+    playerId: string,
+    conditions: ReadConditions,
+  ): Promise<ReadAnswer<PlayerDto>> {
+    const r = await this.repo.players(boardId, 'current', [playerId], conditions);
+    if (r.status === 'ok' && !r.rows[0]?.entry) {
+      throw withRate(playerNotFound(boardId, playerId), r.rate);
+    }
+    return this.answer(boardId, r, (ok) => toPlayerDto(boardId, ok.header, ok.rows[0].entry!));
   }
 
   async around(boardId: string, playerId: string, limit: number): Promise<AroundDto> {
-    const r = this.unwrap(
+    return bodyOf(await this.aroundIf(boardId, playerId, limit, {}));
+  }
+
+  async aroundIf(
+    boardId: string,
+    playerId: string,
+    limit: number,
+    conditions: ReadConditions,
+  ): Promise<ReadAnswer<AroundDto>> {
+    const r = await this.repo.around(boardId, 'current', playerId, limit, conditions);
+    return this.answer(
       boardId,
-      await this.repo.around(boardId, 'current', playerId, limit),
+      r,
+      (ok) => ({
+        leaderboardId: boardId,
+        periodId: ok.header.periodId,
+        total: ok.header.total,
+        playerId,
+        entries: ok.rows.map(toEntryDto),
+      }),
       playerId,
     );
-    return {
-      leaderboardId: boardId,
-      periodId: r.header.periodId,
-      total: r.header.total,
-      playerId,
-      entries: r.rows.map(toEntryDto),
-    };
   }
 
   async lookup(boardId: string, playerIds: string[]): Promise<LookupResultDto> {
-    const unique = [...new Set(playerIds)];
-    const r = this.unwrap(boardId, await this.repo.players(boardId, 'current', unique));
-    const found = r.rows.flatMap((row) => (row.entry ? [row.entry] : []));
-    // Equal ranks (competition/dense) keep the board's tie order: earliest first.
-    found.sort((a, b) => a.rank - b.rank || (a.sequence < b.sequence ? -1 : 1));
-    return {
-      leaderboardId: boardId,
-      periodId: r.header.periodId,
-      total: r.header.total,
-      entries: found.map((e) => toPlayerDto(boardId, r.header, e)),
-      missing: r.rows.filter((row) => !row.entry).map((row) => row.playerId),
-    };
+    const r = this.unwrap(boardId, await this.repo.players(boardId, 'current', unique(playerIds)));
+    return lookupDto(boardId, r);
   }
+
+  /** {@link lookup} with the read limit charged in the same script (no version: it is a POST). */
+  async lookupIf(
+    boardId: string,
+    playerIds: string[],
+    conditions: ReadConditions,
+  ): Promise<{ body: LookupResultDto; rate?: RateState }> {
+    const r = await this.repo.players(boardId, 'current', unique(playerIds), {
+      limit: conditions.limit,
+    });
+    const answer = this.answer(boardId, r, (ok) => lookupDto(boardId, ok));
+    return { body: bodyOf(answer), rate: answer.rate };
+  }
+}
+
+const unique = (ids: string[]): string[] => [...new Set(ids)];
+
+/** The body of a read asked without a version (so it cannot be "not modified"). */
+function bodyOf<T>(answer: ReadAnswer<T>): T {
+  if (answer.notModified) throw new Error('a read without a version was answered "not modified"');
+  return answer.body;
+}
+
+function playerNotFound(boardId: string, playerId: string | undefined): ProblemException {
+  return notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
+}
+
+function withRate(err: ProblemException, rate: RateState | undefined): ProblemException {
+  if (rate) Object.assign(err.headers, RateLimiter.headers(rate));
+  return err;
+}
+
+function pageDto(boardId: string, offset: number, limit: number, r: Ok<RankedEntry[]>): PageDto {
+  return {
+    leaderboardId: boardId,
+    periodId: r.header.periodId,
+    total: r.header.total,
+    offset,
+    limit,
+    entries: r.rows.map(toEntryDto),
+  };
+}
+
+function lookupDto(
+  boardId: string,
+  r: Ok<{ playerId: string; entry: RankedEntry | null }[]>,
+): LookupResultDto {
+  const found = r.rows.flatMap((row) => (row.entry ? [row.entry] : []));
+  // Equal ranks (competition/dense) keep the board's tie order: earliest first.
+  found.sort((a, b) => a.rank - b.rank || (a.sequence < b.sequence ? -1 : 1));
+  return {
+    leaderboardId: boardId,
+    periodId: r.header.periodId,
+    total: r.header.total,
+    entries: found.map((e) => toPlayerDto(boardId, r.header, e)),
+    missing: r.rows.filter((row) => !row.entry).map((row) => row.playerId),
+  };
 }

@@ -1,17 +1,21 @@
 -- Erases a player from one board: the current period and every archived one, atomically (a
 -- reset cannot slip between the periods).
--- KEYS: 1 cfg, 2 z, 3 h, 4 dz, 5 dc (of the current period), 6 periods.
--- ARGV: 1 playerId, 2 archive key prefix ("{lb:id}:arc:").
+-- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the current period), 5 periods, 6 ver.
+-- ARGV: 1 playerId, 2 archive key prefix ("{lb:id}:arc:"): the archived periods' keys are
+--       derived from it (same hash tag as cfg).
 -- Returns the ids of the periods the player was removed from (the current one first).
---- @include "../valkey/standings.lib"
 --- @include "../valkey/board.lib"
-local CFG, Z, H, DZ, DC, PERIODS = 1, 2, 3, 4, 5, 6
-local cfg = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'period')
+--- @include "../valkey/layout.lib"
+--- @include "../valkey/standings.lib"
+--- @include "../valkey/standings-write.lib"
+local CFG, Z, R, DZ, PERIODS, VER = 1, 2, 3, 4, 5, 6
+local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout')
 if not cfg[1] then return {} end
-local order, pid, removed = cfg[1], ARGV[1], {}
-if removePlayer(order, KEYS[Z], KEYS[H], KEYS[DZ], KEYS[DC], pid) == 1 then removed[#removed + 1] = cfg[2] end
+requireLayout(KEYS[CFG], cfg[2])
+local pid, removed = ARGV[1], {}
+if removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ]), pid) == 1 then removed[#removed + 1] = cfg[1] end
 for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
-  local z, h, dz, dc = archivedPeriodKeys(ARGV[2], p)
-  if removePlayer(order, z, h, dz, dc, pid) == 1 then removed[#removed + 1] = p end
+  if removePlayer(periodOf(archivedPeriodKeys(ARGV[2], p)), pid) == 1 then removed[#removed + 1] = p end
 end
+if #removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

@@ -1,18 +1,22 @@
 -- Removes up to `count` players whose score is within [min, max] (inclusive) from the
 -- current period. Called repeatedly so a huge purge never blocks Valkey for long.
--- KEYS: 1 cfg, 2 z, 3 h, 4 dz, 5 dc (of the current period).
+-- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the current period), 5 ver.
 -- ARGV: 1 min score, 2 max score, 3 count.
 -- Returns the number removed, or -1 if the board does not exist.
+--- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
-local CFG, Z, H, DZ, DC = 1, 2, 3, 4, 5
-local order = redis.call('HGET', KEYS[CFG], 'sortOrder')
-if not order then return -1 end
+--- @include "../valkey/standings-write.lib"
+local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
+local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout')
+if not c[1] then return -1 end
+requireLayout(KEYS[CFG], c[2])
 local lo, hi = ARGV[1], ARGV[2]
-if order == 'desc' then lo, hi = neg(ARGV[2]), neg(ARGV[1]) end
+if c[1] == 'desc' then lo, hi = toK('desc', ARGV[2]), toK('desc', ARGV[1]) end
 local members = redis.call('ZRANGE', KEYS[Z], lo, hi, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
+local P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ])
 local removed = 0
 for _, member in ipairs(members) do
-  local pid = string.sub(member, SEQ_WIDTH + 1)
-  removed = removed + removePlayer(order, KEYS[Z], KEYS[H], KEYS[DZ], KEYS[DC], pid)
+  removed = removed + removePlayer(P, string.sub(member, 8))
 end
+if removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

@@ -123,9 +123,9 @@ export class ScoresRepository {
       k.cfg,
       k.seq,
       cur.z,
-      cur.h,
+      cur.r,
       cur.dz,
-      cur.dc,
+      k.version,
       record,
       fp.keyDigest && fp.legacyKeyDigest ? idempotencyKey(boardId, fp.legacyKeyDigest) : record,
       ...limits.map((l) => l.key),
@@ -228,7 +228,7 @@ export class ScoresRepository {
   private currentKeys(boardId: string): string[] {
     const k = new BoardKeys(boardId);
     const cur = k.current;
-    return [k.cfg, cur.z, cur.h, cur.dz, cur.dc];
+    return [k.cfg, cur.z, cur.r, cur.dz, k.version];
   }
 
   /** Removes a player from the current period: 'removed', 'absent' or 'board-not-found'. */
@@ -265,7 +265,7 @@ export class ScoresRepository {
     const cur = k.current;
     const reply = await this.eraseScript.run(
       this.valkey.api,
-      [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods],
+      [k.cfg, cur.z, cur.r, cur.dz, k.periods, k.version],
       [playerId, k.archivePrefix],
     );
     return (reply as ScriptReply[]).map(String);

@@ -1,6 +1,6 @@
 -- A whole batch, all or nothing: rate limits first, then every entry is checked against the
 -- board's bounds (simulating increments in order), then all are applied in order.
--- KEYS: those of submit.lib.lua (1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc, 7 idempotency record,
+-- KEYS: those of submit.lib.lua (1 cfg, 2 seq, 3 z, 4 r, 5 dz, 6 ver, 7 idempotency record,
 --       8 unscoped idempotency record, 9.. rate-limit counters).
 -- ARGV: the rate-limit spec (rate-limit.lib.lua), then refusedOutside ('1' = a counter checked
 --       outside the script has no room, '' = none), the body hash ('' = no idempotency key),
@@ -11,7 +11,9 @@
 -- index (0-based) }.
 --- @include "submit.lib"
 --- @include "../common/rate-limit.lib"
+--- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
+--- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
 local ENTRIES_FROM, ENTRY_FIELDS = 3, 4
@@ -19,6 +21,8 @@ local nLimits, A = limitArgs()
 local refusedOutside, bodyHash = A[1] == '1', A[2]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
+-- Each entry is looked up twice (checked, then applied): hash each player once.
+b.P.h = {}
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
 local n = (#A - ENTRIES_FROM + 1) / ENTRY_FIELDS
@@ -35,11 +39,12 @@ for i = 0, n - 1 do
   end
   if newScore ~= nil then sim[pid] = tonumber(newScore) else sim[pid] = current end
 end
-local now = fmtint(nowMs())
-local rows = {}
+local now = nowMs()
+local rows, changed = {}, false
 for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS
   local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now)
   rows[#rows + 1] = table.concat(r, '\t')
+  changed = changed or r[6] == 1
 end
-return accepted(b, bodyHash, table.concat(rows, '\n'), nLimits)
+return accepted(b, bodyHash, table.concat(rows, '\n'), nLimits, changed)

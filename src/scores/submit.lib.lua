@@ -1,23 +1,26 @@
 -- Submission rules shared by submit.lua and submit-batch.lua, which take the same KEYS:
--- KEYS: 1 cfg, 2 seq, 3 z, 4 h, 5 dz, 6 dc (of the current period), 7 idempotency record
+-- KEYS: 1 cfg, 2 seq, 3 z, 4 r, 5 dz (of the current period), 6 ver, 7 idempotency record
 --       (scoped per submit key), 8 the same Idempotency-Key's unscoped record (the name used
 --       before records were scoped; equal to KEYS[7] when there is none to look up),
 --       9.. rate-limit counters (rate-limit.lib.lua; their spec leads ARGV).
+--- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
+--- @include "../valkey/standings-write.lib"
 --- @include "../common/rate-limit.lib"
 
-local CFG, SEQ, Z, H, DZ, DC, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
+local CFG, SEQ, Z, R, DZ, VER, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
 local RATE_KEYS_FROM = 9
 
 local MAX_SAFE = 9007199254740991
 
 local function loadBoard()
   local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
-    'createdAt')
+    'createdAt', 'layout')
   if not c[1] then return nil end
+  requireLayout(KEYS[CFG], c[8])
   -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], gen = c[7] or '', z = KEYS[Z], h = KEYS[H], dz = KEYS[DZ], dc = KEYS[DC] }
+    period = c[6], gen = c[7] or '', P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ]) }
 end
 
 -- Decides the new score from the current one (nil for a new player). Returns
@@ -50,41 +53,52 @@ local function plan(b, current, valueStr)
 end
 
 local function currentScore(b, pid)
-  local v = redis.call('HGET', b.h, pid)
-  if not v then return nil end
-  local _, _, score = unpackEntry(v)
-  return tonumber(score)
+  local rec = getRecord(b.P, pid)
+  if not rec then return nil end
+  local k = redis.call('ZSCORE', b.P.z, seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid)
+  return tonumber(toK(b.order, k))
 end
 
 -- Applies one submission. Returns an error reply, or the result row:
 -- periodId, score, rank, previousScore, previousRank, updated (1/0), updatedAt.
+-- `now`: the write's time in ms (a number).
 local function apply(b, pid, valueStr, dn, md, now)
-  local prev = redis.call('HGET', b.h, pid)
-  local pSeq, pAt, pScore, pDn, pMd, pK, pRank
+  local P = b.P
+  local at = locate(P, pid)
+  local prev = recordAt(P, pid, at)
+  local pSeq, pAt, pDn, pMd, pMember, pK, pScore, pRank
   if prev then
-    pSeq, pAt, pScore, pDn, pMd = unpackEntry(prev)
-    pK = toK(b.order, pScore)
-    pRank = rankOf(b.rankMode, b.z, b.dz, pSeq .. pid, pK)
+    pSeq, pAt, pDn, pMd = decodeRecord(prev)
+    pMember = seqPrefix(pSeq) .. pid
+    if b.rankMode == 'ordinal' then
+      local zr = redis.call('ZRANK', P.z, pMember, 'WITHSCORE')
+      pRank, pK = zr[1] + 1, zr[2]
+    else
+      pK = redis.call('ZSCORE', P.z, pMember)
+      pRank = rankOf(b.rankMode, P, pMember, pK)
+    end
+    pScore = toK(b.order, pK)
   end
   local newScore, err = plan(b, prev and tonumber(pScore) or nil, valueStr)
   if err then return err end
   if newScore == nil then
-    return { b.period, pScore, pRank, pScore, pRank, 0, pAt }
+    return { b.period, pScore, pRank, pScore, pRank, 0, fmtint(pAt) }
   end
-  local seq = string.format('%014x', redis.call('INCR', KEYS[SEQ]))
+  local seq = redis.call('INCR', KEYS[SEQ])
+  local member = seqPrefix(seq) .. pid
   local dense = b.rankMode == 'dense'
   if prev then
-    redis.call('ZREM', b.z, pSeq .. pid)
-    if dense then denseRemove(b.dz, b.dc, pK) end
+    redis.call('ZREM', P.z, pMember)
+    if dense then denseRemoved(P, pK) end
     if dn == '' then dn = pDn end
     if md == '' then md = pMd end
   end
   local k = toK(b.order, newScore)
-  redis.call('ZADD', b.z, k, seq .. pid)
-  if dense then denseAdd(b.dz, b.dc, k) end
-  redis.call('HSET', b.h, pid, seq .. '\t' .. now .. '\t' .. newScore .. '\t' .. dn .. '\t' .. md)
-  local rank = rankOf(b.rankMode, b.z, b.dz, seq .. pid, k)
-  return { b.period, newScore, rank, pScore or '', pRank or '', 1, now }
+  redis.call('ZADD', P.z, k, member)
+  if dense then denseAdded(P, k) end
+  putRecord(P, pid, at, encodeRecord(seq, now, dn, md), not prev and redis.call('ZCARD', P.z) or nil)
+  local rank = rankOf(b.rankMode, P, member, k)
+  return { b.period, newScore, rank, pScore or '', pRank or '', 1, fmtint(now) }
 end
 
 -- A record "generation:bodyHash\nresult" read back: { 'REPLAY', result } for the same body,
@@ -134,10 +148,12 @@ local function refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
   return checkLimits(RATE_KEYS_FROM, nLimits)
 end
 
--- The reply of an applied submission (`encoded`: its result rows): charges the rate counters,
--- records the reply for idempotent retries, and returns { 'OK', encoded, limit, remaining, mode }.
-local function accepted(b, bodyHash, encoded, nLimits)
+-- The reply of an applied submission (`encoded`: its result rows; `changed`: whether any score
+-- changed): charges the rate counters, records the reply for idempotent retries, moves the
+-- board's version when something changed, and returns { 'OK', encoded, limit, remaining, mode }.
+local function accepted(b, bodyHash, encoded, nLimits, changed)
   local limit, left = takeLimits(RATE_KEYS_FROM, nLimits)
   remember(b, bodyHash, encoded)
+  if changed then bumpVersion(KEYS[VER]) end
   return { 'OK', encoded, limit, left, b.mode }
 end

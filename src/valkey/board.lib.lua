@@ -10,15 +10,17 @@ local function boardGeneration(cfgKey, expected)
   return gen
 end
 
--- An archived period's keys z, h, dz, dc (the current period's layout), from the archive key
+-- An archived period's keys z, r, dz (the current period's layout), from the archive key
 -- prefix ("{lb:id}:arc:") and the period id. Archive keys share the board's hash tag, so any
 -- script of the board may touch them.
 local function archivedPeriodKeys(archivePrefix, periodId)
   local base = archivePrefix .. periodId .. ':'
-  return base .. 'z', base .. 'h', base .. 'dz', base .. 'dc'
+  return base .. 'z', base .. 'r', base .. 'dz'
 end
 
--- Drops an archived period's keys; UNLINK frees the memory off the main thread.
+-- Drops an archived period's keys, those of layout 1 (h, dc) and of a migration under way (zn)
+-- included; UNLINK frees the memory off the main thread.
 local function unlinkArchivedPeriod(archivePrefix, periodId)
-  redis.call('UNLINK', archivedPeriodKeys(archivePrefix, periodId))
+  local base = archivePrefix .. periodId .. ':'
+  redis.call('UNLINK', base .. 'z', base .. 'r', base .. 'dz', base .. 'h', base .. 'dc', base .. 'zn')
 end

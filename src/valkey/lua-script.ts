@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ReplyError } from 'ioredis';
 import type { Cluster, Redis } from 'ioredis';
 import { isValkeyUnavailable, ValkeyUnavailableError } from './valkey-errors';
 
@@ -107,6 +108,27 @@ export function assembleLua(file: string): AssembledLua {
 }
 
 /**
+ * A script refused a board whose keys are in another storage layout than the scripts' (error
+ * reply `LAYOUT …`, see valkey/standings.lib.lua): the board's migration has not finished, which
+ * only happens in the moments after an upgrade. Nothing was applied; rendered as a 503 with
+ * Retry-After, like any moment when the store cannot answer.
+ */
+export class StorageLayoutPendingError extends ValkeyUnavailableError {
+  constructor(cause: Error) {
+    super(cause, false);
+    this.name = 'StorageLayoutPendingError';
+  }
+}
+
+/** Maps a script's failure to the error the application handles. */
+function scriptFailure(err: unknown, mayWrite: boolean): unknown {
+  if (err instanceof ReplyError && (err as Error).message.startsWith('LAYOUT ')) {
+    return new StorageLayoutPendingError(err as Error);
+  }
+  return isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, mayWrite) : err;
+}
+
+/**
  * A Lua script kept as a `.lua` file beside its repository, assembled with the library files it
  * declares (`--- @include`, see {@link assembleLua}). Runs by SHA (EVALSHA) and loads itself on
  * NOSCRIPT, so each Valkey node compiles it once.
@@ -114,7 +136,11 @@ export function assembleLua(file: string): AssembledLua {
 export class LuaScript {
   readonly source: string;
   readonly sha: string;
-  /** False for a script declared `#!lua flags=no-writes`: a failure of it never applied anything. */
+  /**
+   * False for a script declared `#!lua flags=no-writes`, or one whose header says
+   * `-- writes: counters only` (a read that charges its rate-limit counter): a failure of it
+   * never applied anything a client asked for, so it is `unavailable`, not `outcome-unknown`.
+   */
   readonly mayWrite: boolean;
 
   constructor(
@@ -123,7 +149,9 @@ export class LuaScript {
   ) {
     this.source = assembleLua(resolve(dir, name)).source;
     this.sha = createHash('sha1').update(this.source).digest('hex');
-    this.mayWrite = !/^#!lua\b[^\n]*\bflags=[^\n]*\bno-writes\b/.test(this.source);
+    this.mayWrite =
+      !/^#!lua\b[^\n]*\bflags=[^\n]*\bno-writes\b/.test(this.source) &&
+      !/^-- writes: counters only\b/m.test(this.source);
   }
 
   /**
@@ -162,7 +190,7 @@ export class LuaScript {
       if (r.waitErr) throw r.waitErr;
       return { reply: r.reply, replicas: r.acked };
     } catch (err) {
-      throw isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, this.mayWrite) : err;
+      throw scriptFailure(err, this.mayWrite);
     }
   }
 
@@ -177,7 +205,7 @@ export class LuaScript {
         throw err;
       }
     } catch (err) {
-      throw isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, this.mayWrite) : err;
+      throw scriptFailure(err, this.mayWrite);
     }
   }
 }

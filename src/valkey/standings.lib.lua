@@ -1,97 +1,150 @@
--- Shared helpers for every script that reads or writes a period's standings.
--- Layout (see keys.ts): zset member = 14 hex digits of the board's tie-break sequence followed
--- by the playerId; zset score k = -score on desc boards, score on asc boards, so ascending
--- order is always "best first" and equal k values order by sequence: first to reach, first.
+-- Reading a period's standings in storage layout 2 (leaderboard/board.keys.ts describes it in
+-- full; standings-write.lib.lua holds the writes). A period is:
+--   z   zset: score k = -score on desc boards, score on asc boards, so ascending order is always
+--       "best first"; member = the tie-break sequence as 7 big-endian bytes, then the playerId,
+--       so equal k values order by sequence: first to reach, first.
+--   r   hash: the player records, packed several to a field ("bucket", see bucketOf), plus '#',
+--       the bucket count, and '!' .. playerId for a record too long to pack.
+--   dz  zset, dense boards only: the distinct k values (member = k in decimal).
+-- A record is the sequence in 14 hex digits, updatedAt (ms) in 11, the displayName, then a tab
+-- and the metadata JSON when there is metadata (hex: string.format and tonumber do it in C).
 -- Scores travel as decimal strings; Lua numbers are only used where they are exact
--- (|n| <= 2^53), and never formatted with tostring (which keeps only 14 digits).
-local SEQ_WIDTH = 14
+-- (|n| <= 2^53), and never formatted with tostring (which keeps only 14 digits). Valkey prints
+-- every integer-valued double of that range as plain decimal digits (ZSCORE, WITHSCORES; a
+-- repository test checks it), so a k read back is the k that was written, byte for byte.
+-- Every script call re-creates these functions, and each upvalue costs: widths and field names
+-- are literals, and helpers call few others.
+--- @include "layout.lib"
 
-local function neg(s)
-  if s == '0' then return '0' end
-  if string.sub(s, 1, 1) == '-' then return string.sub(s, 2) end
-  return '-' .. s
-end
-
-local function fmtint(n)
-  if n == 0 then return '0' end
-  return string.format('%.0f', n)
-end
-
+-- k from a score and a score from k: the same negation on desc boards.
 local function toK(order, score)
-  if order == 'desc' then return neg(score) end
-  return score
+  if order ~= 'desc' or score == '0' then return score end
+  if string.byte(score, 1) == 45 then return string.sub(score, 2) end
+  return '-' .. score
 end
 
--- "seq\tupdatedAt\tscore\tdisplayName\tmetadata" -> seq, updatedAt, score, displayName, metadata
-local function unpackEntry(v)
-  local a = string.find(v, '\t', 1, true)
-  local b = string.find(v, '\t', a + 1, true)
-  local c = string.find(v, '\t', b + 1, true)
-  local d = string.find(v, '\t', c + 1, true)
-  return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1), string.sub(v, b + 1, c - 1),
-    string.sub(v, c + 1, d - 1), string.sub(v, d + 1)
+-- The zset member prefix: n as 7 big-endian bytes (byte order = numeric order; 7 bytes hold
+-- every sequence number Lua counts exactly, up to 2^53 - 1).
+local function seqPrefix(n)
+  local b7 = n % 256
+  n = (n - b7) / 256
+  local b6 = n % 256
+  n = (n - b6) / 256
+  local b5 = n % 256
+  n = (n - b5) / 256
+  local b4 = n % 256
+  n = (n - b4) / 256
+  local b3 = n % 256
+  n = (n - b3) / 256
+  local b2 = n % 256
+  return string.char((n - b2) / 256, b2, b3, b4, b5, b6, b7)
 end
 
-local function rankOf(rankMode, z, dz, member, k)
-  if rankMode == 'competition' then
-    return redis.call('ZCOUNT', z, '-inf', '(' .. k) + 1
-  elseif rankMode == 'dense' then
-    return redis.call('ZCOUNT', dz, '-inf', '(' .. k) + 1
+-- The player's bucket: the number naming its field of r (redis.call sends an integer-valued
+-- number as its plain decimal digits). Linear hashing on the first 32 bits of sha1(playerId): of the n
+-- buckets, the first n - base have been split already and use one more bit.
+local function bucketOf(P, pid)
+  local n, base = P.n, P.base
+  if not n then
+    n = tonumber(redis.call('HGET', P.r, '#') or '1')
+    base = 1
+    while base * 2 <= n do base = base * 2 end
+    P.n, P.base = n, base
   end
-  return redis.call('ZRANK', z, member) + 1
+  local memo = P.h
+  local h = memo and memo[pid]
+  if not h then
+    h = tonumber(string.sub(redis.sha1hex(pid), 1, 8), 16)
+    if memo then memo[pid] = h end
+  end
+  local b = h % base
+  if b < n - base then return h % (2 * base) end
+  return b
 end
 
--- Zset positions [start, stop] as a flat list of (playerId, packed entry, rank) triples.
--- O(log N + M): one ZRANGE, at most one ZCOUNT, one HGET per row.
-local function renderRange(rankMode, z, h, dz, start, stop)
+-- A bucket is a string of entries "\n" .. playerId .. "\t" .. record (or '!' when the record is
+-- in field '!' .. playerId). Records hold no newline, so "\n<playerId>\t" only ever matches at
+-- the start of that player's entry. Returns the entry's first and last byte in the bucket and
+-- its stored value, or nil.
+local function findEntry(s, pid)
+  local i = string.find(s, '\n' .. pid .. '\t', 1, true)
+  if not i then return nil end
+  local j = string.find(s, '\n', i + 1, true)
+  j = j and j - 1 or #s
+  return i, j, string.sub(s, i + #pid + 2, j)
+end
+
+-- The player's record, or nil.
+local function getRecord(P, pid)
+  local s = redis.call('HGET', P.r, bucketOf(P, pid))
+  if not s then return nil end
+  local _, _, v = findEntry(s, pid)
+  if v == '!' then return redis.call('HGET', P.r, '!' .. pid) end
+  return v
+end
+
+local function rankOf(rankMode, P, member, k)
+  if rankMode == 'competition' then
+    return redis.call('ZCOUNT', P.z, '-inf', '(' .. k) + 1
+  elseif rankMode == 'dense' then
+    return redis.call('ZCOUNT', P.dz, '-inf', '(' .. k) + 1
+  end
+  return redis.call('ZRANK', P.z, member) + 1
+end
+
+-- Zset positions [start, stop] as a flat list of (playerId, record, score, rank) rows.
+-- O(log N + M): one ZRANGE, at most one ZCOUNT, one HMGET of the rows' buckets.
+local function renderRange(rankMode, order, P, start, stop)
   local out = {}
   if stop < start then return out end
-  local rows = redis.call('ZRANGE', z, start, stop, 'WITHSCORES')
+  local rows = redis.call('ZRANGE', P.z, start, stop, 'WITHSCORES')
+  local m = #rows / 2
+  if m == 0 then return out end
+  local pids, fields = {}, {}
+  for n = 1, m do
+    local pid = string.sub(rows[2 * n - 1], 8)
+    pids[n] = pid
+    fields[n] = bucketOf(P, pid)
+  end
+  local buckets = redis.call('HMGET', P.r, unpack(fields))
   local rank, prevK = 0, nil
-  for i = 1, #rows, 2 do
-    local member, k = rows[i], rows[i + 1]
-    local pos = start + (i + 1) / 2
+  for n = 1, m do
+    local k = rows[2 * n]
     if rankMode == 'ordinal' then
-      rank = pos
+      rank = start + n
     elseif prevK == nil then
-      rank = rankOf(rankMode, z, dz, member, k)
+      rank = rankOf(rankMode, P, rows[2 * n - 1], k)
     elseif k ~= prevK then
-      if rankMode == 'competition' then rank = pos else rank = rank + 1 end
+      if rankMode == 'competition' then rank = start + n else rank = rank + 1 end
     end
     prevK = k
-    local pid = string.sub(member, SEQ_WIDTH + 1)
-    out[#out + 1] = pid
-    out[#out + 1] = redis.call('HGET', h, pid) or ''
-    out[#out + 1] = rank
+    local pid, rec = pids[n], ''
+    if buckets[n] then
+      local _, _, v = findEntry(buckets[n], pid)
+      if v == '!' then v = redis.call('HGET', P.r, '!' .. pid) end
+      rec = v or ''
+    end
+    local o = #out
+    out[o + 1], out[o + 2], out[o + 3], out[o + 4] = pid, rec, toK(order, k), rank
   end
   return out
 end
 
--- Header every read returns: status, current period id, its start, member count, tiers JSON.
-local function readHeader(cfgKey, z)
-  local cfg = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers')
-  if not cfg[1] then return nil, nil end
-  return cfg[1], { 'OK', cfg[2], cfg[3], redis.call('ZCARD', z), cfg[4] }
-end
-
-local function denseAdd(dz, dc, k)
-  if redis.call('HINCRBY', dc, k, 1) == 1 then redis.call('ZADD', dz, k, k) end
-end
-
-local function denseRemove(dz, dc, k)
-  if redis.call('HINCRBY', dc, k, -1) <= 0 then
-    redis.call('HDEL', dc, k)
-    redis.call('ZREM', dz, k)
+-- What every read starts with. Returns nil when the board does not exist; else the read's
+-- context, its header (status, current period id, its start, member count, tiers JSON, and the
+-- board's version "<generation>.<counter>", see bumpVersion), and the whole reply instead when
+-- `ifVersion` is that version ({ {'NOT_MODIFIED', version} }: nothing to render). Refuses a
+-- board in another layout.
+local function readContext(cfgKey, verKey, z, r, dz, ifVersion)
+  local c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
+    'createdAt')
+  if not c[1] then return nil end
+  requireLayout(cfgKey, c[6])
+  local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
+  -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
+  if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
+    return {}, {}, { { 'NOT_MODIFIED', version } }
   end
-end
-
--- Removes a player from one period's keys. Returns 1 if it was there.
-local function removePlayer(order, z, h, dz, dc, pid)
-  local v = redis.call('HGET', h, pid)
-  if not v then return 0 end
-  local seq, _, score = unpackEntry(v)
-  redis.call('ZREM', z, seq .. pid)
-  redis.call('HDEL', h, pid)
-  if redis.call('EXISTS', dc) == 1 then denseRemove(dz, dc, toK(order, score)) end
-  return 1
+  return { rankMode = c[1], order = c[5], P = { z = z, r = r, dz = dz } },
+    { 'OK', c[2], c[3], redis.call('ZCARD', z), c[4], version }
 end

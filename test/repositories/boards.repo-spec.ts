@@ -156,11 +156,11 @@ describe('BoardsRepository (create-board, update-board, delete-board against rea
       await scores().submit(other.id, { playerId: 'a', score: 1 }, NO_KEY);
       // Every key family the script must remove is there before the delete.
       const before = await f.valkey.client.keys(`{lb:${board.id}}*`);
-      for (const suffix of [':cfg', ':seq', ':periods', ':pmeta', ':cur:z', ':cur:dc']) {
+      for (const suffix of [':cfg', ':seq', ':ver', ':periods', ':pmeta', ':cur:z', ':cur:r']) {
         expect(before).toContain(`{lb:${board.id}}${suffix}`);
       }
       expect(before).toContain(`{lb:${board.id}}:arc:0000000001:dz`);
-      expect(before).toContain(`{lb:${board.id}}:arc:0000000002:h`);
+      expect(before).toContain(`{lb:${board.id}}:arc:0000000002:r`);
 
       expect(await f.boards.delete(board.id)).toBe(true);
       expect(await f.valkey.client.keys(`{lb:${board.id}}*`)).toEqual([]);

@@ -165,7 +165,7 @@ describe('ResetsRepository (reset, prune-periods against real Valkey)', () => {
       // The dropped periods' standings are gone; the kept one's are not.
       const arc = await f.valkey.client.keys(`{lb:${board.id}}:arc:*`);
       expect(arc.sort()).toEqual(
-        ['dc', 'dz', 'h', 'z'].map((s) => `{lb:${board.id}}:arc:0000000003:${s}`),
+        ['dz', 'r', 'z'].map((s) => `{lb:${board.id}}:arc:0000000003:${s}`),
       );
       expect(await resets().pruneOne(board.id, 0)).toBe('0000000003');
       expect(await f.valkey.client.keys(`{lb:${board.id}}:arc:*`)).toEqual([]);

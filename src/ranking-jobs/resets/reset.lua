@@ -1,7 +1,7 @@
 -- Archives the current period and opens an empty one, atomically: a racing submission runs
 -- wholly before (lands in the archive) or wholly after (lands in the new period).
--- KEYS: 1 cfg, 2 z, 3 h, 4 dz, 5 dc (of the current period), 6 periods, 7 pmeta,
---       8 z, 9 h, 10 dz, 11 dc (of the archive for the expected period)
+-- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the current period), 5 periods, 6 pmeta,
+--       7 z, 8 r, 9 dz (of the archive for the expected period), 10 ver
 -- ARGV: 1 expected current period id (the archive keys are computed for it),
 --       2 scheduled fire time in ms ('' = manual): only a period that started before it closes,
 --         and it closes at that time (the new period starts there), whenever the job runs
@@ -14,16 +14,18 @@
 -- or { 'NOT_FOUND' } (no such board, or of another generation).
 --- @include "../../valkey/time.lib"
 --- @include "../../valkey/board.lib"
-local CFG, PERIODS, PMETA = 1, 6, 7
+--- @include "../../valkey/layout.lib"
+local CFG, PERIODS, PMETA, VER = 1, 5, 6, 10
 local generation = ARGV[4] or ''
 if not boardGeneration(KEYS[CFG], generation ~= '' and generation or nil) then
   return { 'NOT_FOUND' }
 end
--- A period's four keys (z, h, dz, dc) are consecutive: the current ones from CUR_Z, the
+-- A period's three keys (z, r, dz) are consecutive: the current ones from CUR_Z, the
 -- archive's from ARC_Z, in the same order.
-local CUR_Z, ARC_Z, PERIOD_KEYS = 2, 8, 4
-local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'periodStartedAt')
+local CUR_Z, ARC_Z, PERIOD_KEYS = 2, 7, 3
+local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'periodStartedAt', 'layout')
 if not cfg[1] then return { 'NOT_FOUND' } end
+requireLayout(KEYS[CFG], cfg[3])
 local current, startedAt = cfg[1], tonumber(cfg[2])
 if ARGV[1] ~= current then return { 'STALE', current } end
 local endedAt = nowMs()
@@ -46,4 +48,5 @@ redis.call('HSET', KEYS[PMETA], current,
   ',"total":' .. total .. '}')
 local nextId = string.format('%010d', tonumber(current) + 1)
 redis.call('HSET', KEYS[CFG], 'period', nextId, 'periodStartedAt', string.format('%.0f', endedAt))
+bumpVersion(KEYS[VER])
 return { 'RESET', current, nextId, string.format('%.0f', endedAt) }

@@ -34,7 +34,7 @@ export class ResetsRepository {
     const arc = k.archived(expectedPeriodId);
     const reply = (await this.resetScript.run(
       this.valkey.api,
-      [k.cfg, cur.z, cur.h, cur.dz, cur.dc, k.periods, k.periodMeta, arc.z, arc.h, arc.dz, arc.dc],
+      [k.cfg, cur.z, cur.r, cur.dz, k.periods, k.periodMeta, arc.z, arc.r, arc.dz, k.version],
       [
         ...(scheduled
           ? [
@@ -70,7 +70,7 @@ export class ResetsRepository {
     const k = new BoardKeys(boardId);
     const dropped = await this.pruneScript.run(
       this.valkey.api,
-      [k.periods, k.periodMeta],
+      [k.periods, k.periodMeta, k.cfg, k.version],
       [retain, k.archivePrefix],
     );
     return dropped ? String(dropped) : null;

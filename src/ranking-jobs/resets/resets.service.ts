@@ -3,10 +3,12 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { EventBus } from '../../events/event-bus';
 import { boardNotFound } from '../../leaderboard/board';
 import { BoardsRepository } from '../../leaderboard/boards.repository';
+import { LayoutMigration } from '../../leaderboard/layout-migration';
 import { fireTimeFor } from '../../leaderboard/schedule';
 import { HandlesJob } from '../queue/job-handlers';
 import { JobQueues } from '../queue/job-queues';
 import type { PruneJob, ResetJob, ScheduledResetJob } from '../queue/queue-names';
+import { StorageLayoutPendingError } from '../../valkey/lua-script';
 import { ResetOutcome, ResetsRepository } from './resets.repository';
 
 /**
@@ -22,7 +24,23 @@ export class ResetsService {
     private readonly boards: BoardsRepository,
     private readonly queues: JobQueues,
     private readonly events: EventBus,
+    private readonly layout: LayoutMigration,
   ) {}
+
+  /**
+   * The reset script, on a board converted to the current storage layout: one that is not yet
+   * (only just after an upgrade) is converted here first, rather than failing the job until
+   * the startup pass reaches it, which could take a scheduled reset past its retries.
+   */
+  private async reset(...args: Parameters<ResetsRepository['reset']>): Promise<ResetOutcome> {
+    try {
+      return await this.repo.reset(...args);
+    } catch (err) {
+      if (!(err instanceof StorageLayoutPendingError)) throw err;
+      await this.layout.migrateBoard(args[0]);
+      return this.repo.reset(...args);
+    }
+  }
 
   /** Admin reset: enqueues the reset of the current period; 404 for unknown boards. */
   async request(boardId: string): Promise<{ jobId: string; periodId: string }> {
@@ -67,7 +85,7 @@ export class ResetsService {
   @HandlesJob('resets', 'reset')
   async onManualReset(job: Job<ResetJob>): Promise<ResetOutcome> {
     const { boardId, periodId, generation } = job.data;
-    const outcome = await this.repo.reset(boardId, periodId, null, generation);
+    const outcome = await this.reset(boardId, periodId, null, generation);
     // Deleted, or deleted and created again (another generation): not this job's board.
     if (outcome.status === 'board-not-found') throw new UnrecoverableError('board was deleted');
     await this.after(boardId, outcome);
@@ -82,7 +100,7 @@ export class ResetsService {
       if (!board || !board.resetSchedule) return null; // deleted or unscheduled meanwhile
       const { resetSchedule: schedule, timezone } = board;
       const fireAt = fireTimeFor(schedule, timezone, Date.now(), job.opts?.prevMillis);
-      const outcome = await this.repo.reset(boardId, board.periodId, {
+      const outcome = await this.reset(boardId, board.periodId, {
         fireAt,
         schedule,
         timezone,

@@ -5,10 +5,13 @@
 -- KEYS: 1 cfg, 2 z (of the current period), 3 seq.
 -- ARGV: 1 I, then I rank indices, then R (lo, hi) k pairs.
 -- Returns { {'OK', periodId, total, seq}, {k or '' per index}, {count per range} }, or
--- { {'NOT_FOUND'} }.
+-- { {'NOT_FOUND'} }. Refuses (LAYOUT error) a board whose migration has not finished.
+--- @include "../../valkey/layout.lib"
 local CFG, Z, SEQ = 1, 2, 3
-local period = redis.call('HGET', KEYS[CFG], 'period')
+local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout')
+local period = cfg[1]
 if not period then return { { 'NOT_FOUND' } } end
+requireLayout(KEYS[CFG], cfg[2])
 local head = { 'OK', period, redis.call('ZCARD', KEYS[Z]), redis.call('GET', KEYS[SEQ]) or '0' }
 local n = tonumber(ARGV[1])
 local ks, counts = {}, {}

@@ -1,0 +1,120 @@
+-- Writing a period's standings in storage layout 2 (standings.lib.lua reads them; the layout
+-- is described in leaderboard/board.keys.ts). Limits are literals (an upvalue costs each script
+-- call): the bucket count grows by one split whenever the period holds more than 12 players per
+-- bucket, so a bucket holds ~12 entries (up to ~24 just before its split) whatever the board's
+-- size, and a read copies a few hundred bytes per row; an entry longer than 128 bytes
+-- (playerId + record) keeps its record in a field of its own ('!' .. playerId) and only a stub
+-- in its bucket, so buckets stay small.
+--- @include "standings.lib"
+
+-- A period's keys; its bucket count (n = base + split) is loaded by bucketOf when first needed.
+-- A script that looks players up more than once sets P.h = {} to keep their hashes.
+local function periodOf(z, r, dz)
+  return { z = z, r = r, dz = dz }
+end
+
+local function fmtint(n)
+  if n == 0 then return '0' end
+  return string.format('%.0f', n)
+end
+
+-- seq and updatedAt are numbers, displayName and metadata strings ('' = none).
+local function encodeRecord(seq, updatedAt, displayName, metadata)
+  -- 2^53 - 1: the last sequence number Lua counts exactly.
+  if seq > 9007199254740991 then error('tie-break sequence exhausted') end
+  local rec = string.format('%014x%011x', seq, updatedAt) .. displayName
+  if metadata ~= '' then rec = rec .. '\t' .. metadata end
+  return rec
+end
+
+-- -> seq, updatedAt (numbers), displayName, metadata ('' = none). Neither text can hold a tab:
+-- display names reject control characters and JSON escapes them.
+local function decodeRecord(rec)
+  local seq = tonumber(string.sub(rec, 1, 14), 16)
+  local at = tonumber(string.sub(rec, 15, 25), 16)
+  local rest = string.sub(rec, 26)
+  local tab = string.find(rest, '\t', 1, true)
+  if tab then return seq, at, string.sub(rest, 1, tab - 1), string.sub(rest, tab + 1) end
+  return seq, at, rest, ''
+end
+
+-- Where the player's entry is: { field, s (bucket string or false), i, j, v (stored value: the
+-- record or '!') }, the last three nil when the player has none.
+local function locate(P, pid)
+  local at = { field = bucketOf(P, pid) }
+  at.s = redis.call('HGET', P.r, at.field)
+  if at.s then at.i, at.j, at.v = findEntry(at.s, pid) end
+  return at
+end
+
+-- The record at `at` (from locate), or nil.
+local function recordAt(P, pid, at)
+  if at.v == '!' then return redis.call('HGET', P.r, '!' .. pid) end
+  return at.v
+end
+
+-- Splits the next bucket in linear-hashing order: its entries stay, or move to bucket
+-- split + base by one more bit of their hash.
+local function splitNext(P)
+  local base = P.base
+  local split = P.n - base
+  local s = redis.call('HGET', P.r, split)
+  P.n = P.n + 1
+  if P.n == 2 * base then P.base = 2 * base end
+  if s then
+    local stay, move = {}, {}
+    for entry in string.gmatch(s, '\n[^\n]*') do
+      local pid = string.sub(entry, 2, string.find(entry, '\t', 2, true) - 1)
+      if bucketOf(P, pid) == split then stay[#stay + 1] = entry else move[#move + 1] = entry end
+    end
+    if #stay > 0 then redis.call('HSET', P.r, split, table.concat(stay)) else redis.call('HDEL', P.r, split) end
+    if #move > 0 then redis.call('HSET', P.r, split + base, table.concat(move)) end
+  end
+  redis.call('HSET', P.r, '#', P.n)
+end
+
+-- Stores the player's record at `at` (from locate), replacing any. `count`: the players in the
+-- period with this one, when it is new (the bucket count grows to keep up).
+local function putRecord(P, pid, at, rec, count)
+  local long = #pid + #rec > 128
+  local stored = long and '!' or rec
+  if long then
+    redis.call('HSET', P.r, '!' .. pid, rec)
+  elseif at.v == '!' then
+    redis.call('HDEL', P.r, '!' .. pid)
+  end
+  if at.i then
+    if at.v ~= stored then
+      redis.call('HSET', P.r, at.field,
+        string.sub(at.s, 1, at.i - 1) .. '\n' .. pid .. '\t' .. stored .. string.sub(at.s, at.j + 1))
+    end
+    return
+  end
+  redis.call('HSET', P.r, at.field, (at.s or '') .. '\n' .. pid .. '\t' .. stored)
+  if count and count > 12 * P.n then splitNext(P) end
+end
+
+-- Dense boards: after a member with k was added / removed, keep dz the set of distinct k.
+local function denseAdded(P, k)
+  if redis.call('ZCOUNT', P.z, k, k) == 1 then redis.call('ZADD', P.dz, k, k) end
+end
+
+local function denseRemoved(P, k)
+  if redis.call('ZCOUNT', P.z, k, k) == 0 then redis.call('ZREM', P.dz, k) end
+end
+
+-- Removes a player from one period. Returns 1 if it was there. A period left empty leaves no
+-- key behind (the records hash would keep its bucket count).
+local function removePlayer(P, pid)
+  local at = locate(P, pid)
+  if not at.i then return 0 end
+  local member = seqPrefix(tonumber(string.sub(recordAt(P, pid, at), 1, 14), 16)) .. pid
+  if at.v == '!' then redis.call('HDEL', P.r, '!' .. pid) end
+  local rest = string.sub(at.s, 1, at.i - 1) .. string.sub(at.s, at.j + 1)
+  if rest == '' then redis.call('HDEL', P.r, at.field) else redis.call('HSET', P.r, at.field, rest) end
+  local k = redis.call('ZSCORE', P.z, member)
+  redis.call('ZREM', P.z, member)
+  if k and redis.call('EXISTS', P.dz) == 1 then denseRemoved(P, k) end
+  if redis.call('EXISTS', P.z) == 0 then redis.call('UNLINK', P.r) end
+  return 1
+end
