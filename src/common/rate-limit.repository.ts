@@ -3,10 +3,15 @@ import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { boardTag } from '../valkey/keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 
-/** One counter to charge: a key name (with its window), the limit and this request's cost. */
+/**
+ * One counter to charge: a key name (with its window), the limit and this request's cost. With
+ * `field`, the counter is that field of the key (a hash of one window's counters); without, the
+ * key itself.
+ */
 export interface LimitSpec {
   name: string;
   key: string;
+  field?: string;
   limit: number;
   cost: number;
 }
@@ -21,9 +26,10 @@ export type LimitOutcome = { ok: true; state: RateState | null } | { ok: false; 
 const window = (): number => Math.floor(Date.now() / 1000);
 
 /**
- * The rate-limit counters: fixed one-second windows in Valkey (see rate-limit.lib.lua), one key
- * per counter and window, 2 s TTL. Per-IP and per-key counters have a hash tag of their own;
- * per-player counters live in their board's slot, so the submit script can charge them.
+ * The rate-limit counters: fixed one-second windows in Valkey (see rate-limit.lib.lua), 2 s TTL.
+ * Per-IP and per-key counters are one key per counter and window, with a hash tag of their own;
+ * per-player counters are the fields of one hash per board and window, in the board's slot, so
+ * the submit script can charge them (a batch of 1000 players: one read and one write).
  */
 @Injectable()
 export class RateLimitRepository {
@@ -58,15 +64,18 @@ export class RateLimitRepository {
     };
   }
 
-  /** One counter per distinct player, charged with how often the player occurs. */
+  /**
+   * One counter per distinct player, charged with how often the player occurs: field playerId
+   * of the board's hash for this window.
+   */
   playerCounters(boardId: string, playerIds: string[], limit: number): LimitSpec[] {
     const counts = new Map<string, number>();
     for (const p of playerIds) counts.set(p, (counts.get(p) ?? 0) + 1);
-    const tag = boardTag(boardId);
-    const w = window();
+    const key = `${boardTag(boardId)}:rl:p:${window()}`;
     return [...counts].map(([p, cost]) => ({
       name: `submissions per player per board (${p})`,
-      key: `${tag}:rl:p:${p}:${w}`,
+      key,
+      field: p,
       limit,
       cost,
     }));
@@ -115,6 +124,6 @@ export class RateLimitRepository {
 
   /** The ARGV prefix a script expects for these counters (see rate-limit.lib.lua). */
   static args(specs: LimitSpec[]): (string | number)[] {
-    return [specs.length, ...specs.flatMap((s) => [s.limit, s.cost])];
+    return [specs.length, ...specs.flatMap((s) => [s.limit, s.cost, s.field ?? ''])];
   }
 }

@@ -26,19 +26,38 @@ b.P.h = {}
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
 local n = (#A - ENTRIES_FROM + 1) / ENTRY_FIELDS
+local P = b.P
+-- Buckets are read once (one HMGET for the batch), changed in memory, written once at the end.
+P.cache, P.dirty, P.dirtySet = {}, {}, {}
+local pids = {}
+for i = 0, n - 1 do pids[i + 1] = A[ENTRIES_FROM + i * ENTRY_FIELDS] end
+-- Only an increment's bounds depend on the current score; other modes check the value alone.
+local increment = b.mode == 'increment'
+if increment then prefetchBuckets(P, pids) end
 local sim = {}
 for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS
   local pid, value = A[at], A[at + 1]
-  local current = sim[pid]
-  if current == nil then current = currentScore(b, pid) end
+  local current
+  if increment then
+    current = sim[pid]
+    if current == nil then current = currentScore(b, pid) end
+  end
   local newScore, err = plan(b, current, value)
   if err then
     err[#err + 1] = i
     return err
   end
-  if newScore ~= nil then sim[pid] = tonumber(newScore) else sim[pid] = current end
+  if increment then
+    if newScore ~= nil then sim[pid] = tonumber(newScore) else sim[pid] = current end
+  end
 end
+if not increment then prefetchBuckets(P, pids) end
+-- The sequence counter is read once and written once: apply hands out the numbers one INCR per
+-- change would have (the script is atomic, nothing else moves the counter meanwhile).
+b.seqNext = tonumber(redis.call('GET', KEYS[SEQ]) or '0') + 1
+b.seqFirst = b.seqNext
+P.count = redis.call('ZCARD', P.z)
 local now = nowMs()
 local rows, changed = {}, false
 for i = 0, n - 1 do
@@ -47,4 +66,6 @@ for i = 0, n - 1 do
   rows[#rows + 1] = table.concat(r, '\t')
   changed = changed or r[6] == 1
 end
+flushBuckets(P)
+if b.seqNext > b.seqFirst then redis.call('SET', KEYS[SEQ], fmtint(b.seqNext - 1)) end
 return accepted(b, bodyHash, table.concat(rows, '\n'), nLimits, changed)

@@ -53,15 +53,28 @@ local function plan(b, current, valueStr)
 end
 
 local function currentScore(b, pid)
-  local rec = getRecord(b.P, pid)
+  local P = b.P
+  local rec = recordAt(P, pid, locate(P, pid))
   if not rec then return nil end
   local k = redis.call('ZSCORE', b.P.z, seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid)
   return tonumber(toK(b.order, k))
 end
 
+-- The next tie-break sequence number: a batch reads the counter once (b.seqNext) and writes
+-- it back once; a single submission takes one INCR.
+local function nextSeq(b)
+  local seq = b.seqNext
+  if seq then
+    b.seqNext = seq + 1
+    return seq
+  end
+  return redis.call('INCR', KEYS[SEQ])
+end
+
 -- Applies one submission. Returns an error reply, or the result row:
 -- periodId, score, rank, previousScore, previousRank, updated (1/0), updatedAt.
--- `now`: the write's time in ms (a number).
+-- `now`: the write's time in ms (a number). P.count, when a batch set it: the period's member
+-- count, kept up to date here instead of asking ZCARD for each new player.
 local function apply(b, pid, valueStr, dn, md, now)
   local P = b.P
   local at = locate(P, pid)
@@ -84,7 +97,7 @@ local function apply(b, pid, valueStr, dn, md, now)
   if newScore == nil then
     return { b.period, pScore, pRank, pScore, pRank, 0, fmtint(pAt) }
   end
-  local seq = redis.call('INCR', KEYS[SEQ])
+  local seq = nextSeq(b)
   local member = seqPrefix(seq) .. pid
   local dense = b.rankMode == 'dense'
   if prev then
@@ -96,9 +109,24 @@ local function apply(b, pid, valueStr, dn, md, now)
   local k = toK(b.order, newScore)
   redis.call('ZADD', P.z, k, member)
   if dense then denseAdded(P, k) end
-  putRecord(P, pid, at, encodeRecord(seq, now, dn, md), not prev and redis.call('ZCARD', P.z) or nil)
+  local count
+  if not prev then
+    if P.count then
+      P.count = P.count + 1
+      count = P.count
+    else
+      count = redis.call('ZCARD', P.z)
+    end
+  end
+  putRecord(P, pid, at, encodeRecord(seq, now, dn, md), count)
   local rank = rankOf(b.rankMode, P, member, k)
-  return { b.period, newScore, rank, pScore or '', pRank or '', 1, fmtint(now) }
+  -- `now` is the same for every entry of a batch: formatted once.
+  local nowStr = b.nowStr
+  if not nowStr or b.nowAt ~= now then
+    nowStr = fmtint(now)
+    b.nowStr, b.nowAt = nowStr, now
+  end
+  return { b.period, newScore, rank, pScore or '', pRank or '', 1, nowStr }
 end
 
 -- A record "generation:bodyHash\nresult" read back: { 'REPLAY', result } for the same body,

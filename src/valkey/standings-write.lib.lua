@@ -38,11 +38,74 @@ local function decodeRecord(rec)
   return seq, at, rest, ''
 end
 
+-- A bucket's string, or nil. A script that writes many records (a batch) sets P.cache = {}
+-- (field -> string, false = absent), P.dirty = {} and P.dirtySet = {}: buckets are then read
+-- from Valkey once, changed in the cache (so the script's later reads see its earlier writes,
+-- splits included) and written once, by flushBuckets; without P.cache every read and write
+-- goes to Valkey.
+local function bucketGet(P, field)
+  local c = P.cache
+  if not c then return redis.call('HGET', P.r, field) end
+  local s = c[field]
+  if s == nil then
+    s = redis.call('HGET', P.r, field) or false
+    c[field] = s
+  end
+  return s or nil
+end
+
+-- Sets a bucket's string ('' = delete the field).
+local function bucketSet(P, field, s)
+  local c = P.cache
+  if not c then
+    if s == '' then redis.call('HDEL', P.r, field) else redis.call('HSET', P.r, field, s) end
+    return
+  end
+  -- Fields are numbers: the list of changed ones and the set of them are two tables.
+  if not P.dirtySet[field] then
+    P.dirtySet[field] = true
+    P.dirty[#P.dirty + 1] = field
+  end
+  c[field] = s ~= '' and s
+end
+
+-- Reads the buckets of these players in one HMGET into P.cache (before any write).
+local function prefetchBuckets(P, pids)
+  local fields, seen = {}, {}
+  for _, pid in ipairs(pids) do
+    local f = bucketOf(P, pid)
+    if not seen[f] and P.cache[f] == nil then
+      seen[f] = true
+      fields[#fields + 1] = f
+    end
+  end
+  if #fields == 0 then return end
+  local values = redis.call('HMGET', P.r, unpack(fields))
+  for n, f in ipairs(fields) do P.cache[f] = values[n] or false end
+end
+
+-- Writes the buckets changed in P.cache: one HSET, and one HDEL for emptied ones.
+local function flushBuckets(P)
+  local set, del = {}, {}
+  for _, f in ipairs(P.dirty) do
+    local s = P.cache[f]
+    if s then
+      set[#set + 1] = f
+      set[#set + 1] = s
+    else
+      del[#del + 1] = f
+    end
+  end
+  if #set > 0 then redis.call('HSET', P.r, unpack(set)) end
+  if #del > 0 then redis.call('HDEL', P.r, unpack(del)) end
+  P.dirty, P.dirtySet = {}, {}
+end
+
 -- Where the player's entry is: { field, s (bucket string or false), i, j, v (stored value: the
 -- record or '!') }, the last three nil when the player has none.
 local function locate(P, pid)
   local at = { field = bucketOf(P, pid) }
-  at.s = redis.call('HGET', P.r, at.field)
+  at.s = bucketGet(P, at.field)
   if at.s then at.i, at.j, at.v = findEntry(at.s, pid) end
   return at
 end
@@ -58,7 +121,7 @@ end
 local function splitNext(P)
   local base = P.base
   local split = P.n - base
-  local s = redis.call('HGET', P.r, split)
+  local s = bucketGet(P, split)
   P.n = P.n + 1
   if P.n == 2 * base then P.base = 2 * base end
   if s then
@@ -67,8 +130,8 @@ local function splitNext(P)
       local pid = string.sub(entry, 2, string.find(entry, '\t', 2, true) - 1)
       if bucketOf(P, pid) == split then stay[#stay + 1] = entry else move[#move + 1] = entry end
     end
-    if #stay > 0 then redis.call('HSET', P.r, split, table.concat(stay)) else redis.call('HDEL', P.r, split) end
-    if #move > 0 then redis.call('HSET', P.r, split + base, table.concat(move)) end
+    bucketSet(P, split, table.concat(stay))
+    if #move > 0 then bucketSet(P, split + base, table.concat(move)) end
   end
   redis.call('HSET', P.r, '#', P.n)
 end
@@ -85,12 +148,12 @@ local function putRecord(P, pid, at, rec, count)
   end
   if at.i then
     if at.v ~= stored then
-      redis.call('HSET', P.r, at.field,
+      bucketSet(P, at.field,
         string.sub(at.s, 1, at.i - 1) .. '\n' .. pid .. '\t' .. stored .. string.sub(at.s, at.j + 1))
     end
     return
   end
-  redis.call('HSET', P.r, at.field, (at.s or '') .. '\n' .. pid .. '\t' .. stored)
+  bucketSet(P, at.field, (at.s or '') .. '\n' .. pid .. '\t' .. stored)
   if count and count > 12 * P.n then splitNext(P) end
 end
 

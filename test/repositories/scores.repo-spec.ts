@@ -3,7 +3,12 @@ import type { PeriodRef } from '../../src/leaderboard/board';
 import { StandingsRepository } from '../../src/leaderboard/standings.repository';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
 import { fingerprint } from '../../src/scores/fingerprint';
-import { ScoresRepository, SubmissionInput } from '../../src/scores/scores.repository';
+import { BoardKeys } from '../../src/leaderboard/board.keys';
+import {
+  ScoresRepository,
+  SubmissionInput,
+  SubmissionRow,
+} from '../../src/scores/scores.repository';
 import { boardOf, NO_KEY, useRepositories } from '../support/repositories';
 
 describe('ScoresRepository (submit, submit-batch, remove, purge, erase against real Valkey)', () => {
@@ -340,6 +345,49 @@ describe('ScoresRepository (submit, submit-batch, remove, purge, erase against r
         [15, 2],
         [30, 1],
       ]);
+    });
+
+    it('stores and answers exactly what the same submissions one at a time would', async () => {
+      // Enough new players to split buckets mid-batch, repeats (later entries read earlier
+      // ones' writes), ties and unchanged entries; the batch reads and writes each bucket once
+      // and the sequence counter once, which must change nothing observable.
+      const entries: SubmissionInput[] = [];
+      for (let i = 0; i < 400; i++) {
+        const playerId = `p${(i * 37) % 150}`;
+        entries.push({
+          playerId,
+          score: (i * 7919) % 23,
+          displayName: i % 3 ? `n${i}` : undefined,
+        });
+      }
+      for (const updateMode of ['best', 'latest', 'increment'] as const) {
+        for (const rankMode of ['ordinal', 'competition', 'dense'] as const) {
+          const one = await f.board({ updateMode, rankMode });
+          const batch = await f.board({ updateMode, rankMode });
+          const single: SubmissionRow[] = [];
+          for (const e of entries) single.push(ok(await scores().submit(one.id, e, NO_KEY)));
+          const batched = ok(await scores().submitBatch(batch.id, entries, NO_KEY));
+          const strip = (rows: SubmissionRow[]) => rows.map(({ updatedAt: _, ...row }) => row);
+          expect(strip(batched)).toEqual(strip(single));
+          const stored = async (id: string) => {
+            const k = new BoardKeys(id);
+            const records = await f.valkey.client.hgetall(k.current.r);
+            // updatedAt (11 hex digits after the 14 of the sequence) differs between the two.
+            const unTimed = Object.entries(records)
+              .map(([field, v]) => [field, v.replace(/(\t[0-9a-f]{14})[0-9a-f]{11}/g, '$1')])
+              .sort();
+            return {
+              seq: await f.valkey.client.get(k.seq),
+              z: await f.valkey.client.zrange(k.current.z, '0', '-1', 'WITHSCORES'),
+              dz: await f.valkey.client.zrange(k.current.dz, '0', '-1', 'WITHSCORES'),
+              r: unTimed,
+            };
+          };
+          const expected = await stored(one.id);
+          expect(Number(expected.r.find(([field]) => field === '#')?.[1])).toBeGreaterThan(1);
+          expect(await stored(batch.id)).toEqual(expected);
+        }
+      }
     });
 
     it('applies nothing when any entry is out of bounds, naming the first such entry', async () => {
