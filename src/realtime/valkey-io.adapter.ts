@@ -1,7 +1,6 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { shutdownStep } from '../common/shutdown';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
@@ -11,6 +10,7 @@ import { clientIp } from '../common/client-ip';
 import { ValkeyThrottlerStorage } from '../common/throttling';
 import { problemBody } from '../common/problem';
 import { ConnectionsPerIp, IpReadBudget } from './connection-limits';
+import { createValkeyPubSubAdapter } from './valkey-pubsub.adapter';
 
 /**
  * How long a connection over LIVE_MAX_CONNECTIONS_PER_IP may stay open to hear why it is
@@ -47,7 +47,8 @@ export function originAllowed(
 
 /**
  * Socket.IO on the app's HTTP server with the classic Valkey pub/sub adapter, so an event
- * emitted anywhere (any api instance, any worker through the emitter) reaches every socket.
+ * emitted anywhere (any api instance, any worker through the emitter) reaches every socket;
+ * each instance writes its share through a LocalFanout (see ValkeyPubSubAdapter).
  */
 export class ValkeyIoAdapter extends IoAdapter {
   private readonly logger = new Logger(ValkeyIoAdapter.name);
@@ -97,7 +98,10 @@ export class ValkeyIoAdapter extends IoAdapter {
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
     };
     server.adapter(
-      createAdapter(this.valkey.create('io-pub', retry), this.valkey.create('io-sub', retry)),
+      createValkeyPubSubAdapter(
+        this.valkey.create('io-pub', retry),
+        this.valkey.create('io-sub', retry),
+      ) as unknown as Parameters<Server['adapter']>[0],
     );
     // Connections per client IP, counted from the handshake to the close (exact, whatever
     // races). One over the limit hears why at its /live join and is closed.
