@@ -1,16 +1,13 @@
 #!lua flags=allow-oom
 -- writes: counters only (the per-IP read counter; see LuaScript.mayWrite)
 -- Entries of the given players.
--- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the period read), 5 ver, 6.. the per-IP read counter (see
---       page.lua).
--- ARGV: the rate-limit spec (rate-limit.lib.lua), then ifVersion ('' = unconditional), then
---       the playerIds.
+-- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' =
+--       unconditional), then the playerIds.
 -- Returns { header, rows, rate } with rows (playerId, record or '', score or '', rank or 0),
 -- { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
---- @include "../common/rate-limit.lib"
-local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
+--- @include "read.lib"
 -- A player's record, score (decimal) and rank, or nil when absent: ZRANK … WITHSCORE for an
 -- ordinal rank, ZSCORE and one ZCOUNT otherwise.
 local function standingOf(rankMode, order, P, pid)
@@ -25,11 +22,8 @@ local function standingOf(rankMode, order, P, pid)
   return rec, toK(order, k), rankOf(rankMode, P, member, k)
 end
 
-local rate, A = readLimit(6)
-if not A then return rate end
-local ctx, header, unchanged = readContext(KEYS[CFG], KEYS[VER], KEYS[Z], KEYS[R], KEYS[DZ], A[1])
-if not ctx then return { { 'NOT_FOUND' }, {}, rate } end
-if unchanged then return { unchanged[1], {}, rate } end
+local ctx, header, rate, A = beginRead(1)
+if not ctx then return header end -- the answer already: refused, not found or not modified
 local rows = {}
 for i = 2, #A do
   local pid = A[i]

@@ -1,0 +1,21 @@
+-- The start every current-period read shares (page.lua, around.lua, players.lua).
+-- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the period read), 5 ver, 6.. the per-IP read counter (when the
+--       read limit is charged in the script: see readLimit in rate-limit.lib.lua).
+-- ARGV: the rate-limit spec (rate-limit.lib.lua), then the script's own arguments.
+-- allow-oom (the scripts' flag): the read counter still counts at maxmemory, so reads keep
+-- working, and limited, while writes are refused.
+--- @include "../valkey/standings.lib"
+--- @include "../common/rate-limit.lib"
+
+-- Charges the read limit, then reads the board's context (see readContext). Returns
+-- (nil, reply) when the script must answer at once: { {'RATE_LIMITED', index, limit} },
+-- { {'NOT_FOUND'}, {}, rate } or { {'NOT_MODIFIED', version}, {}, rate }; otherwise
+-- (ctx, header, rate, the script's own arguments). `ifVersionAt`: where ifVersion is in those.
+local function beginRead(ifVersionAt)
+  local rate, A = readLimit(6)
+  if not A then return nil, rate end
+  local ctx, header, unchanged = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], A[ifVersionAt])
+  if not ctx then return nil, { { 'NOT_FOUND' }, {}, rate } end
+  if unchanged then return nil, { unchanged[1], {}, rate } end
+  return ctx, header, rate, A
+end
