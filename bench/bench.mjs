@@ -28,7 +28,6 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import {
-  ADMIN_KEY,
   SUBMIT_KEY,
   createBenchRun,
   fmt,
@@ -40,6 +39,7 @@ import {
   seededRandom,
   snapshotBuild,
   tailOf,
+  valkranEnv,
   waitHttpOk,
 } from './lib.mjs';
 import { batchBody, measureValkeyCosts, printLog } from './valkey-costs.mjs';
@@ -203,22 +203,9 @@ async function startHttpServers() {
       continue;
     }
     s.logFile = `${benchRun.runDir()}/${slug(s.name)}.log`;
-    s.info = benchRun.spawnNode(
-      s.name,
-      [s.main],
-      {
-        ...baseEnv,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'info',
-        VALKEY_URL: valkey.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ADMIN_API_KEYS: ADMIN_KEY,
-        SUBMIT_API_KEYS: SUBMIT_KEY,
-        ...s.limits,
-      },
-      { stdoutFile: s.logFile },
-    );
+    s.info = benchRun.spawnNode(s.name, [s.main], valkranEnv(valkey.url, port, s.limits), {
+      stdoutFile: s.logFile,
+    });
     ready.push(waitHttpOk(s.info, `${s.url}/health/ready`));
   }
   await Promise.all(ready);
@@ -598,7 +585,6 @@ async function main() {
         label,
         main,
         shownAs: label === 'compare' ? `${COMPARE}/dist/main.js` : 'dist/main.js',
-        baseEnv,
         logDir: benchRun.runDir(),
         opts: COSTS,
         rng: seededRandom(RNG_SEED + 1), // the same boards for every build

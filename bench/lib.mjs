@@ -33,6 +33,26 @@ export { freePort };
 export const SUBMIT_KEY = 'bench-submit-key-0123456789';
 export const ADMIN_KEY = 'bench-admin-key-0123456789';
 
+/**
+ * The environment of a Valkran under measurement: production defaults with info-level request
+ * logs, this Valkey and port, the bench's keys, then `extra` (limits, mode). Nothing else from the
+ * caller's shell, so nothing there changes what is measured.
+ */
+export function valkranEnv(valkeyUrl, port, extra = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    VALKEY_URL: valkeyUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_API_KEYS: ADMIN_KEY,
+    SUBMIT_API_KEYS: SUBMIT_KEY,
+    ...extra,
+  };
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** en-US grouping with d decimals; '-' for NaN/Infinity (a process gone, no samples). */

@@ -23,6 +23,7 @@ import {
   freePort,
   median,
   sleep,
+  valkranEnv,
   waitHttpOk,
 } from './lib.mjs';
 
@@ -502,16 +503,7 @@ function readKinds(board, size, rng, etag) {
  * Parts 3 and 4 for one build (`main`: its dist/main.js). Starts and stops its own Valkey and
  * Valkran processes; prints as it goes and returns the figures for the summary.
  */
-export async function measureValkeyCosts({
-  benchRun,
-  label,
-  main,
-  shownAs,
-  baseEnv,
-  logDir,
-  opts,
-  rng,
-}) {
+export async function measureValkeyCosts({ benchRun, label, main, shownAs, logDir, opts, rng }) {
   const { players, small, big, requests } = opts;
   const countN = Math.max(100, Math.round(requests / 4));
   console.log(`\n=== Valkey costs: ${label} (${shownAs}, APP_MODE=api, fresh Valkey) ===`);
@@ -537,18 +529,7 @@ export async function measureValkeyCosts({
       const info = benchRun.spawnNode(
         `${label} api (${name === 'prod' ? 'limits on' : 'limits off'})`,
         [main],
-        {
-          ...baseEnv,
-          NODE_ENV: 'production',
-          APP_MODE: 'api',
-          LOG_LEVEL: 'info',
-          VALKEY_URL: valkey.url,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          ADMIN_API_KEYS: ADMIN_KEY,
-          SUBMIT_API_KEYS: SUBMIT_KEY,
-          ...lim,
-        },
+        valkranEnv(valkey.url, port, { APP_MODE: 'api', ...lim }),
         { stdoutFile: `${logDir}/${label.replace(/\W+/g, '-')}-api-${name}.log` },
       );
       procs[name] = { info, url: `http://127.0.0.1:${port}` };

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { RateState } from './rate-limit.repository';
 import { RateLimiter } from './rate-limiter';
@@ -54,9 +54,24 @@ export function answerRead<T>(
   return answer.body;
 }
 
-/** OpenAPI for a read that answers If-None-Match (see {@link answerRead}). */
-export const ConditionalRead = (): MethodDecorator =>
+const VALIDATOR_HEADERS = {
+  ETag: {
+    description: 'The board version, weak (send it back as If-None-Match)',
+    schema: { type: 'string' },
+  },
+  'Cache-Control': {
+    description: 'READ_CACHE_CONTROL (default no-cache)',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * OpenAPI for a read that answers If-None-Match (see {@link answerRead}): its 200 with `type`
+ * and the validator headers, the If-None-Match request header and the 304.
+ */
+export const ConditionalRead = (type: new () => object): MethodDecorator =>
   applyDecorators(
+    ApiOkResponse({ type, headers: VALIDATOR_HEADERS }),
     ApiHeader({
       name: 'If-None-Match',
       required: false,
@@ -66,6 +81,6 @@ export const ConditionalRead = (): MethodDecorator =>
     ApiResponse({
       status: 304,
       description: 'Not modified: the board is still at the version If-None-Match names.',
-      headers: { ETag: { description: 'The board version, weak', schema: { type: 'string' } } },
+      headers: VALIDATOR_HEADERS,
     }),
   );

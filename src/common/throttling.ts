@@ -16,7 +16,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { LimitSpec, RateLimitRepository, RateState } from './rate-limit.repository';
+import { LimitSpec, RateLimitRepository } from './rate-limit.repository';
 import { RateLimiter } from './rate-limiter';
 
 /**
@@ -68,11 +68,6 @@ export const ReadLimit = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): LimitSpec | null =>
     ctx.switchToHttp().getRequest<LimitedRequest>().readLimit ?? null,
 );
-
-/** The RateLimit-* headers of a read limited in its script (as the guard sets them). */
-export function readLimitHeaders(state: RateState | null): Record<string, string> {
-  return RateLimiter.headers(state);
-}
 
 /**
  * The throttler guard, applied to every route (ApiModule registers it globally): public reads

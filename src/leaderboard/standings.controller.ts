@@ -45,8 +45,7 @@ export class StandingsController {
 
   @Get('entries')
   @ApiOperation({ summary: 'A page of the current period, best first' })
-  @ApiOkResponse({ type: PageDto })
-  @ConditionalRead()
+  @ConditionalRead(PageDto)
   async page(
     @Param('id', BoardIdPipe) id: string,
     @Query() q: PageQueryDto,
@@ -61,8 +60,7 @@ export class StandingsController {
 
   @Get('players/:playerId')
   @ApiOperation({ summary: "One player's entry with total, topPercent and tier" })
-  @ApiOkResponse({ type: PlayerDto })
-  @ConditionalRead()
+  @ConditionalRead(PlayerDto)
   async player(
     @Param('id', BoardIdPipe) id: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
@@ -77,8 +75,7 @@ export class StandingsController {
 
   @Get('players/:playerId/around')
   @ApiOperation({ summary: '`limit` consecutive entries containing the player, centred' })
-  @ApiOkResponse({ type: AroundDto })
-  @ConditionalRead()
+  @ConditionalRead(AroundDto)
   async around(
     @Param('id', BoardIdPipe) id: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
