@@ -45,7 +45,7 @@ function entriesTable(
         h('td', { class: 'num' }, num(e.rank)),
         playerCell(e),
         h('td', { class: 'num' }, num(e.score)),
-        h('td', { class: 'muted' }, when(e.updatedAt)),
+        h('td', { class: 'muted updated' }, when(e.updatedAt)),
         action ? h('td', {}, action(e)) : null,
       ),
     );
@@ -100,7 +100,7 @@ function entriesTable(
             h('th', { class: 'num' }, '#'),
             h('th', {}, 'Player'),
             h('th', { class: 'num' }, 'Score'),
-            h('th', {}, 'Updated'),
+            h('th', { class: 'updated' }, 'Updated'),
             action ? h('th', {}, '') : null,
           ),
         ),
