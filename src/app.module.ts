@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AdminConsoleModule } from './admin-console/admin-console.module';
 import { ApiKeyGuard } from './common/auth';
 import { MetricsModule } from './common/metrics';
 import { RateLimitModule } from './common/rate-limit.module';
@@ -22,6 +23,7 @@ import { ScoresApiModule } from './scores/scores.module';
     ScoresApiModule,
     RankingJobsApiModule,
     LiveGatewayModule,
+    AdminConsoleModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,0 +1,298 @@
+/// <reference lib="dom" />
+// The page callbacks below run in the browser.
+import { existsSync } from 'node:fs';
+import { Browser, chromium, Page } from 'playwright-core';
+import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import { startValkey, TestValkey } from './support/valkey';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('the admin console in headless Chromium', () => {
+  let valkey: TestValkey;
+  let t: TestApp;
+  let api: ReturnType<typeof http>;
+  let browser: Browser;
+  let page: Page;
+  /** Uncaught page errors and console errors (a CSP violation is one). */
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: "bash scripts/install-deps.sh --browser" installs it (npm test does)`,
+      );
+    }
+    valkey = await startValkey();
+    t = await startApp(valkey.url, { APP_MODE: 'all' });
+    api = http(t.baseUrl);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => {
+      // Failed requests the test provokes on purpose (401/403/400/404) are logged by Chromium.
+      if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) errors.push(msg.text());
+    });
+  }, 30000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await valkey?.stop();
+  });
+
+  const errorFor = (path: string) =>
+    page.textContent(`[data-error-for="${path}"]`).then((s) => (s ?? '').trim());
+  const confirm = async () => {
+    await page.waitForSelector('#confirm[open]');
+    await page.click('#confirm-ok');
+  };
+
+  it('serves the page with a strict CSP, and the key check answers by scope', async () => {
+    const res = await api.get('/admin');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const js = await api.get('/admin/console.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(String(js.body).length).toBeGreaterThan(1000);
+    const etag = js.headers.get('etag')!;
+    const again = await api.request('GET', '/admin/console.js', {
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+
+    expect((await api.request('GET', '/v1/admin/whoami', { key: ADMIN_KEY })).body).toEqual({
+      scope: 'admin',
+    });
+    const submit = await api.request('GET', '/v1/admin/whoami', { key: SUBMIT_KEY });
+    expect(submit.status).toBe(403);
+    expect(submit.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await api.request('GET', '/v1/admin/whoami', { key: 'nope' })).status).toBe(401);
+    expect((await api.request('GET', '/v1/admin/whoami')).status).toBe(401);
+  });
+
+  it('refuses a wrong key and a submit key, and keeps the admin key in sessionStorage only', async () => {
+    await page.goto(`${t.baseUrl}/admin`);
+    await page.waitForSelector('#signin-form');
+    await page.fill('#f-key', 'not-a-key');
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-error-for="key"]')?.textContent?.includes('not valid'),
+    );
+    expect(await page.isHidden('#nav')).toBe(true);
+
+    await page.fill('#f-key', SUBMIT_KEY);
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-error-for="key"]')?.textContent?.includes('submit key'),
+    );
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    await page.fill('#f-key', ADMIN_KEY);
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('#boards-table tr[data-board="global"]');
+    expect(await page.isVisible('#nav')).toBe(true);
+    const stored = await page.evaluate(() => ({
+      session: Object.values(sessionStorage),
+      local: localStorage.length,
+      cookie: document.cookie,
+      url: location.href,
+    }));
+    expect(stored.session).toEqual([ADMIN_KEY]);
+    expect(stored.local).toBe(0);
+    expect(stored.cookie).toBe('');
+    expect(stored.url).not.toContain(ADMIN_KEY);
+    expect((await page.context().cookies()).length).toBe(0);
+    expect(await page.getAttribute('#jobs-link', 'href')).toBe('/admin/queues');
+  });
+
+  it('shows validation errors from the API beside their fields, then creates the board', async () => {
+    await page.click('#new-board');
+    await page.waitForSelector('#board-form');
+    await page.fill('#f-id', 'arena');
+    await page.fill('#f-title', 'Arena <b>cup</b>');
+    await page.fill('#f-resetSchedule', 'every monday');
+    await page.fill('#f-maxScore', '1.5');
+    await page.click('#add-tier');
+    await page.fill('#f-tiers-0-name', 'gold');
+    await page.fill('#f-tiers-0-topPercent', '500');
+    await page.click('#board-submit');
+    await page.waitForFunction(
+      () => document.querySelector('[data-error-for="resetSchedule"]')?.textContent !== '',
+    );
+    expect(await errorFor('resetSchedule')).toMatch(/cron/);
+    expect(await errorFor('maxScore')).toMatch(/integer/);
+    expect(await errorFor('tiers.0.topPercent')).toMatch(/100/);
+    expect(await errorFor('id')).toBe('');
+    expect(await errorFor('title')).toBe('');
+    expect(await page.getAttribute('#f-resetSchedule', 'aria-invalid')).toBe('true');
+    expect((await api.get('/v1/leaderboards/arena')).status).toBe(404);
+
+    await page.fill('#f-resetSchedule', '0 0 1 1 *');
+    await page.fill('#f-maxScore', '');
+    await page.fill('#f-tiers-0-topPercent', '50');
+    await page.click('#board-submit');
+    await page.waitForSelector('#board-title');
+    expect(await page.textContent('#board-title')).toBe('arena');
+    // Data is text, never markup.
+    expect(await page.textContent('#board-config')).toContain('Arena <b>cup</b>');
+    expect(await page.$('#board-config b')).toBeNull();
+    const board = (await api.get('/v1/leaderboards/arena')).body;
+    expect(board).toMatchObject({
+      title: 'Arena <b>cup</b>',
+      resetSchedule: '0 0 1 1 *',
+      tiers: [{ name: 'gold', topPercent: 50 }],
+    });
+  });
+
+  it('shows scores submitted through the API with their stats, resets, and lists the archived period', async () => {
+    await api.batch('arena', [
+      { playerId: 'alice', score: 300, displayName: 'Alice' },
+      { playerId: 'bob', score: 200 },
+      { playerId: 'carol', score: 100 },
+    ]);
+    await page.goto(`${t.baseUrl}/admin#/boards`);
+    await page.waitForSelector('#boards-table tr[data-board="arena"]');
+    expect(
+      await page.textContent('#boards-table tr[data-board="arena"] [data-col="members"]'),
+    ).toBe('3');
+    expect(
+      await page.textContent('#boards-table tr[data-board="arena"] [data-col="state"]'),
+    ).toContain('0 0 1 1 *');
+    await page.click('#boards-table tr[data-board="arena"] a');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr').length === 3,
+    );
+    const rows = await page.$$eval('#entries-table tbody tr', (trs) =>
+      trs.map((tr) => (tr as HTMLElement).dataset.player),
+    );
+    expect(rows).toEqual(['alice', 'bob', 'carol']);
+    // The ranking job (worker side of APP_MODE=all) computes the stats; the view polls for them.
+    await page.waitForSelector('#stats-chart', { timeout: 15000 });
+    expect(await page.$$eval('#stats-chart rect.bar', (r) => r.length)).toBeGreaterThan(0);
+    expect(await page.$$eval('#stats-chart line.marker', (l) => l.length)).toBeGreaterThan(0);
+
+    await page.click('#reset-board');
+    await confirm();
+    await page.waitForSelector('#periods-table tr[data-period="0000000001"]', { timeout: 15000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr[data-player]').length === 0,
+    );
+    await page.click('#periods-table tr[data-period="0000000001"] a');
+    await page.waitForSelector('#period-table');
+    expect(await page.textContent('#period-title')).toContain('0000000001');
+    expect(
+      await page.$$eval('#period-table tbody tr', (trs) =>
+        trs.map((tr) => (tr as HTMLElement).dataset.player),
+      ),
+    ).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('erases a player everywhere', async () => {
+    await api.submit('arena', { playerId: 'alice', score: 5 });
+    await page.click('nav a[href="#/players"]');
+    await page.waitForSelector('#erase-form');
+    await page.fill('#erase-form input[name=playerId]', 'alice');
+    await page.click('#erase-form button[type=submit]');
+    await confirm();
+    await page.waitForSelector('#erase-result li');
+    expect(await page.textContent('#erase-form [data-error-for=""]')).toContain('2 periods');
+    expect((await api.get('/v1/leaderboards/arena/players/alice')).status).toBe(404);
+    expect((await api.get('/v1/leaderboards/arena/periods/0000000001/players/alice')).status).toBe(
+      404,
+    );
+  });
+
+  it('finds and removes a player, purges a range, edits and deletes the board', async () => {
+    await api.batch('arena', [
+      { playerId: 'dan', score: 10 },
+      { playerId: 'eve', score: 20 },
+      { playerId: 'fay', score: 30 },
+    ]);
+    await page.goto(`${t.baseUrl}/admin#/boards/arena`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr[data-player]').length === 3,
+    );
+    await page.fill('#find-form input[name=playerId]', 'eve');
+    await page.click('#find-form button[type=submit]');
+    await page.waitForSelector('#player-card:not([hidden])');
+    expect(await page.textContent('#player-card')).toMatch(/#2 of 3/);
+    await page.click('#remove-player');
+    await confirm();
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr[data-player]').length === 2,
+    );
+
+    await page.fill('#purge-form input[name=minScore]', 'ten');
+    await page.fill('#purge-form input[name=maxScore]', '15');
+    await page.click('#purge-form button[type=submit]');
+    await confirm();
+    await page.waitForFunction(
+      () => document.querySelector('#purge-form [data-error-for="minScore"]')?.textContent !== '',
+    );
+    expect(await page.textContent('#purge-form [data-error-for="maxScore"]')).toBe('');
+    await page.fill('#purge-form input[name=minScore]', '0');
+    await page.click('#purge-form button[type=submit]');
+    await confirm();
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr[data-player]').length === 1,
+    );
+    expect(await page.textContent('#flash')).toContain('Purged 1 entry');
+
+    await page.click('#edit-board');
+    await page.waitForSelector('#board-form[data-mode="edit"]');
+    expect(await page.isDisabled('#f-sortOrder')).toBe(true);
+    await page.fill('#f-title', 'Arena');
+    await page.fill('#f-retainPeriods', '400');
+    await page.click('#board-submit');
+    await page.waitForFunction(
+      () => document.querySelector('[data-error-for="retainPeriods"]')?.textContent !== '',
+    );
+    expect(await errorFor('retainPeriods')).toMatch(/365/);
+    expect((await api.get('/v1/leaderboards/arena')).body.title).toBe('Arena <b>cup</b>');
+    await page.fill('#f-retainPeriods', '3');
+    await page.click('#board-submit');
+    await page.waitForSelector('#board-title');
+    expect((await api.get('/v1/leaderboards/arena')).body).toMatchObject({
+      title: 'Arena',
+      retainPeriods: 3,
+    });
+
+    await page.click('#delete-board');
+    await page.waitForSelector('#confirm[open]');
+    expect(await page.isDisabled('#confirm-ok')).toBe(true);
+    await page.fill('#confirm-input', 'arena');
+    await page.click('#confirm-ok');
+    await page.waitForSelector('#boards-table');
+    expect((await api.get('/v1/leaderboards/arena')).status).toBe(404);
+  });
+
+  it('fits a phone screen', async () => {
+    await api.admin('POST', '/v1/leaderboards', {
+      id: 'phone',
+      tiers: [{ name: 'gold', topPercent: 1 }],
+    });
+    await page.setViewportSize({ width: 375, height: 740 });
+    for (const hash of ['#/boards', '#/boards/phone', '#/new']) {
+      await page.goto(`${t.baseUrl}/admin${hash}`);
+      await page.waitForSelector('#boards-table, #board-title, #board-form');
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    }
+    expect(errors).toEqual([]);
+  });
+});
