@@ -77,7 +77,7 @@ export class Metrics {
 
   readonly valkeyUp = new Gauge({
     name: 'valkran_valkey_up',
-    help: 'Whether Valkey answered INFO within the command timeout at the last scrape (1) or not (0)',
+    help: 'Whether Valkey answered INFO within 750 ms at the last reading (1) or not (0)',
     registers: [this.registry],
   });
   readonly valkeyMemoryUsed = new Gauge({
