@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The full test command (README, .ci/run): installs what is missing (Valkey, Chromium,
-# docker-compose for validation, nginx for the proxy test, npm packages), then lint, formatting, type-check, the
+# docker-compose for validation, nginx for the proxy test, promtool for the alert rules, npm packages), then lint, formatting, type-check, the
 # architecture rules (.dependency-cruiser.cjs: import cycles, folder layering, key layout),
 # the compose file, and every test against real valkey-server processes that the tests
 # start themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh --browser --compose --proxy
+bash scripts/install-deps.sh --browser --compose --proxy --monitoring
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

@@ -90,4 +90,16 @@ describe('on a real Valkey Cluster (e2e)', () => {
     expect(ADMIN_KEY).toBeTruthy();
     live.close();
   }, 60000);
+
+  it("reports every master's memory and maxmemory in /metrics (the dashboards' gauges)", async () => {
+    const text = (await api.get<string>('/metrics')).body;
+    expect(text).toMatch(/^valkran_valkey_up 1$/m);
+    const nodes = (pattern: RegExp): string[] =>
+      [...text.matchAll(pattern)].map((m) => m[1]).sort();
+    const masters = cluster.nodes.split(',').sort();
+    expect(nodes(/^valkran_valkey_memory_used_bytes\{node="([^"]+)"\} [1-9]\d*$/gm)).toEqual(
+      masters,
+    );
+    expect(nodes(/^valkran_valkey_maxmemory_bytes\{node="([^"]+)"\} \d+$/gm)).toEqual(masters);
+  });
 });

@@ -94,6 +94,31 @@ export class ValkeyConnections {
     return answer;
   }
 
+  /**
+   * Each node's `used_memory` and `maxmemory` (0 = no ceiling) from INFO memory, on the API
+   * connection (fails fast during an outage): the server of a standalone deployment, every
+   * master of a cluster. `node` is host:port, never credentials.
+   */
+  async memory(): Promise<{ node: string; used: number; max: number }[]> {
+    const nodes: Redis[] = this.api instanceof Cluster ? this.api.nodes('master') : [this.api];
+    if (nodes.length === 0) throw new Error('no Valkey node connected');
+    return Promise.all(
+      nodes.map(async (client) => {
+        const info = await client.info('memory');
+        const field = (name: string): number => {
+          const m = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
+          if (!m) throw new Error(`INFO memory has no ${name}`);
+          return Number(m[1]);
+        };
+        return {
+          node: `${client.options.host ?? '?'}:${client.options.port ?? '?'}`,
+          used: field('used_memory'),
+          max: field('maxmemory'),
+        };
+      }),
+    );
+  }
+
   /** Resolves once the API connection is ready, or rejects after `timeoutMs`. */
   async waitReady(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

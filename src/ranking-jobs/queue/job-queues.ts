@@ -54,6 +54,33 @@ export class JobQueues implements OnApplicationShutdown {
           metrics.queueJobs.set({ queue: name, state }, n);
       }
     });
+    metrics.onScrape(async () => metrics.resetsOverdue.set(await this.resetsOverdueSeconds()));
+  }
+
+  private overdue: { at: number; value: Promise<number> } | null = null;
+
+  /**
+   * How long the oldest reset that no worker has started has been due, in seconds (0 when
+   * none): the earliest delayed reset job (a scheduled reset waits there until its fire time,
+   * and stays there while no worker runs) and the oldest waiting one. A scheduled reset is due
+   * at its fire time, a manual one when it was asked for. Running jobs are not looked at.
+   * Two jobs read at most once per {@link COUNTS_TTL_MS}, like the counts.
+   */
+  resetsOverdueSeconds(): Promise<number> {
+    const now = Date.now();
+    if (this.overdue && now - this.overdue.at < COUNTS_TTL_MS) return this.overdue.value;
+    const value = (async () => {
+      const jobs = await this.queues.resets.getJobs(['delayed', 'waiting'], 0, 0, true);
+      let oldest = now;
+      for (const job of jobs) {
+        // A scheduler's job carries its fire time; a manual reset is due when it was asked for.
+        oldest = Math.min(oldest, job.opts?.prevMillis ?? job.timestamp);
+      }
+      return (now - oldest) / 1000;
+    })();
+    value.catch(() => undefined);
+    this.overdue = { at: now, value };
+    return value;
   }
 
   private counts: { at: number; value: Promise<Record<QueueName, Record<string, number>>> } | null =
