@@ -122,6 +122,10 @@ export class LiveClient {
 
   constructor(options: LiveClientOptions = {}) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    const hasPage = (globalThis as { location?: unknown }).location !== undefined;
+    if (options.baseUrl === undefined && !hasPage) {
+      throw new TypeError('LiveClient: baseUrl is required outside a browser');
+    }
     const url = `${(options.baseUrl ?? '').replace(/\/+$/, '')}/live`;
     this.socket = io(url, {
       transports: ['websocket', 'polling'],

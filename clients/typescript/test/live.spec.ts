@@ -175,6 +175,10 @@ describe('SDK live client against a running Valkran', () => {
     expect((bad as ValkranError).problem.detail).toMatch(/top/);
   });
 
+  it('needs a baseUrl outside a browser', () => {
+    expect(() => new LiveClient()).toThrow(/baseUrl is required/);
+  });
+
   it('close() ends a subscribe still waiting for the connection', async () => {
     const live = new LiveClient({
       baseUrl: 'http://127.0.0.1:9', // nothing listens there
