@@ -9,6 +9,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src src
+# the live page's browser bundle is the SDK's (clients/typescript, built by npm run build)
+COPY clients/typescript clients/typescript
 RUN npm run build
 
 FROM node:22-bookworm-slim AS deps

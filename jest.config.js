@@ -30,6 +30,16 @@ module.exports = {
       slowTestThreshold: 30,
     },
     {
+      // The TypeScript SDK (clients/typescript) against a real running Valkran, and the check
+      // that its generated REST types match the server's OpenAPI document.
+      displayName: 'sdk',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/clients/typescript/test/**/*.spec.ts'],
+      transform,
+      slowTestThreshold: 30,
+    },
+    {
       // Valkran under crashes (test/chaos/): the crash ledger (~35 s) runs with every test
       // command; the cluster failover test (~45 s, six valkey-servers) only in `npm run chaos`.
       displayName: 'chaos',

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import { createRootLogger, PinoNestLogger } from './common/logging';
 import { clientErrorProblem, frameworkErrorProblem, ProblemFilter } from './common/problem.filter';
 import { Metrics } from './common/metrics';
 import { assertJsonDepth, createValidationPipe } from './common/validation';
+import { createOpenApiDocument } from './openapi';
 import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
 import { ValkeyThrottlerStorage } from './common/throttling';
@@ -206,16 +207,5 @@ function pathOf(url: string): string {
 }
 
 function setupDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Valkran')
-      .setDescription(
-        'Real-time leaderboards on Valkey. Reads are public; writes need `Authorization: Bearer <key>` (or `X-API-Key`). Every error is application/problem+json.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
 }

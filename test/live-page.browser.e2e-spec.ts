@@ -2,7 +2,9 @@
 // The page callbacks below run in the browser.
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { LiveGateway } from '../src/realtime/live.gateway';
 import { http, startApp, TestApp } from './support/app';
+import { buildBrowserBundle } from './support/browser-bundle';
 import { startValkey, TestValkey } from './support/valkey';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,6 +23,7 @@ describe('the live page in headless Chromium', () => {
         `${CHROMIUM} is missing: "bash scripts/install-deps.sh --browser" installs it (npm test does)`,
       );
     }
+    buildBrowserBundle(); // the page runs on the SDK's bundle
     valkey = await startValkey();
     t = await startApp(valkey.url, { APP_MODE: 'all' });
     api = http(t.baseUrl);
@@ -106,6 +109,31 @@ describe('the live page in headless Chromium', () => {
       {
         timeout: 3000,
       },
+    );
+    expect(errors).toEqual([]);
+  }, 30000);
+
+  it('runs on the SDK bundle, which renews the subscription after the server drops the connection', async () => {
+    await page.goto(`${t.baseUrl}/?board=arena`);
+    await page.waitForSelector('#status.on');
+    expect(
+      await page.evaluate(() => typeof (window as unknown as { Valkran: any }).Valkran.LiveClient),
+    ).toBe('function');
+    expect(await page.$('script[src="/socket.io/socket.io.js"]')).toBeNull();
+    await api.submit('arena', { playerId: 'dave', score: 5 });
+    await page.waitForFunction(
+      () => document.querySelector('#top-table tbody tr')?.getAttribute('data-player') === 'dave',
+    );
+
+    t.app.get(LiveGateway).disconnectAll();
+    await page.waitForSelector('#status:not(.on)');
+    await page.waitForSelector('#status.on', { timeout: 10000 });
+    // No reload, no page code for it: the SDK subscribed again, so this write shows up.
+    await api.submit('arena', { playerId: 'erin', score: 50 });
+    await page.waitForFunction(
+      () => document.querySelector('#top-table tbody tr')?.getAttribute('data-player') === 'erin',
+      undefined,
+      { timeout: 5000 },
     );
     expect(errors).toEqual([]);
   }, 30000);

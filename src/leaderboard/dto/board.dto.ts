@@ -58,6 +58,7 @@ export class MutableBoardFieldsDto {
   title?: string;
 
   @ApiPropertyOptional({
+    type: String,
     example: '0 0 * * 1',
     nullable: true,
     maxLength: MAX_SCHEDULE_LENGTH,

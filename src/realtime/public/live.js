@@ -1,5 +1,6 @@
-// The live page: plain JS on the Socket.IO client the server serves. One subscription at a
-// time: the chosen board's top N, plus the looked-up player once there is one.
+// The live page: plain JS on the Valkran SDK's browser bundle (/valkran.js, window.Valkran:
+// clients/typescript). One subscription at a time: the chosen board's top N, plus the
+// looked-up player once there is one. The SDK renews it after a reconnect.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -7,17 +8,15 @@
   const topSelect = $('top');
   const tbody = $('top-table').querySelector('tbody');
   const state = { board: null, top: 25, player: null, rows: new Map() };
-  const socket = io('/live', { transports: ['websocket', 'polling'] });
+  const api = new Valkran.ValkranClient();
+  const live = new Valkran.LiveClient();
 
   function setStatus(on, text) {
     $('status').className = 'live-dot' + (on ? ' on' : '');
     $('status').title = text;
   }
-  socket.on('connect', () => {
-    setStatus(true, 'connected');
-    subscribe();
-  });
-  socket.on('disconnect', () => setStatus(false, 'disconnected'));
+  live.on('connect', () => setStatus(true, 'connected'));
+  live.on('disconnect', () => setStatus(false, 'disconnected'));
 
   function cell(text, cls) {
     const td = document.createElement('td');
@@ -58,21 +57,26 @@
       `Period ${periodId} · ${fmt(total)} players · updated ${new Date().toLocaleTimeString()}`;
   }
 
-  function subscribe() {
-    if (!state.board || !socket.connected) return;
-    const payload = { leaderboardId: state.board, top: state.top };
-    if (state.player) payload.playerIds = [state.player];
-    socket.emit('subscribe', payload, (ack) => {
-      if (!ack || !ack.ok) {
-        $('meta').textContent = ack && ack.error ? ack.error.detail : 'Could not subscribe.';
-        $('meta').classList.add('error');
-        return;
-      }
-      $('meta').classList.remove('error');
-      renderTop(ack.top.entries, false);
-      showMeta(ack.top.periodId, ack.top.total);
-    });
+  /** Draws a subscription's initial (or, after a reconnect, renewed) state. */
+  function showSubscription(sub) {
+    if (sub.leaderboardId !== state.board) return;
+    $('meta').classList.remove('error');
+    renderTop(sub.top.entries, false);
+    showMeta(sub.top.periodId, sub.top.total);
   }
+
+  function subscribe() {
+    if (!state.board) return;
+    const board = state.board;
+    live
+      .subscribe(board, { top: state.top, playerIds: state.player ? [state.player] : [] })
+      .then(showSubscription, (err) => {
+        if (board !== state.board) return;
+        $('meta').textContent = err.message || 'Could not subscribe.';
+        $('meta').classList.add('error');
+      });
+  }
+  live.on('resubscribed', showSubscription);
 
   /** True when the entries show exactly the rows on screen (a repeated event: keep the highlights). */
   function unchanged(entries) {
@@ -85,17 +89,17 @@
     );
   }
 
-  socket.on('leaderboard.top', (msg) => {
+  live.on('leaderboard.top', (msg) => {
     if (msg.leaderboardId !== state.board) return;
     if (!unchanged(msg.entries)) renderTop(msg.entries, true);
     $('meta').textContent =
       `Period ${msg.periodId} · updated ${new Date(msg.at).toLocaleTimeString()}`;
   });
-  socket.on('player.rank', (msg) => {
+  live.on('player.rank', (msg) => {
     if (msg.leaderboardId === state.board && msg.playerId === state.player)
       void lookup(msg.playerId);
   });
-  socket.on('leaderboard.reset', (msg) => {
+  live.on('leaderboard.reset', (msg) => {
     if (msg.leaderboardId !== state.board) return;
     const banner = $('banner');
     banner.textContent = `New period ${msg.periodId} started: period ${msg.archivedPeriodId} was archived.`;
@@ -106,8 +110,7 @@
   });
 
   async function loadBoards() {
-    const res = await fetch('/v1/leaderboards');
-    const boards = await res.json();
+    const boards = await api.listBoards();
     boardSelect.replaceChildren(
       ...boards.map((b) => {
         const o = document.createElement('option');
@@ -122,8 +125,7 @@
   }
 
   function chooseBoard(id) {
-    if (state.board && state.board !== id)
-      socket.emit('unsubscribe', { leaderboardId: state.board }, () => {});
+    if (state.board && state.board !== id) live.unsubscribe(state.board).catch(() => {});
     state.board = id;
     state.rows = new Map();
     $('banner').hidden = true;
@@ -136,22 +138,23 @@
   async function lookup(playerId) {
     const card = $('player-card');
     const around = $('around-table');
-    const base = `/v1/leaderboards/${encodeURIComponent(state.board)}/players/${encodeURIComponent(playerId)}`;
-    const res = await fetch(base);
-    card.hidden = false;
-    if (!res.ok) {
-      const problem = await res.json().catch(() => ({ detail: res.statusText }));
+    const board = state.board;
+    let p;
+    try {
+      p = await api.getPlayer(board, playerId);
+    } catch (err) {
+      card.hidden = false;
       card.innerHTML = '';
       card.append(
         Object.assign(document.createElement('p'), {
           className: 'error',
-          textContent: problem.detail,
+          textContent: err.message,
         }),
       );
       around.hidden = true;
       return;
     }
-    const p = await res.json();
+    card.hidden = false;
     card.innerHTML = '';
     const big = Object.assign(document.createElement('div'), {
       className: 'big',
@@ -162,7 +165,7 @@
       `${who(p)} · ${fmt(p.score)} points · top ${p.topPercent.toFixed(2)} %` +
       (p.tier ? ` · ${p.tier}` : '');
     card.append(big, line);
-    const near = await (await fetch(`${base}/around?limit=7`)).json();
+    const near = await api.getAround(board, p.playerId, { limit: 7 });
     around.querySelector('tbody').replaceChildren(
       ...near.entries.map((e) => {
         const tr = document.createElement('tr');

@@ -1,0 +1,334 @@
+import createFetchClient, { type Client } from 'openapi-fetch';
+import { toProblem, ValkranError } from './errors';
+import {
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  RETRYABLE_STATUS,
+  retryDelay,
+  RetryPolicy,
+  sleep,
+} from './retry';
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
+export type Board = Schemas['BoardDto'];
+export type CreateBoard = Schemas['CreateBoardDto'];
+export type UpdateBoard = Schemas['UpdateBoardDto'];
+export type Entry = Schemas['EntryDto'];
+export type Page = Schemas['PageDto'];
+export type Player = Schemas['PlayerDto'];
+export type Around = Schemas['AroundDto'];
+export type LookupResult = Schemas['LookupResultDto'];
+export type PeriodList = Schemas['PeriodListDto'];
+export type Stats = Schemas['StatsDto'];
+export type Score = Schemas['SubmitScoreDto'];
+export type SubmitResult = Schemas['SubmitResultDto'];
+export type BatchResult = Schemas['BatchResultDto'];
+export type ResetAccepted = Schemas['ResetAcceptedDto'];
+export type EraseResult = Schemas['EraseResultDto'];
+export type { components, paths };
+
+export interface ValkranClientOptions {
+  /**
+   * Where Valkran answers, e.g. `https://valkran.example.com` (no `/v1`). Default: the page's
+   * own origin in a browser; required in Node.
+   */
+  baseUrl?: string;
+  /** A submit or admin key, sent as `Authorization: Bearer`. Reads need none. */
+  apiKey?: string;
+  /** Retries of submits and reads (writes of other kinds are never retried). */
+  retry?: Partial<RetryPolicy>;
+  /** Time limit of one attempt in ms (default 10 000); an attempt over it is retried. */
+  timeoutMs?: number;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** A fetch to use instead of the global one (tests, instrumentation, proxies). */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export interface CallOptions {
+  /** Cancels the call, retries and waits included. */
+  signal?: AbortSignal;
+}
+
+export interface SubmitOptions extends CallOptions {
+  /**
+   * The Idempotency-Key (1-128 chars). Default: a fresh random UUID per call, sent with every
+   * retry of that call, so a retried submit is applied at most once.
+   */
+  idempotencyKey?: string;
+  /** Overrides the client's retry policy for this call. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface PageOptions extends CallOptions {
+  offset?: number;
+  limit?: number;
+}
+
+/** What one attempt of a call returns: openapi-fetch's result, whatever the route. */
+interface Attempt<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The REST client. Every route is on {@link ValkranClient.api} (openapi-fetch, typed from the
+ * server's OpenAPI document); the methods below cover the common ones, return the success body
+ * and throw {@link ValkranError} with the problem otherwise.
+ */
+export class ValkranClient {
+  /** The typed low-level client: `api.GET('/v1/leaderboards/{id}/stats', {params: ...})`. */
+  readonly api: Client<paths>;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly timeoutMs: number;
+
+  constructor(options: ValkranClientOptions = {}) {
+    const baseUrl = (options.baseUrl ?? defaultBaseUrl()).replace(/\/+$/, '');
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    this.api = createFetchClient<paths>({
+      baseUrl,
+      headers,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /**
+   * Submits a score. Retries on network errors, timeouts, 408, 429 (after Retry-After), 5xx but
+   * 507; every attempt carries the same Idempotency-Key, so the score is applied at most once.
+   */
+  submitScore(boardId: string, score: Score, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const key = options.idempotencyKey ?? randomKey();
+    return this.call(
+      (signal) =>
+        this.api.POST('/v1/leaderboards/{id}/scores', {
+          params: { path: { id: boardId }, header: { 'Idempotency-Key': key } },
+          body: score,
+          signal,
+        }),
+      { ...options, retry: { ...this.retryPolicy, ...options.retry } },
+    );
+  }
+
+  /** Submits up to 1 000 scores, all or nothing; retried like {@link submitScore}. */
+  submitBatch(
+    boardId: string,
+    entries: Score[],
+    options: SubmitOptions = {},
+  ): Promise<BatchResult> {
+    const key = options.idempotencyKey ?? randomKey();
+    return this.call(
+      (signal) =>
+        this.api.POST('/v1/leaderboards/{id}/scores/batch', {
+          params: { path: { id: boardId }, header: { 'Idempotency-Key': key } },
+          body: { entries },
+          signal,
+        }),
+      { ...options, retry: { ...this.retryPolicy, ...options.retry } },
+    );
+  }
+
+  listBoards(options: PageOptions = {}): Promise<Board[]> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards', {
+        params: { query: { offset: options.offset, limit: options.limit } },
+        signal,
+      }),
+    );
+  }
+
+  getBoard(boardId: string, options: CallOptions = {}): Promise<Board> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  /** A page of the current period, best first. */
+  getEntries(boardId: string, options: PageOptions = {}): Promise<Page> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/entries', {
+        params: {
+          path: { id: boardId },
+          query: { offset: options.offset, limit: options.limit },
+        },
+        signal,
+      }),
+    );
+  }
+
+  /** One player's standing; a ValkranError with status 404 when not on the board. */
+  getPlayer(boardId: string, playerId: string, options: CallOptions = {}): Promise<Player> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/players/{playerId}', {
+        params: { path: { id: boardId, playerId } },
+        signal,
+      }),
+    );
+  }
+
+  /** `limit` consecutive entries around the player (default 11). */
+  getAround(
+    boardId: string,
+    playerId: string,
+    options: CallOptions & { limit?: number } = {},
+  ): Promise<Around> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/players/{playerId}/around', {
+        params: { path: { id: boardId, playerId }, query: { limit: options.limit } },
+        signal,
+      }),
+    );
+  }
+
+  /** A friends board: the listed players by rank, plus the ids not on the board. */
+  lookupPlayers(
+    boardId: string,
+    playerIds: string[],
+    options: CallOptions = {},
+  ): Promise<LookupResult> {
+    return this.read(options, (signal) =>
+      this.api.POST('/v1/leaderboards/{id}/players/lookup', {
+        params: { path: { id: boardId } },
+        body: { playerIds },
+        signal,
+      }),
+    );
+  }
+
+  getStats(boardId: string, options: CallOptions = {}): Promise<Stats> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/stats', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  listPeriods(boardId: string, options: CallOptions = {}): Promise<PeriodList> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/periods', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  // Admin writes: sent once (a retried create or reset is not a no-op).
+
+  createBoard(config: CreateBoard, options: CallOptions = {}): Promise<Board> {
+    return this.once(options, (signal) =>
+      this.api.POST('/v1/leaderboards', { body: config, signal }),
+    );
+  }
+
+  updateBoard(boardId: string, changes: UpdateBoard, options: CallOptions = {}): Promise<Board> {
+    return this.once(options, (signal) =>
+      this.api.PATCH('/v1/leaderboards/{id}', {
+        params: { path: { id: boardId } },
+        body: changes,
+        signal,
+      }),
+    );
+  }
+
+  deleteBoard(boardId: string, options: CallOptions = {}): Promise<void> {
+    return this.once(options, (signal) =>
+      this.api.DELETE('/v1/leaderboards/{id}', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  /** Archives the current period now (through the reset queue). */
+  resetBoard(boardId: string, options: CallOptions = {}): Promise<ResetAccepted> {
+    return this.once(options, (signal) =>
+      this.api.POST('/v1/leaderboards/{id}/reset', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  /** Erases a player from every board and archive. */
+  erasePlayer(playerId: string, options: CallOptions = {}): Promise<EraseResult> {
+    return this.once(options, (signal) =>
+      this.api.DELETE('/v1/players/{playerId}', { params: { path: { playerId } }, signal }),
+    );
+  }
+
+  private read<T>(
+    options: CallOptions,
+    attempt: (signal: AbortSignal) => Promise<Attempt<T>>,
+  ): Promise<T> {
+    return this.call(attempt, { signal: options.signal, retry: this.retryPolicy });
+  }
+
+  private once<T>(
+    options: CallOptions,
+    attempt: (signal: AbortSignal) => Promise<Attempt<T>>,
+  ): Promise<T> {
+    return this.call(attempt, {
+      signal: options.signal,
+      retry: { ...this.retryPolicy, retries: 0 },
+    });
+  }
+
+  /** Runs attempts until one succeeds, fails for good, or the retries are spent. */
+  private async call<T>(
+    attempt: (signal: AbortSignal) => Promise<Attempt<T>>,
+    options: { signal?: AbortSignal; retry: RetryPolicy },
+  ): Promise<T> {
+    for (let n = 1; ; n++) {
+      const { signal, done } = attemptSignal(this.timeoutMs, options.signal);
+      let failure: unknown;
+      let retryAfterMs: number | null = null;
+      try {
+        const { data, error, response } = await attempt(signal);
+        if (response.ok) return data as T;
+        failure = new ValkranError(
+          response.status,
+          toProblem(response.status, error, response.statusText || `HTTP ${response.status}`),
+          response.headers.get('x-request-id') ?? undefined,
+        );
+        if (!RETRYABLE_STATUS.has(response.status)) throw failure;
+        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      } catch (err) {
+        // The caller's cancellation ends everything; a timeout or network error is retried.
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (err instanceof ValkranError) throw err;
+        failure = err;
+      } finally {
+        done();
+      }
+      const wait = retryDelay(options.retry, n, retryAfterMs);
+      if (wait === null) throw failure;
+      await sleep(wait, options.signal);
+    }
+  }
+}
+
+/** A fresh Idempotency-Key: a random UUID (Web Crypto, in Node and browsers alike). */
+function randomKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function defaultBaseUrl(): string {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  if (!origin) throw new TypeError('ValkranClient: baseUrl is required outside a browser');
+  return origin;
+}
+
+/** A signal for one attempt: aborted by the caller's signal or after `ms`. */
+function attemptSignal(
+  ms: number,
+  outer: AbortSignal | undefined,
+): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`Valkran did not answer within ${ms} ms`)),
+    ms,
+  );
+  const onAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}

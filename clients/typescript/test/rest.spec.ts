@@ -1,0 +1,224 @@
+import { ADMIN_KEY, SUBMIT_KEY } from '../../../test/support/app';
+import { useApp } from '../../../test/support/fixture';
+import { ValkranClient, ValkranError, type ValkranClientOptions } from '../src';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** What a client sent: method, path, Idempotency-Key, and the status it got (or the error). */
+interface Sent {
+  method: string;
+  path: string;
+  key: string | null;
+  status: number | 'error';
+}
+
+/**
+ * A fetch that records every attempt and can sabotage some: `lose` sends the request for real
+ * and then drops the answer (the write happened, the client sees a network error), as a
+ * connection cut after the server applied a submit would.
+ */
+function recordingFetch(plan: { lose?: Set<number>; hang?: Set<number> } = {}) {
+  const sent: Sent[] = [];
+  const fetchFn = async (request: Request): Promise<Response> => {
+    const n = sent.length + 1;
+    const entry: Sent = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      key: request.headers.get('idempotency-key'),
+      status: 'error',
+    };
+    sent.push(entry);
+    if (plan.hang?.has(n)) {
+      // Never answers: only the client's per-attempt timeout ends this.
+      return new Promise((_resolve, reject) =>
+        request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)),
+      );
+    }
+    const response = await fetch(request);
+    entry.status = response.status;
+    if (plan.lose?.has(n)) {
+      await response.arrayBuffer();
+      throw new TypeError('fetch failed: connection reset after the request was sent');
+    }
+    return response;
+  };
+  return { sent, fetch: fetchFn };
+}
+
+describe('SDK REST client against a running Valkran', () => {
+  // One submission per player and second: the rate-limit retry below meets a real 429.
+  const f = useApp({ RATE_LIMIT_SUBMIT_PER_PLAYER: '1' }, 'sdk');
+  const client = (options: ValkranClientOptions = {}) =>
+    new ValkranClient({ baseUrl: f.app.baseUrl, ...options });
+  const admin = () => client({ apiKey: ADMIN_KEY });
+
+  it('creates a board as admin and reads it back, typed', async () => {
+    const board = await admin().createBoard({
+      id: 'sdk-arena',
+      title: 'Arena',
+      sortOrder: 'asc',
+      tiers: [{ name: 'gold', topPercent: 10 }],
+    });
+    expect(board).toMatchObject({ id: 'sdk-arena', title: 'Arena', sortOrder: 'asc' });
+    expect(board.period.id).toBe('0000000001');
+    const read = await client().getBoard('sdk-arena');
+    expect(read.memberCount).toBe(0);
+    expect(read.rankMode).toBe('ordinal');
+    expect((await client().listBoards()).map((b) => b.id)).toContain('sdk-arena');
+  });
+
+  it('refuses admin routes to a submit key with a typed problem, without retrying', async () => {
+    const rec = recordingFetch();
+    const err = await client({ apiKey: SUBMIT_KEY, fetch: rec.fetch })
+      .createBoard({ id: 'sdk-nope' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValkranError);
+    expect((err as ValkranError).status).toBe(403);
+    expect((err as ValkranError).problem.status).toBe(403);
+    expect((err as ValkranError).requestId).toEqual(expect.any(String));
+    expect(rec.sent).toHaveLength(1);
+    expect((await f.api.get('/v1/leaderboards/sdk-nope')).status).toBe(404);
+  });
+
+  it('submits with a fresh Idempotency-Key per call and reads typed standings', async () => {
+    const id = await f.board();
+    const rec = recordingFetch();
+    const game = client({ apiKey: SUBMIT_KEY, fetch: rec.fetch });
+    const first = await game.submitScore(id, { playerId: 'alice', score: 300, displayName: 'Al' });
+    expect(first).toEqual({
+      leaderboardId: id,
+      periodId: '0000000001',
+      playerId: 'alice',
+      score: 300,
+      rank: 1,
+      previousScore: null,
+      previousRank: null,
+      updated: true,
+    });
+    await game.submitScore(id, { playerId: 'bob', score: 200, metadata: { level: 3 } });
+    const batch = await game.submitBatch(id, [
+      { playerId: 'carol', score: 100 },
+      { playerId: 'dave', score: 50 },
+    ]);
+    expect(batch.results.map((r) => r.rank)).toEqual([3, 4]);
+    const keys = rec.sent.map((s) => s.key);
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(key).toMatch(UUID);
+    expect(new Set(keys).size).toBe(3);
+
+    const reader = client();
+    const page = await reader.getEntries(id, { limit: 2 });
+    expect(page.total).toBe(4);
+    expect(page.entries.map((e) => [e.rank, e.playerId, e.score])).toEqual([
+      [1, 'alice', 300],
+      [2, 'bob', 200],
+    ]);
+    const bob = await reader.getPlayer(id, 'bob');
+    expect(bob).toMatchObject({ rank: 2, score: 200, total: 4, topPercent: 50 });
+    expect(bob.metadata).toEqual({ level: 3 });
+    const around = await reader.getAround(id, 'carol', { limit: 3 });
+    expect(around.entries.map((e) => e.playerId)).toEqual(['bob', 'carol', 'dave']);
+    const friends = await reader.lookupPlayers(id, ['dave', 'alice', 'zoe']);
+    expect(friends.entries.map((e) => e.playerId)).toEqual(['alice', 'dave']);
+    expect(friends.missing).toEqual(['zoe']);
+    const missing = await reader.getPlayer(id, 'zoe').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ValkranError);
+    expect((missing as ValkranError).status).toBe(404);
+    expect((missing as ValkranError).code).toBe('not-found');
+  });
+
+  it('retries a submit whose answer was lost with the same key: applied once', async () => {
+    const id = await f.board({ updateMode: 'increment' });
+    const rec = recordingFetch({ lose: new Set([1]) });
+    const game = client({ apiKey: SUBMIT_KEY, fetch: rec.fetch, retry: { minDelayMs: 10 } });
+    const result = await game.submitScore(id, { playerId: 'alice', score: 5 });
+    // The first attempt was applied (200) but its answer lost; the retry replayed it.
+    expect(rec.sent.map((s) => s.status)).toEqual([200, 200]);
+    expect(rec.sent[0].key).toMatch(UUID);
+    expect(rec.sent[1].key).toBe(rec.sent[0].key);
+    expect(result).toMatchObject({ score: 5, previousScore: null, updated: true });
+    expect((await f.api.get(`/v1/leaderboards/${id}/players/alice`)).body.score).toBe(5);
+
+    // The next call is a new submission with a new key: it is applied.
+    const next = await game.submitScore(id, { playerId: 'alice', score: 5 });
+    expect(rec.sent[2].key).not.toBe(rec.sent[0].key);
+    expect(next.score).toBe(10);
+  });
+
+  it('retries a batch whose attempt timed out with the same key: applied once', async () => {
+    const id = await f.board({ updateMode: 'increment' });
+    const rec = recordingFetch({ hang: new Set([1]) });
+    const game = client({
+      apiKey: SUBMIT_KEY,
+      fetch: rec.fetch,
+      timeoutMs: 300,
+      retry: { minDelayMs: 10 },
+    });
+    const result = await game.submitBatch(id, [
+      { playerId: 'p1', score: 2 },
+      { playerId: 'p2', score: 3 },
+    ]);
+    expect(rec.sent).toHaveLength(2);
+    expect(rec.sent[1].key).toBe(rec.sent[0].key);
+    expect(result.results.map((r) => r.score)).toEqual([2, 3]);
+  });
+
+  it("waits out the server's 429 Retry-After and then succeeds", async () => {
+    const id = await f.board();
+    const rec = recordingFetch();
+    const game = client({ apiKey: SUBMIT_KEY, fetch: rec.fetch });
+    await game.submitScore(id, { playerId: 'spammer', score: 1 });
+    const second = await game.submitScore(id, { playerId: 'spammer', score: 2 });
+    expect(rec.sent.map((s) => s.status)).toEqual([200, 429, 200]);
+    expect(second).toMatchObject({ score: 2, previousScore: 1 });
+  });
+
+  it('does not retry invalid input, and gives up after the retries on a lasting 503', async () => {
+    const id = await f.board();
+    const rec = recordingFetch();
+    const game = client({ apiKey: SUBMIT_KEY, fetch: rec.fetch });
+    const bad = await game.submitScore(id, { playerId: 'x', score: 1.5 }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ValkranError);
+    expect((bad as ValkranError).status).toBe(400);
+    expect((bad as ValkranError).problem.errors?.[0]?.path).toBe('score');
+    expect(rec.sent).toHaveLength(1);
+
+    // A proxy in front of Valkran answering 503 (not problem+json) on every attempt.
+    let attempts = 0;
+    const down = client({
+      apiKey: SUBMIT_KEY,
+      retry: { retries: 2, minDelayMs: 5 },
+      fetch: async () => {
+        attempts++;
+        return new Response('upstream unavailable', { status: 503 });
+      },
+    });
+    const err = await down.submitScore(id, { playerId: 'x', score: 1 }).catch((e: unknown) => e);
+    expect(attempts).toBe(3);
+    expect(err).toBeInstanceOf(ValkranError);
+    expect((err as ValkranError).status).toBe(503);
+    expect((err as ValkranError).message).toBe('upstream unavailable');
+  });
+
+  it('stops retrying as soon as the caller aborts', async () => {
+    const id = await f.board();
+    const controller = new AbortController();
+    let attempts = 0;
+    const game = client({
+      apiKey: SUBMIT_KEY,
+      retry: { retries: 10, minDelayMs: 60_000, maxDelayMs: 60_000 },
+      fetch: async () => {
+        attempts++;
+        setTimeout(() => controller.abort(new Error('player left')), 20);
+        return new Response('{}', { status: 502 });
+      },
+    });
+    const started = Date.now();
+    const err = await game
+      .submitScore(id, { playerId: 'x', score: 1 }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('player left');
+    expect(attempts).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
