@@ -340,6 +340,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an admin API key
+         * @description Answers 200 `{scope: "admin"}` for an admin key, 403 for a submit key and 401 for a missing or unknown one. The admin console signs in with it.
+         */
+        get: operations["WhoAmIController_whoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -800,6 +820,14 @@ export interface components {
              * @example 0000000003
              */
             periodId: string;
+        };
+        WhoAmIDto: {
+            /**
+             * @description what the presented key may do (this route answers admin keys only)
+             * @example admin
+             * @enum {string}
+             */
+            scope: "admin";
         };
     };
     responses: never;
@@ -2038,6 +2066,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WhoAmIController_whoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoAmIDto"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
