@@ -258,10 +258,11 @@ boards:
       expect(run.err).toContain('field prune: must be a boolean value');
       expect(run.err).toContain('board "bad-sort", field sortOrder: must be one of');
       expect(run.err).toContain('board "bad-sort", field colour: is not a known field');
-      expect(run.err).toContain('board "boards[2]", field id: must match');
+      expect(run.err).toContain('boards[2], field id: must match');
       expect(run.err).toContain('board "bad-tier", field tiers.0.topPercent: must not be less');
       expect(run.err).toContain('board "bad-cron", field resetSchedule: must be a cron');
-      expect(run.err).toContain('board "boards[7]"');
+      expect(run.err).toContain('boards[7]: must be a mapping (id, title, ...)');
+      expect(run.err).not.toContain('nested property');
     }
     // Once the per-field errors are fixed, the rules between fields and duplicates are next.
     cli.write(

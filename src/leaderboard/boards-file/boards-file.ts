@@ -25,8 +25,10 @@ export interface BoardsFile {
 
 /** One thing wrong with a boards file, or one change it was refused for. */
 export interface BoardsFileProblem {
-  /** The board's id (or `boards[i]` when the entry has no valid id); absent for the file itself. */
+  /** The board's id, when the entry has a valid one. */
   board?: string;
+  /** The board's place in the file's `boards` list (0-based), when the id cannot name it. */
+  index?: number;
   /** The field, as a path inside the board (`tiers.0.name`) or the file (`prune`). */
   field?: string;
   message: string;
@@ -42,7 +44,14 @@ const HEADLINES: Record<BoardsFileFailure, string> = {
 };
 
 export function describeProblem(p: BoardsFileProblem): string {
-  const where = [p.board ? `board "${p.board}"` : null, p.field ? `field ${p.field}` : null]
+  const where = [
+    p.board !== undefined
+      ? `board "${p.board}"`
+      : p.index !== undefined
+        ? `boards[${p.index}]`
+        : null,
+    p.field !== undefined ? `field ${p.field}` : null,
+  ]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ${p.message}` : p.message;
@@ -85,7 +94,7 @@ function parseText(path: string, text: string): unknown {
   } catch (err) {
     const kind = extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML';
     throw new BoardsFileError(path, 'invalid', [
-      { message: `not valid ${kind}: ${(err as Error).message.split('\n')[0]}` },
+      { message: `not valid ${kind}: ${(err as Error).message.split('\n')[0].replace(/:$/, '')}` },
     ]);
   }
 }
@@ -99,11 +108,23 @@ function locate(e: ProblemFieldError, boards: unknown): BoardsFileProblem {
   const index = Number(m[1]);
   const entry = Array.isArray(boards) ? (boards[index] as unknown) : undefined;
   const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : null;
-  return {
-    board: id !== null && m[2] !== 'id' ? id : `boards[${index}]`,
-    field: m[2],
-    message: e.message,
-  };
+  const named = id !== null && m[2] !== 'id' ? { board: id } : { index };
+  return { ...named, field: m[2], message: e.message };
+}
+
+const NOT_A_BOARD = 'must be a mapping (id, title, ...)';
+
+/** One problem per entry of `boards` that is not a mapping (class-validator words it twice). */
+function entryProblems(errors: BoardsFileProblem[], boards: unknown): BoardsFileProblem[] {
+  if (!Array.isArray(boards)) return errors;
+  const kept = errors.filter(
+    (e) =>
+      !(e.field === 'boards' && e.message === NOT_A_BOARD) && !/nested property/.test(e.message),
+  );
+  const entries = boards
+    .map((b: unknown, index) => (isRecord(b) ? null : { index, message: NOT_A_BOARD }))
+    .filter((p) => p !== null);
+  return [...kept, ...entries];
 }
 
 /** Validates the text of a boards file; throws {@link BoardsFileError} naming every problem. */
@@ -135,7 +156,10 @@ export async function parseBoardsFile(path: string, text: string): Promise<Board
       path,
       'invalid',
       errors.length > 0
-        ? errors.map((e) => locate(e, raw.boards))
+        ? entryProblems(
+            errors.map((e) => locate(e, raw.boards)),
+            raw.boards,
+          )
         : [{ message: (err.getResponse() as { detail: string }).detail }],
     );
   }
@@ -157,7 +181,7 @@ export async function parseBoardsFile(path: string, text: string): Promise<Board
       // Plain data (tiers arrive as DTO instances), without the fields the file left out.
       if (key !== 'id' && value !== undefined) settings[key] = JSON.parse(JSON.stringify(value));
     }
-    return { id: board.id, index, settings: settings as Partial<BoardSettings> };
+    return { id: board.id, index, settings: settings };
   });
   if (problems.length > 0) throw new BoardsFileError(path, 'invalid', problems);
   return { path, prune: dto.prune ?? false, boards };

@@ -13,7 +13,7 @@ export class BoardsFileDto {
   prune?: boolean;
 
   @IsArray()
-  @IsObject({ each: true, message: 'each board must be a mapping (id, title, ...)' })
+  @IsObject({ each: true, message: 'must be a mapping (id, title, ...)' })
   @ValidateNested({ each: true })
   @Type(() => CreateBoardDto)
   boards!: CreateBoardDto[];
