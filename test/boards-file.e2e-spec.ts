@@ -316,6 +316,22 @@ boards:
     expect((await cli.run(['plan', file], { MAX_BOARDS: 'lots' })).code).toBe(78);
   });
 
+  it('two applies at once (two workers starting together) both succeed', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `race-${i}`);
+    const file = cli.write(
+      'race.yaml',
+      `boards:\n${ids.map((id) => `  - id: ${id}\n    title: Race ${id}\n`).join('')}`,
+    );
+    const runs = await Promise.all([cli.run(['apply', file]), cli.run(['apply', file])]);
+    expect(runs.map((r) => [r.code, r.err])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
+    for (const id of ids)
+      expect((await f.api.get(`/v1/leaderboards/${id}`)).body.title).toBe(`Race ${id}`);
+    expect((await cli.run(['plan', file])).out).toContain('No changes');
+  });
+
   it('refuses a file that would exceed MAX_BOARDS before changing anything', async () => {
     const ids = (await f.api.get('/v1/leaderboards')).body as unknown[];
     const file = cli.write('many.yaml', 'boards:\n  - id: one-more\n  - id: two-more\n');

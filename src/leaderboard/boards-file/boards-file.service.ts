@@ -50,7 +50,7 @@ export interface BoardsPlan {
 
 const BOARD_PAGE = 500;
 /** Applying re-plans when another process changed a board between plan and change. */
-const APPLY_ATTEMPTS = 3;
+const APPLY_ATTEMPTS = 5;
 
 /** JSON with object keys in order, so equal settings compare equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -172,25 +172,30 @@ export class BoardsFileService {
    * the plan that was carried out. Idempotent: applying the same file again changes nothing.
    */
   async apply(file: BoardsFile): Promise<BoardsPlan> {
+    let first: BoardsPlan | null = null;
     for (let attempt = 1; ; attempt++) {
       const plan = await this.plan(file);
       if (plan.refused) throw refusal(plan);
       this.checkCapacity(plan);
+      first ??= plan;
+      let raced: boolean;
       try {
-        await this.execute(plan);
-        return plan;
+        raced = await this.execute(plan);
       } catch (err) {
-        // Another process (a second worker starting, an admin) created, deleted or changed a
-        // board meanwhile: compare again with what is there now.
-        if (attempt < APPLY_ATTEMPTS && isRace(err)) {
-          this.logger.debug(`A board changed while ${file.path} was applied; planning again`);
-          continue;
-        }
         if (err instanceof ProblemException) {
           const body = err.getResponse() as { detail?: string };
           throw new BoardsFileError(file.path, 'failed', [{ message: body.detail ?? err.message }]);
         }
         throw err;
+      }
+      if (!raced) return first;
+      // Another process (a second worker starting, an admin) created, deleted or changed a
+      // board meanwhile: compare again with what is there now.
+      this.logger.debug(`Boards changed while ${file.path} was applied; planning again`);
+      if (attempt >= APPLY_ATTEMPTS) {
+        throw new BoardsFileError(file.path, 'failed', [
+          { message: `boards kept changing while the file was applied (${attempt} attempts)` },
+        ]);
       }
     }
   }
@@ -209,17 +214,22 @@ export class BoardsFileService {
     }
   }
 
-  private async execute(plan: BoardsPlan): Promise<void> {
-    for (const c of plan.changes) {
-      if (c.action !== 'delete') continue;
+  /** Carries out a plan; true if another process got in the way of a change (see isRace). */
+  private async execute(plan: BoardsPlan): Promise<boolean> {
+    let raced = false;
+    const step = async (change: () => Promise<unknown>): Promise<void> => {
       try {
-        await this.boards.delete(c.boardId);
+        await change();
       } catch (err) {
-        if (!(err instanceof ProblemException && err.getStatus() === 404)) throw err;
+        if (!isRace(err)) throw err;
+        raced = true;
       }
+    };
+    for (const c of plan.changes) {
+      if (c.action === 'delete') await step(() => this.boards.delete(c.boardId));
     }
     for (const c of plan.changes) {
-      if (c.action === 'create') await this.boards.create(c.boardId, c.settings);
+      if (c.action === 'create') await step(() => this.boards.create(c.boardId, c.settings));
     }
     for (const c of plan.changes) {
       if (c.action !== 'update') continue;
@@ -227,11 +237,13 @@ export class BoardsFileService {
       for (const { field, to } of c.changes) {
         if (isMutableField(field)) (patch as Record<string, unknown>)[field] = to;
       }
-      await this.boards.update(c.boardId, patch);
+      await step(() => this.boards.update(c.boardId, patch));
     }
+    return raced;
   }
 }
 
+/** A board created (409 conflict) or deleted (404) by someone else since the plan. */
 function isRace(err: unknown): boolean {
   if (!(err instanceof ProblemException)) return false;
   const type = (err.getResponse() as { type?: string }).type ?? '';

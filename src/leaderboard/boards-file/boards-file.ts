@@ -181,7 +181,7 @@ export async function parseBoardsFile(path: string, text: string): Promise<Board
       // Plain data (tiers arrive as DTO instances), without the fields the file left out.
       if (key !== 'id' && value !== undefined) settings[key] = JSON.parse(JSON.stringify(value));
     }
-    return { id: board.id, index, settings: settings };
+    return { id: board.id, index, settings };
   });
   if (problems.length > 0) throw new BoardsFileError(path, 'invalid', problems);
   return { path, prune: dto.prune ?? false, boards };
