@@ -11,9 +11,17 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ValkeyModule } from './valkey/valkey.module';
 import { LeaderboardApiModule } from './leaderboard/leaderboard.module';
-import { RankingJobsApiModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
+import {
+  RankingJobsApiModule,
+  RankingJobsModule,
+  WorkerModule,
+} from './ranking-jobs/ranking-jobs.module';
 import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.module';
 import { ScoresApiModule } from './scores/scores.module';
+import {
+  BoardsFileAtBootModule,
+  BoardsFileModule,
+} from './leaderboard/boards-file/boards-file.module';
 
 /** The public HTTP surface: each feature's routes and the guards (the problem+json filter is global in every mode, see app.ts). */
 @Module({
@@ -40,7 +48,7 @@ export class ApiModule {}
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const worker = [WorkerModule, LivePublisherModule];
+    const worker = [WorkerModule, LivePublisherModule, BoardsFileAtBootModule];
     const modeModules =
       config.mode === 'api'
         ? [ApiModule]
@@ -57,6 +65,28 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         ...modeModules,
+      ],
+    };
+  }
+}
+
+/**
+ * `npm run boards` (src/boards-cli.ts): the boards-file service and what a board change sets in
+ * motion (reset schedulers follow `board.saved` as in an api process); no HTTP, no workers.
+ */
+@Module({})
+export class BoardsCliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: BoardsCliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ValkeyModule,
+        EventsModule,
+        RateLimitModule,
+        MetricsModule,
+        RankingJobsModule,
+        BoardsFileModule,
       ],
     };
   }

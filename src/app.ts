@@ -163,7 +163,14 @@ export async function createApp(
   // The API docs belong where the API is: worker processes serve health and metrics only.
   if (config.mode !== 'worker') setupDocs(app);
 
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // A startup step refused to go on (e.g. a BOARDS_FILE that cannot be applied): release what
+    // the steps before it opened (workers, Valkey connections, the embedded server) first.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   return app;
 }
 

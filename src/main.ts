@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { shutdownStep } from './common/shutdown';
 import { captureConsole } from './common/logging';
 import { isValkeyUnavailable } from './valkey/valkey-errors';
+import { BoardsFileError } from './leaderboard/boards-file/boards-file';
 
 async function main(): Promise<void> {
   let config;
@@ -85,6 +86,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof BoardsFileError) {
+    process.stderr.write(`Valkran failed to start: BOARDS_FILE ${err.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`Valkran failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 });

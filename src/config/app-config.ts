@@ -8,6 +8,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   validateSync,
   ValidationError,
@@ -72,6 +73,7 @@ class EnvSchema {
   @IsOptional()
   @Matches(/^[\x20-\x7e]{1,200}$/, { message: 'must be a Cache-Control header value' })
   READ_CACHE_CONTROL?: string;
+  @IsOptional() @IsString() @MaxLength(4096) BOARDS_FILE?: string;
 }
 
 export interface ApiKeyDigests {
@@ -135,6 +137,8 @@ export class AppConfig {
     readonly durableWrites: DurableWrites = 'off',
     /** The Cache-Control of public reads (they carry an ETag; see README "Caching reads"). */
     readonly readCacheControl: string = 'no-cache',
+    /** The boards file (YAML or JSON) worker processes apply at startup; null = none. */
+    readonly boardsFile: string | null = null,
   ) {}
 }
 
@@ -350,5 +354,6 @@ export function loadConfig(
     },
     (env.VALKEY_DURABLE_WRITES as DurableWrites | undefined) ?? 'off',
     env.READ_CACHE_CONTROL ?? 'no-cache',
+    env.BOARDS_FILE ?? null,
   );
 }

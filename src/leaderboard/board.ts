@@ -34,10 +34,24 @@ export interface BoardSettings {
   tiers: Tier[];
 }
 
-export type MutableSettings = Pick<
-  BoardSettings,
-  'title' | 'resetSchedule' | 'timezone' | 'minScore' | 'maxScore' | 'retainPeriods' | 'tiers'
->;
+/**
+ * The settings a PATCH (or a boards file) may change after creation. Every other setting of
+ * {@link BoardSettings} is immutable: a setting added later is immutable until it is listed here.
+ */
+export const MUTABLE_FIELDS = [
+  'title',
+  'resetSchedule',
+  'timezone',
+  'minScore',
+  'maxScore',
+  'retainPeriods',
+  'tiers',
+] as const satisfies readonly (keyof BoardSettings)[];
+export type MutableField = (typeof MUTABLE_FIELDS)[number];
+export type MutableSettings = Pick<BoardSettings, MutableField>;
+
+export const isMutableField = (field: string): field is MutableField =>
+  (MUTABLE_FIELDS as readonly string[]).includes(field);
 
 export interface Board extends BoardSettings {
   id: string;

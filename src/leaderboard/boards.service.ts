@@ -84,7 +84,8 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     return { id, ...settings, createdAt: now, periodId: FIRST_PERIOD_ID, periodStartedAt: now };
   }
 
-  private checkBounds(s: Pick<BoardSettings, 'minScore' | 'maxScore'>): void {
+  /** The 400 for settings that contradict each other (boards files check them before applying). */
+  checkBounds(s: Pick<BoardSettings, 'minScore' | 'maxScore'>): void {
     if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
   }
 
