@@ -35,6 +35,13 @@ export type StandingsRead<T> =
   | { status: 'board-not-found' }
   | { status: 'player-not-found' };
 
+/** A player's standing on one board (see StandingsRepository.playerOnBoards); null: not on it. */
+export interface PlayerOnBoard {
+  boardId: string;
+  header: StandingsHeader;
+  entry: RankedEntry | null;
+}
+
 /** A conditional read whose `ifVersion` is still the board's version: nothing was rendered. */
 export interface NotModified {
   status: 'not-modified';
@@ -237,6 +244,26 @@ export class StandingsRepository {
   ): Promise<ConditionalRead<Rows> | StandingsRead<Rows>> {
     const args = [conditions.ifVersion ?? '', ...playerIds];
     return this.read(this.playersScript, boardId, period, args, conditions);
+  }
+
+  /**
+   * One player's current-period entry on each of the given boards, in the given order: the
+   * player read (players.lua) once per board, every call issued in the same tick, so the API
+   * connection's auto-pipelining sends them in one write (on a cluster, one per node holding
+   * some of the boards: each board is a slot of its own, so no single script may span them).
+   * A board deleted meanwhile is left out; one whose storage layout is still being migrated
+   * rejects the whole pass (StorageLayoutPendingError), as its player read would.
+   */
+  async playerOnBoards(boardIds: string[], playerId: string): Promise<PlayerOnBoard[]> {
+    const reads = await Promise.all(
+      boardIds.map(async (boardId): Promise<PlayerOnBoard | null> => {
+        const r = await this.read(this.playersScript, boardId, 'current', ['', playerId], {});
+        if (r.status === 'board-not-found') return null;
+        if (r.status !== 'ok') throw new Error(`an unconditional read answered ${r.status}`);
+        return { boardId, header: r.header, entry: r.rows[0]?.entry ?? null };
+      }),
+    );
+    return reads.filter((r): r is PlayerOnBoard => r !== null);
   }
 }
 
