@@ -1,3 +1,4 @@
+import { BOARDS_PER_CALL } from '../src/leaderboard/standings.repository';
 import { useApp } from './support/fixture';
 import { waitFor } from './support/wait';
 
@@ -84,6 +85,30 @@ describe("a player's standings on every board (e2e)", () => {
     for (const e of zed.body.entries as Standing[]) {
       expect(e).toEqual(await playerRead(e.leaderboardId, 'zed'));
     }
+  });
+
+  it('reads more boards than one Valkey call takes, in order across the calls', async () => {
+    const boards: string[] = [];
+    for (let i = 0; i < BOARDS_PER_CALL + 20; i++) boards.push(await f.board());
+    // "tom" on every 7th board, with a different score on each (ranks 1..3).
+    const holding: string[] = [];
+    for (const [i, id] of boards.entries()) {
+      const entries = [
+        { playerId: 'x', score: 10 },
+        { playerId: 'y', score: 20 },
+      ];
+      if (i % 7 === 0) {
+        entries.push({ playerId: 'tom', score: 5 + 10 * (i % 3) });
+        holding.push(id);
+      }
+      expect((await f.api.batch(id, entries)).status).toBe(200);
+    }
+    const res = await standingsOf('tom', '?limit=200');
+    const entries = res.body.entries as Standing[];
+    expect(res.body.total).toBe(holding.length);
+    expect(entries.map((e) => e.leaderboardId)).toEqual([...holding].sort());
+    for (const e of entries) expect(e).toEqual(await playerRead(e.leaderboardId, 'tom'));
+    expect(new Set(entries.map((e) => e.rank))).toEqual(new Set([1, 2, 3]));
   });
 
   it('answers a player on no board with an empty page', async () => {
