@@ -155,16 +155,18 @@ async function latency(base, path) {
 /** Valkey's side of VALKEY_WINDOW sequential requests: script calls, script time, socket reads. */
 async function valkeyCost(base, path) {
   const stat = async () => {
-    const [cmd, stats] = await Promise.all([redis.info('commandstats'), redis.info('stats')]);
-    const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(cmd);
-    const reads = /total_reads_processed:(\d+)/.exec(stats);
-    return {
-      calls: Number(m?.[1] ?? 0),
-      usec: Number(m?.[2] ?? 0),
-      reads: Number(reads?.[1] ?? 0),
-    };
+    const sum = { calls: 0, usec: 0, reads: 0 };
+    for (const node of nodes) {
+      const [cmd, stats] = await Promise.all([node.info('commandstats'), node.info('stats')]);
+      const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(cmd);
+      const reads = /total_reads_processed:(\d+)/.exec(stats);
+      sum.calls += Number(m?.[1] ?? 0);
+      sum.usec += Number(m?.[2] ?? 0);
+      sum.reads += Number(reads?.[1] ?? 0);
+    }
+    return sum;
   };
-  await redis.config('RESETSTAT');
+  for (const node of nodes) await node.config('RESETSTAT');
   const before = await stat();
   for (let i = 0; i < VALKEY_WINDOW; i++) await (await fetch(`${base}${path}`)).arrayBuffer();
   const after = await stat();
