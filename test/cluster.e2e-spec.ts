@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { connectLive } from './support/live-client';
 import { startCluster, TestCluster } from './support/cluster';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
@@ -102,4 +103,56 @@ describe('on a real Valkey Cluster (e2e)', () => {
     );
     expect(nodes(/^valkran_valkey_maxmemory_bytes\{node="([^"]+)"\} \d+$/gm)).toEqual(masters);
   });
+
+  it("reads a player's standings across boards that live on different nodes", async () => {
+    // Board ids whose slots are spread over every master: two boards per node.
+    const node = new Redis(cluster.servers[0].port, { lazyConnect: true });
+    await node.connect();
+    const slots = (await node.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    const owner = async (id: string): Promise<number> => {
+      const slot = Number(await node.call('CLUSTER', 'KEYSLOT', `{lb:${id}}`));
+      return slots.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    };
+    const byNode = new Map<number, string[]>();
+    for (let i = 0; [...byNode.values()].filter((ids) => ids.length >= 2).length < 3; i++) {
+      const id = `spread-${i}`;
+      const port = await owner(id);
+      const ids = byNode.get(port) ?? [];
+      if (ids.length < 2) byNode.set(port, [...ids, id]);
+    }
+    const boards = [...byNode.values()].flat();
+    expect(new Set(await Promise.all(boards.map(owner))).size).toBe(3);
+    node.disconnect();
+    // The player is on all but one of them, with a different rank on each.
+    for (const [i, id] of boards.entries()) {
+      expect((await api.admin('POST', '/v1/leaderboards', { id })).status).toBe(201);
+      const entries = Array.from({ length: i + 1 }, (_, n) => ({ playerId: `o${n}`, score: 100 }));
+      if (i !== 1) entries.push({ playerId: 'wanderer', score: 50 });
+      expect((await api.batch(id, entries)).status).toBe(200);
+    }
+    const res = await api.get('/v1/players/wanderer/standings?limit=3');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ratelimit-limit')).toBe('1000');
+    const holding = boards.filter((_, i) => i !== 1).sort();
+    expect(res.body.total).toBe(5);
+    expect(res.headers.get('link')).toBe(
+      '</v1/players/wanderer/standings?offset=3&limit=3>; rel="next"',
+    );
+    const rest = await api.get('/v1/players/wanderer/standings?offset=3&limit=3');
+    const entries = [...res.body.entries, ...rest.body.entries] as Record<string, unknown>[];
+    expect(entries.map((e) => e.leaderboardId)).toEqual(holding);
+    for (const e of entries) {
+      const one = (await api.get(`/v1/leaderboards/${String(e.leaderboardId)}/players/wanderer`))
+        .body as Record<string, unknown>;
+      expect(e).toEqual({
+        leaderboardId: one.leaderboardId,
+        periodId: one.periodId,
+        rank: one.rank,
+        total: one.total,
+        score: one.score,
+        topPercent: one.topPercent,
+      });
+      expect(e.rank).toBe(boards.indexOf(String(e.leaderboardId)) + 2);
+    }
+  }, 30000);
 });

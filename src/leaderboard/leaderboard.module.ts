@@ -7,6 +7,8 @@ import { LayoutMigrationRepository } from './layout-migration.repository';
 import { PeriodsController } from './periods.controller';
 import { PeriodsRepository } from './periods.repository';
 import { PeriodsService } from './periods.service';
+import { PlayerStandingsController } from './player-standings.controller';
+import { PlayerStandingsService } from './player-standings.service';
 import { StandingsController } from './standings.controller';
 import { StandingsRepository } from './standings.repository';
 import { StandingsService } from './standings.service';
@@ -25,6 +27,7 @@ import { StandingsService } from './standings.service';
     StandingsService,
     PeriodsRepository,
     PeriodsService,
+    PlayerStandingsService,
   ],
   exports: [
     BoardsService,
@@ -32,6 +35,7 @@ import { StandingsService } from './standings.service';
     StandingsService,
     StandingsRepository,
     PeriodsService,
+    PlayerStandingsService,
     LayoutMigration,
   ],
 })
@@ -40,6 +44,11 @@ export class LeaderboardModule {}
 /** The leaderboard feature's HTTP routes. */
 @Module({
   imports: [LeaderboardModule],
-  controllers: [BoardsController, StandingsController, PeriodsController],
+  controllers: [
+    BoardsController,
+    StandingsController,
+    PeriodsController,
+    PlayerStandingsController,
+  ],
 })
 export class LeaderboardApiModule {}

@@ -8,19 +8,6 @@
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
--- A player's record, score (decimal) and rank, or nil when absent: ZRANK … WITHSCORE for an
--- ordinal rank, ZSCORE and one ZCOUNT otherwise.
-local function standingOf(rankMode, order, P, pid)
-  local rec = getRecord(P, pid)
-  if not rec then return nil end
-  local member = seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid
-  if rankMode == 'ordinal' then
-    local zr = redis.call('ZRANK', P.z, member, 'WITHSCORE')
-    return rec, toK(order, zr[2]), zr[1] + 1
-  end
-  local k = redis.call('ZSCORE', P.z, member)
-  return rec, toK(order, k), rankOf(rankMode, P, member, k)
-end
 
 local ctx, header, rate, A = beginRead(1)
 if not ctx then return header end -- the answer already: refused, not found or not modified

@@ -35,12 +35,25 @@ export type StandingsRead<T> =
   | { status: 'board-not-found' }
   | { status: 'player-not-found' };
 
+/** A player's standing on one board (see StandingsRepository.playerOnBoards); null: not on it. */
+export interface PlayerOnBoard {
+  boardId: string;
+  header: StandingsHeader;
+  entry: RankedEntry | null;
+}
+
 /** A conditional read whose `ifVersion` is still the board's version: nothing was rendered. */
 export interface NotModified {
   status: 'not-modified';
   notModified: true;
   version: string;
 }
+
+/**
+ * Boards per player-boards.lua call on a standalone Valkey: ~100 boards keep one call near a
+ * millisecond of Valkey time (README, "A player's standings on every board").
+ */
+export const BOARDS_PER_CALL = 100;
 
 // A record (valkey/standings.lib.lua): the sequence in 14 hex digits, updatedAt in 11, then the
 // displayName, then a tab and the metadata JSON when there is metadata.
@@ -131,6 +144,7 @@ export class StandingsRepository {
   private readonly pageScript = new LuaScript('page.lua', __dirname);
   private readonly aroundScript = new LuaScript('around.lua', __dirname);
   private readonly playersScript = new LuaScript('players.lua', __dirname);
+  private readonly playerBoardsScript = new LuaScript('player-boards.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -237,6 +251,41 @@ export class StandingsRepository {
   ): Promise<ConditionalRead<Rows> | StandingsRead<Rows>> {
     const args = [conditions.ifVersion ?? '', ...playerIds];
     return this.read(this.playersScript, boardId, period, args, conditions);
+  }
+
+  /**
+   * One player's current-period entry on each of the given boards, in the given order, in one
+   * pipelined pass: player-boards.lua once per chunk of boards, every call issued in the same
+   * tick, so the API connection's auto-pipelining sends them in one write (on a cluster, one per
+   * node). On a cluster a chunk is one board (each board is a slot of its own, and a script may
+   * not span slots); on a standalone Valkey it is {@link BOARDS_PER_CALL} boards, which costs
+   * Valkey and Node a fraction of a call per board while no call blocks Valkey for long.
+   * A board deleted meanwhile is left out; one whose storage layout is still being migrated
+   * fails the whole pass (StorageLayoutPendingError), as its player read would.
+   */
+  async playerOnBoards(boardIds: string[], playerId: string): Promise<PlayerOnBoard[]> {
+    const size = this.valkey.cluster ? 1 : BOARDS_PER_CALL;
+    const calls: Promise<ScriptReply>[] = [];
+    for (let i = 0; i < boardIds.length; i += size) {
+      const keys = boardIds.slice(i, i + size).flatMap((boardId) => {
+        const k = new BoardKeys(boardId);
+        const p = k.current;
+        return [k.cfg, p.z, p.r, p.dz, k.version];
+      });
+      calls.push(this.playerBoardsScript.run(this.valkey.api, keys, [playerId]));
+    }
+    const replies = (await Promise.all(calls)).flatMap((r) => r as ScriptReply[][]);
+    const out: PlayerOnBoard[] = [];
+    replies.forEach(([header, record, score, rank], n) => {
+      if ((header as ScriptReply[])[0] !== 'OK') return;
+      const boardId = boardIds[n];
+      out.push({
+        boardId,
+        header: decodeHeader(header as ScriptReply[]),
+        entry: record ? decodeRecord(playerId, String(record), String(score), Number(rank)) : null,
+      });
+    });
+    return out;
   }
 }
 

@@ -92,6 +92,20 @@ local function rankOf(rankMode, P, member, k)
   return redis.call('ZRANK', P.z, member) + 1
 end
 
+-- A player's record, score (decimal) and rank, or nil when absent: ZRANK … WITHSCORE for an
+-- ordinal rank, ZSCORE and one ZCOUNT otherwise.
+local function standingOf(rankMode, order, P, pid)
+  local rec = getRecord(P, pid)
+  if not rec then return nil end
+  local member = seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid
+  if rankMode == 'ordinal' then
+    local zr = redis.call('ZRANK', P.z, member, 'WITHSCORE')
+    return rec, toK(order, zr[2]), zr[1] + 1
+  end
+  local k = redis.call('ZSCORE', P.z, member)
+  return rec, toK(order, k), rankOf(rankMode, P, member, k)
+end
+
 -- Zset positions [start, stop] as a flat list of (playerId, record, score, rank) rows.
 -- O(log N + M): one ZRANGE, at most one ZCOUNT, one HMGET of the rows' buckets.
 local function renderRange(rankMode, order, P, start, stop)

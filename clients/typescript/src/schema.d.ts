@@ -221,6 +221,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/players/{playerId}/standings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A player's current-period entry on every board holding one, by board id
+         * @description Boards where the player has no entry are absent; archived periods are not read. `limit` (default 100, at most 200) entries from `offset`; `total`, also sent as `X-Total-Count`, counts every board holding the player, and `Link: <…>; rel="next"` points at the next page (absent on the last one). A player on no board gets an empty page. Each request reads every board once (one player read per board, pipelined).
+         */
+        get: operations["PlayerStandingsController_standings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaderboards/{id}/scores": {
         parameters: {
             query?: never;
@@ -639,6 +659,46 @@ export interface components {
             currentPeriodId: string;
             /** @description newest first */
             periods: components["schemas"]["ArchivedPeriodDto"][];
+        };
+        BoardStandingDto: {
+            /** @example time-trial */
+            leaderboardId: string;
+            /** @example 0000000003 */
+            periodId: string;
+            /** @example 12 */
+            rank: number;
+            /**
+             * @description players in the board's current period
+             * @example 1520
+             */
+            total: number;
+            /** @example 73120 */
+            score: number;
+            /**
+             * @description rank / total × 100
+             * @example 0.789
+             */
+            topPercent: number;
+            /**
+             * @description the board's tightest tier the player is within; absent when none
+             * @example gold
+             */
+            tier?: string;
+        };
+        PlayerStandingsDto: {
+            /** @example alice */
+            playerId: string;
+            /**
+             * @description boards holding an entry of the player, in all
+             * @example 3
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 100 */
+            limit: number;
+            /** @description in board id order */
+            entries: components["schemas"]["BoardStandingDto"][];
         };
         SubmitScoreDto: {
             /** @example alice */
@@ -1670,6 +1730,63 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PlayerStandingsController_standings: {
+        parameters: {
+            query?: {
+                /** @description entries to skip (boards holding the player's entry, in id order) */
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description boards holding an entry of the player */
+                    "X-Total-Count"?: number;
+                    /** @description the next page: `</v1/players/alice/standings?offset=100&limit=100>; rel="next"` */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerStandingsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable, or a board still being converted to the current storage layout (after an upgrade); nothing was changed, retry after Retry-After. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

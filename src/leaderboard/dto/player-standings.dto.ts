@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
+import type { RankedEntry, StandingsHeader } from '../standings.repository';
+import { tierFor, topPercent } from '../rank-maths';
+
+/** The most boards one page of a player's standings holds (as for the board list). */
+export const MAX_STANDINGS_PAGE = 200;
+
+export class PlayerStandingsQueryDto {
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    description: "entries to skip (boards holding the player's entry, in id order)",
+  })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_STANDINGS_PAGE })
+  @IsOptionalNonNull()
+  @QueryInteger()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_STANDINGS_PAGE)
+  limit: number = 100;
+}
+
+/** A player's current-period entry on one board. */
+export class BoardStandingDto {
+  @ApiProperty({ example: 'time-trial' }) leaderboardId!: string;
+  @ApiProperty({ example: '0000000003' }) periodId!: string;
+  @ApiProperty({ example: 12 }) rank!: number;
+  @ApiProperty({ example: 1520, description: "players in the board's current period" })
+  total!: number;
+  @ApiProperty({ example: 73120 }) score!: number;
+  @ApiProperty({ example: 0.789, description: 'rank / total × 100' }) topPercent!: number;
+  @ApiPropertyOptional({
+    example: 'gold',
+    description: "the board's tightest tier the player is within; absent when none",
+  })
+  tier?: string;
+}
+
+export class PlayerStandingsDto {
+  @ApiProperty({ example: 'alice' }) playerId!: string;
+  @ApiProperty({ example: 3, description: 'boards holding an entry of the player, in all' })
+  total!: number;
+  @ApiProperty({ example: 0 }) offset!: number;
+  @ApiProperty({ example: 100 }) limit!: number;
+  @ApiProperty({ type: [BoardStandingDto], description: 'in board id order' })
+  entries!: BoardStandingDto[];
+}
+
+export function toBoardStandingDto(
+  leaderboardId: string,
+  h: StandingsHeader,
+  e: RankedEntry,
+): BoardStandingDto {
+  const percent = topPercent(e.rank, h.total);
+  const tier = tierFor(h.tiers, percent);
+  return {
+    leaderboardId,
+    periodId: h.periodId,
+    rank: e.rank,
+    total: h.total,
+    score: e.score,
+    topPercent: percent,
+    ...(tier !== undefined ? { tier } : {}),
+  };
+}

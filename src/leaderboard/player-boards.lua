@@ -1,0 +1,23 @@
+#!lua flags=no-writes
+-- One player's current-period standing on each of several boards (GET /v1/players/{id}/standings).
+-- On a cluster every board is a slot of its own, so the repository sends one board per call; on a
+-- standalone Valkey, a chunk of boards per call (no read limit here: the guard charged it).
+-- KEYS: per board, 1 cfg, 2 z, 3 r, 4 dz (of its current period), 5 ver.
+-- ARGV: 1 playerId.
+-- Returns one element per board, in KEYS order: { {'NOT_FOUND'} } for a board that is gone, else
+-- { header, record or '', score or '', rank or 0 } with the header of readContext. A board still
+-- in another storage layout fails the call ('LAYOUT …'), as its player read would.
+--- @include "../valkey/standings.lib"
+local pid = ARGV[1]
+local out = {}
+for b = 0, #KEYS / 5 - 1 do
+  local i = 5 * b
+  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '')
+  if not ctx then
+    out[b + 1] = { { 'NOT_FOUND' } }
+  else
+    local rec, score, rank = standingOf(ctx.rankMode, ctx.order, ctx.P, pid)
+    out[b + 1] = { header, rec or '', score or '', rank or 0 }
+  end
+end
+return out
