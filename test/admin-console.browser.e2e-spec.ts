@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
+import { waitFor } from './support/wait';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -294,5 +295,52 @@ describe('the admin console in headless Chromium', () => {
       expect(overflow).toBeLessThanOrEqual(0);
     }
     expect(errors).toEqual([]);
+  });
+
+  // Last: the failures it provokes are logged by Chromium as console errors.
+  it('calls the API through the SDK: the key as Bearer, no cookies, failures shown at once', async () => {
+    const boards = (url: URL) => url.pathname === '/v1/leaderboards';
+    const sent: { auth?: string; cookie?: string }[] = [];
+    page.on('request', (req) => {
+      if (boards(new URL(req.url())))
+        void req.allHeaders().then((h) => sent.push({ auth: h.authorization, cookie: h.cookie }));
+    });
+    await page.goto(`${t.baseUrl}/admin#/boards`);
+    await page.waitForSelector('#boards-table tr[data-board="global"]');
+    await waitFor(async () => sent.length > 0, 5000, 'the boards request');
+    expect(sent).toEqual([{ auth: `Bearer ${ADMIN_KEY}`, cookie: undefined }]);
+
+    // Valkey down: a 503 with Retry-After, which the SDK would retry by default; the console
+    // shows it after one attempt.
+    let attempts = 0;
+    await page.route(boards, (route) => {
+      attempts++;
+      return route.fulfill({
+        status: 503,
+        headers: { 'retry-after': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'https://valkran.dev/problems/unavailable',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'The store is unavailable; try again shortly.',
+        }),
+      });
+    });
+    await page.goto(`${t.baseUrl}/admin#/boards?offset=0`);
+    await page.waitForFunction(() =>
+      document.querySelector('#view .form-error')?.textContent?.includes('store is unavailable'),
+    );
+    expect(attempts).toBe(1);
+
+    await page.unroute(boards);
+    await page.route(boards, (route) => route.abort('connectionrefused'));
+    await page.goto(`${t.baseUrl}/admin#/boards?offset=50`);
+    await page.waitForFunction(() =>
+      document.querySelector('#view .form-error')?.textContent?.includes('could not be reached'),
+    );
+    await page.unroute(boards);
+    // Still signed in: only a 401 signs the operator out.
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
   });
 });

@@ -13,8 +13,11 @@ describe('the admin console bundle', () => {
     const js = await bundleConsole(findSourceEntry()!);
     expect(js).toContain('/v1/admin/whoami');
     expect(js).toContain('sessionStorage');
-    // Type-only imports of the API's DTOs leave nothing behind.
+    // Nothing of the server comes along (the console's types are the SDK's generated ones).
     expect(js).not.toMatch(/@nestjs|class-validator|reflect-metadata|require\(/);
     expect(js).not.toMatch(/\.innerHTML\s*=/);
+    // Its HTTP calls go through the SDK's REST client, without the SDK's live client.
+    expect(js).toContain('ValkranError');
+    expect(js).not.toMatch(/socket\.io|engine\.io/i);
   });
 });

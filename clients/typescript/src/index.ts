@@ -10,6 +10,7 @@ export {
   type Around,
   type BatchResult,
   type Board,
+  type BoardList,
   type CallOptions,
   type components,
   type CreateBoard,
@@ -19,6 +20,7 @@ export {
   type Page,
   type PageOptions,
   type PeriodList,
+  type PurgeResult,
   type paths,
   type Player,
   type ResetAccepted,
@@ -28,6 +30,7 @@ export {
   type SubmitResult,
   type UpdateBoard,
   type ValkranClientOptions,
+  type WhoAmI,
 } from './rest';
 export {
   LiveClient,

@@ -26,7 +26,15 @@ export type SubmitResult = Schemas['SubmitResultDto'];
 export type BatchResult = Schemas['BatchResultDto'];
 export type ResetAccepted = Schemas['ResetAcceptedDto'];
 export type EraseResult = Schemas['EraseResultDto'];
+export type PurgeResult = Schemas['PurgeResultDto'];
+export type WhoAmI = Schemas['WhoAmIDto'];
 export type { components, paths };
+
+/** A page of boards, with how many there are in all (the X-Total-Count header). */
+export interface BoardList {
+  boards: Board[];
+  total: number;
+}
 
 export interface ValkranClientOptions {
   /**
@@ -34,8 +42,12 @@ export interface ValkranClientOptions {
    * own origin in a browser; required in Node.
    */
   baseUrl?: string;
-  /** A submit or admin key, sent as `Authorization: Bearer`. Reads need none. */
-  apiKey?: string;
+  /**
+   * A submit or admin key, sent as `Authorization: Bearer`. Reads need none. A function is
+   * asked before every request (for a key that changes, like a signed-in operator's); when it
+   * returns null or nothing, the request goes without a key.
+   */
+  apiKey?: string | (() => string | null | undefined);
   /** Retries of submits and reads (writes of other kinds are never retried). */
   retry?: Partial<RetryPolicy>;
   /** Time limit of one attempt in ms (default 10 000); an attempt over it is retried. */
@@ -44,6 +56,12 @@ export interface ValkranClientOptions {
   headers?: Record<string, string>;
   /** A fetch to use instead of the global one (tests, instrumentation, proxies). */
   fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Fetch settings for every request. In a browser, `{ cache: 'no-store' }` keeps the HTTP
+   * cache from answering reads (public reads carry Cache-Control), and
+   * `{ credentials: 'omit' }` sends no cookies (the key travels in a header only).
+   */
+  requestInit?: Pick<RequestInit, 'cache' | 'credentials' | 'mode' | 'referrerPolicy'>;
 }
 
 export interface CallOptions {
@@ -87,12 +105,23 @@ export class ValkranClient {
   constructor(options: ValkranClientOptions = {}) {
     const baseUrl = (options.baseUrl ?? defaultBaseUrl()).replace(/\/+$/, '');
     const headers: Record<string, string> = { ...options.headers };
-    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const { apiKey } = options;
+    if (typeof apiKey === 'string' && apiKey) headers.authorization = `Bearer ${apiKey}`;
     this.api = createFetchClient<paths>({
+      ...options.requestInit,
       baseUrl,
       headers,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+    if (typeof apiKey === 'function') {
+      this.api.use({
+        onRequest({ request }) {
+          const key = apiKey();
+          if (key) request.headers.set('authorization', `Bearer ${key}`);
+          return request;
+        },
+      });
+    }
     this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
@@ -139,6 +168,23 @@ export class ValkranClient {
         signal,
       }),
     );
+  }
+
+  /** Like {@link listBoards}, with the number of boards in all, for paging. */
+  async listBoardsPage(options: PageOptions = {}): Promise<BoardList> {
+    const { data, response } = await this.send(
+      (signal) =>
+        this.api.GET('/v1/leaderboards', {
+          params: { query: { offset: options.offset, limit: options.limit } },
+          signal,
+        }),
+      { signal: options.signal, retry: this.retryPolicy },
+    );
+    const total = Number(response.headers.get('x-total-count') ?? NaN);
+    return {
+      boards: data,
+      total: Number.isSafeInteger(total) ? total : (options.offset ?? 0) + data.length,
+    };
   }
 
   getBoard(boardId: string, options: CallOptions = {}): Promise<Board> {
@@ -211,6 +257,24 @@ export class ValkranClient {
     );
   }
 
+  /** A page of an archived period (ids from {@link listPeriods}), best first. */
+  getPeriodEntries(boardId: string, periodId: string, options: PageOptions = {}): Promise<Page> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/entries', {
+        params: {
+          path: { id: boardId, periodId },
+          query: { offset: options.offset, limit: options.limit },
+        },
+        signal,
+      }),
+    );
+  }
+
+  /** The scope of the client's key: `{scope: 'admin'}`; 403 for a submit key, 401 for none. */
+  whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    return this.read(options, (signal) => this.api.GET('/v1/admin/whoami', { signal }));
+  }
+
   // Admin writes: sent once (a retried create or reset is not a no-op).
 
   createBoard(config: CreateBoard, options: CallOptions = {}): Promise<Board> {
@@ -242,6 +306,30 @@ export class ValkranClient {
     );
   }
 
+  /** Removes a player from the current period of one board (404 when not on it). */
+  removePlayer(boardId: string, playerId: string, options: CallOptions = {}): Promise<void> {
+    return this.once(options, (signal) =>
+      this.api.DELETE('/v1/leaderboards/{id}/players/{playerId}', {
+        params: { path: { id: boardId, playerId } },
+        signal,
+      }),
+    );
+  }
+
+  /** Removes every current entry scoring from `minScore` to `maxScore`, both included. */
+  purgeScores(
+    boardId: string,
+    range: { minScore: number; maxScore: number },
+    options: CallOptions = {},
+  ): Promise<PurgeResult> {
+    return this.once(options, (signal) =>
+      this.api.DELETE('/v1/leaderboards/{id}/entries', {
+        params: { path: { id: boardId }, query: range },
+        signal,
+      }),
+    );
+  }
+
   /** Erases a player from every board and archive. */
   erasePlayer(playerId: string, options: CallOptions = {}): Promise<EraseResult> {
     return this.once(options, (signal) =>
@@ -266,18 +354,25 @@ export class ValkranClient {
     });
   }
 
-  /** Runs attempts until one succeeds, fails for good, or the retries are spent. */
   private async call<T>(
     attempt: (signal: AbortSignal) => Promise<Attempt<T>>,
     options: { signal?: AbortSignal; retry: RetryPolicy },
   ): Promise<T> {
+    return (await this.send(attempt, options)).data;
+  }
+
+  /** Runs attempts until one succeeds, fails for good, or the retries are spent. */
+  private async send<T>(
+    attempt: (signal: AbortSignal) => Promise<Attempt<T>>,
+    options: { signal?: AbortSignal; retry: RetryPolicy },
+  ): Promise<{ data: T; response: Response }> {
     for (let n = 1; ; n++) {
       const { signal, done } = attemptSignal(this.timeoutMs, options.signal);
       let failure: unknown;
       let retryAfterMs: number | null = null;
       try {
         const { data, error, response } = await attempt(signal);
-        if (response.ok) return data as T;
+        if (response.ok) return { data: data as T, response };
         failure = new ValkranError(
           response.status,
           toProblem(response.status, error, response.statusText || `HTTP ${response.status}`),

@@ -1,5 +1,6 @@
 import { ADMIN_KEY, SUBMIT_KEY } from '../../../test/support/app';
 import { useApp } from '../../../test/support/fixture';
+import { waitFor } from '../../../test/support/wait';
 import { ValkranClient, ValkranError, type ValkranClientOptions } from '../src';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -46,8 +47,9 @@ function recordingFetch(plan: { lose?: Set<number>; hang?: Set<number> } = {}) {
 }
 
 describe('SDK REST client against a running Valkran', () => {
-  // One submission per player and second: the rate-limit retry below meets a real 429.
-  const f = useApp({ RATE_LIMIT_SUBMIT_PER_PLAYER: '1' }, 'sdk');
+  // One submission per player and second: the rate-limit retry below meets a real 429. The
+  // worker runs too (APP_MODE all): a reset archives a period for the archived-page read.
+  const f = useApp({ RATE_LIMIT_SUBMIT_PER_PLAYER: '1', APP_MODE: 'all' }, 'sdk');
   const client = (options: ValkranClientOptions = {}) =>
     new ValkranClient({ baseUrl: f.app.baseUrl, ...options });
   const admin = () => client({ apiKey: ADMIN_KEY });
@@ -65,6 +67,70 @@ describe('SDK REST client against a running Valkran', () => {
     expect(read.memberCount).toBe(0);
     expect(read.rankMode).toBe('ordinal');
     expect((await client().listBoards()).map((b) => b.id)).toContain('sdk-arena');
+  });
+
+  it("asks a key function before every request and covers the admin console's routes", async () => {
+    // The console's case: one client for the page, whose key changes as the operator signs in.
+    let key: string | null = null;
+    const sentKeys: (string | null)[] = [];
+    const operator = client({
+      apiKey: () => key,
+      requestInit: { cache: 'no-store', credentials: 'omit' },
+      fetch: (request) => {
+        sentKeys.push(request.headers.get('authorization'));
+        return fetch(request);
+      },
+    });
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (e instanceof ValkranError ? e.status : e),
+      );
+    expect(await status(operator.whoami())).toBe(401);
+    key = SUBMIT_KEY;
+    expect(await status(operator.whoami())).toBe(403);
+    key = ADMIN_KEY;
+    expect(await operator.whoami()).toEqual({ scope: 'admin' });
+    expect(sentKeys).toEqual([null, `Bearer ${SUBMIT_KEY}`, `Bearer ${ADMIN_KEY}`]);
+
+    await operator.createBoard({ id: 'sdk-console' });
+    await client({ apiKey: SUBMIT_KEY }).submitBatch('sdk-console', [
+      { playerId: 'p1', score: 10 },
+      { playerId: 'p2', score: 20 },
+      { playerId: 'p3', score: 30 },
+      { playerId: 'p4', score: 40 },
+    ]);
+    const all = await operator.listBoards();
+    const first = await operator.listBoardsPage({ limit: 1 });
+    expect(first.boards).toEqual([all[0]]);
+    expect(first.total).toBe(all.length);
+    expect(all.length).toBeGreaterThan(1);
+
+    expect(await operator.purgeScores('sdk-console', { minScore: 15, maxScore: 30 })).toEqual({
+      removed: 2,
+    });
+    await expect(operator.removePlayer('sdk-console', 'p4')).resolves.toBeUndefined();
+    expect(await status(operator.removePlayer('sdk-console', 'p4'))).toBe(404);
+    expect((await operator.getEntries('sdk-console')).entries.map((e) => e.playerId)).toEqual([
+      'p1',
+    ]);
+
+    await operator.resetBoard('sdk-console');
+    await waitFor(
+      async () => (await operator.getBoard('sdk-console')).period.id === '0000000002',
+      10_000,
+      'the reset',
+    );
+    const archived = await operator.getPeriodEntries('sdk-console', '0000000001', { limit: 5 });
+    expect(archived.total).toBe(1);
+    expect(archived.entries.map((e) => [e.rank, e.playerId, e.score])).toEqual([[1, 'p1', 10]]);
+
+    // Signed out: admin routes are refused again, no key is sent.
+    key = null;
+    expect(await status(operator.purgeScores('sdk-console', { minScore: 0, maxScore: 1 }))).toBe(
+      401,
+    );
+    expect(sentKeys.at(-1)).toBeNull();
   });
 
   it('refuses admin routes to a submit key with a typed problem, without retrying', async () => {

@@ -1,47 +1,38 @@
 /// <reference lib="dom" />
 /**
- * Every HTTP call the console makes, in one place, so it can move to the generated TypeScript
- * SDK (clients/typescript) without touching the views. Types come from the API's own DTOs
- * (type-only imports: nothing of the server is bundled).
+ * Every HTTP call the console makes, in one place, on the Valkran SDK's REST client
+ * (clients/typescript, bundled into console.js from its sources), so the console exercises the
+ * SDK end to end. Types are the SDK's, generated from the API's OpenAPI document.
  */
-import type { WhoAmIDto } from '../dto/whoami.dto';
-import type { Problem } from '../../common/problem';
-import type { BoardDto, CreateBoardDto, UpdateBoardDto } from '../../leaderboard/dto/board.dto';
-import type { PeriodListDto } from '../../leaderboard/dto/periods.dto';
-import type { PageDto, PlayerDto } from '../../leaderboard/dto/standings.dto';
-import type { ResetAcceptedDto } from '../../ranking-jobs/resets/dto/reset.dto';
-import type { StatsDto } from '../../ranking-jobs/stats/dto/stats.dto';
-import type { EraseResultDto, PurgeResultDto } from '../../scores/dto/submit.dto';
+import { ValkranError, type Problem } from '../../../clients/typescript/src/errors';
+import {
+  ValkranClient,
+  type components,
+  type CreateBoard,
+  type UpdateBoard,
+  type ValkranClientOptions,
+} from '../../../clients/typescript/src/rest';
 
-export type {
-  BoardDto,
-  EraseResultDto,
-  PageDto,
-  PeriodListDto,
-  PlayerDto,
-  Problem,
-  ResetAcceptedDto,
-  StatsDto,
-};
-export type EntryDto = PageDto['entries'][number];
+type Schemas = components['schemas'];
+export type BoardDto = Schemas['BoardDto'];
+export type EntryDto = Schemas['EntryDto'];
+export type EraseResultDto = Schemas['EraseResultDto'];
+export type PageDto = Schemas['PageDto'];
+export type PeriodListDto = Schemas['PeriodListDto'];
+export type PlayerDto = Schemas['PlayerDto'];
+export type PurgeResultDto = Schemas['PurgeResultDto'];
+export type ResetAcceptedDto = Schemas['ResetAcceptedDto'];
+export type StatsDto = Schemas['StatsDto'];
+export type WhoAmIDto = Schemas['WhoAmIDto'];
+export { ValkranError, type Problem };
 
 /**
  * A board form as typed: any field may hold what the operator entered (a number field may
  * hold text), so the API, not the console, decides what is valid and says which field is wrong.
  */
 export type BoardBody<T> = { [K in keyof T]?: unknown };
-export type CreateBoardBody = BoardBody<CreateBoardDto>;
-export type UpdateBoardBody = BoardBody<UpdateBoardDto>;
-
-/** A failed call: the API's problem+json, or one made up for a network failure. */
-export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail || problem.title);
-  }
-  get status(): number {
-    return this.problem.status;
-  }
-}
+export type CreateBoardBody = BoardBody<CreateBoard>;
+export type UpdateBoardBody = BoardBody<UpdateBoard>;
 
 export interface BoardList {
   boards: BoardDto[];
@@ -49,10 +40,16 @@ export interface BoardList {
   total: number;
 }
 
-const isProblem = (v: unknown): v is Problem =>
-  typeof v === 'object' && v !== null && typeof (v as Problem).status === 'number';
-
-const enc = encodeURIComponent;
+/** A problem the console finds itself (an empty required field), shown like the API's. */
+export function fieldError(path: string, message: string, status = 400): ValkranError {
+  return new ValkranError(status, {
+    type: 'about:blank',
+    title: status === 401 ? 'Unauthorized' : 'Bad Request',
+    status,
+    detail: '',
+    errors: [{ path, message }],
+  });
+}
 
 export interface Api {
   whoami(key: string): Promise<WhoAmIDto>;
@@ -72,97 +69,66 @@ export interface Api {
   erasePlayer(playerId: string): Promise<EraseResultDto>;
 }
 
+/**
+ * Same origin (the SDK's default base URL). No retries: the operator sees a failure (a 503
+ * while Valkey is down, a 429) at once and may try again. `no-store`: public reads carry
+ * Cache-Control, and the console must show the state right after its own writes. No cookies:
+ * the key travels in the Authorization header only.
+ */
+const CLIENT: ValkranClientOptions = {
+  retry: { retries: 0 },
+  requestInit: { cache: 'no-store', credentials: 'omit' },
+};
+
+/**
+ * The SDK throws a ValkranError for every answer the server gave; a network failure or a
+ * timeout is turned into one too, so every view shows any failure the same way.
+ */
+async function settled<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof ValkranError) throw err;
+    throw new ValkranError(0, {
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      detail:
+        err instanceof TypeError || !(err instanceof Error)
+          ? 'The server could not be reached.'
+          : err.message,
+    });
+  }
+}
+
 /** The API of this origin, authenticated with whatever key `key()` holds at call time. */
 export function createApi(key: () => string | null): Api {
-  async function call<T>(
-    method: string,
-    path: string,
-    opts: { body?: unknown; auth?: string | null } = {},
-  ): Promise<{ data: T; headers: Headers }> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const auth = opts.auth === undefined ? key() : opts.auth;
-    if (auth) headers.authorization = `Bearer ${auth}`;
-    let body: string | undefined;
-    if (opts.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(opts.body);
-    }
-    let res: Response;
-    try {
-      res = await fetch(path, { method, headers, body, credentials: 'omit', cache: 'no-store' });
-    } catch {
-      throw new ApiError({
-        type: 'about:blank',
-        title: 'Network error',
-        status: 0,
-        detail: 'The server could not be reached.',
-      });
-    }
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-    }
-    if (!res.ok) {
-      throw new ApiError(
-        isProblem(parsed)
-          ? parsed
-          : {
-              type: 'about:blank',
-              title: res.statusText || 'Error',
-              status: res.status,
-              detail: `The server answered ${res.status}.`,
-            },
-      );
-    }
-    return { data: parsed as T, headers: res.headers };
-  }
-  const get = async <T>(path: string): Promise<T> => (await call<T>('GET', path)).data;
-
+  const client = new ValkranClient({ ...CLIENT, apiKey: key });
   return {
-    whoami: async (k) => (await call<WhoAmIDto>('GET', '/v1/admin/whoami', { auth: k })).data,
-    async listBoards(offset, limit) {
-      const { data, headers } = await call<BoardDto[]>(
-        'GET',
-        `/v1/leaderboards?offset=${offset}&limit=${limit}`,
-      );
-      const total = Number(headers.get('x-total-count') ?? data.length);
-      return { boards: data, total: Number.isFinite(total) ? total : data.length };
-    },
-    getBoard: (id) => get<BoardDto>(`/v1/leaderboards/${enc(id)}`),
-    createBoard: async (body) => (await call<BoardDto>('POST', '/v1/leaderboards', { body })).data,
-    updateBoard: async (id, body) =>
-      (await call<BoardDto>('PATCH', `/v1/leaderboards/${enc(id)}`, { body })).data,
-    async deleteBoard(id) {
-      await call('DELETE', `/v1/leaderboards/${enc(id)}`);
-    },
-    resetBoard: async (id) =>
-      (await call<ResetAcceptedDto>('POST', `/v1/leaderboards/${enc(id)}/reset`)).data,
-    entries: (id, offset, limit) =>
-      get<PageDto>(`/v1/leaderboards/${enc(id)}/entries?offset=${offset}&limit=${limit}`),
-    player: (id, playerId) =>
-      get<PlayerDto>(`/v1/leaderboards/${enc(id)}/players/${enc(playerId)}`),
-    periods: (id) => get<PeriodListDto>(`/v1/leaderboards/${enc(id)}/periods`),
+    // The key being tried is not signed in yet: a client of its own checks it.
+    whoami: (k) => settled(new ValkranClient({ ...CLIENT, apiKey: k }).whoami()),
+    listBoards: (offset, limit) => settled(client.listBoardsPage({ offset, limit })),
+    getBoard: (id) => settled(client.getBoard(id)),
+    // Forms send what the operator typed (see BoardBody): the API validates it.
+    createBoard: (body) => settled(client.createBoard(body as CreateBoard)),
+    updateBoard: (id, body) => settled(client.updateBoard(id, body as UpdateBoard)),
+    deleteBoard: (id) => settled(client.deleteBoard(id)),
+    resetBoard: (id) => settled(client.resetBoard(id)),
+    entries: (id, offset, limit) => settled(client.getEntries(id, { offset, limit })),
+    player: (id, playerId) => settled(client.getPlayer(id, playerId)),
+    periods: (id) => settled(client.listPeriods(id)),
     periodEntries: (id, periodId, offset, limit) =>
-      get<PageDto>(
-        `/v1/leaderboards/${enc(id)}/periods/${enc(periodId)}/entries?offset=${offset}&limit=${limit}`,
+      settled(client.getPeriodEntries(id, periodId, { offset, limit })),
+    stats: (id) => settled(client.getStats(id)),
+    removePlayer: (id, playerId) => settled(client.removePlayer(id, playerId)),
+    // The bounds go as typed, text included, for the API to validate and name.
+    purge: (id, minScore, maxScore) =>
+      settled(
+        client.purgeScores(id, { minScore, maxScore } as unknown as {
+          minScore: number;
+          maxScore: number;
+        }),
       ),
-    stats: (id) => get<StatsDto>(`/v1/leaderboards/${enc(id)}/stats`),
-    async removePlayer(id, playerId) {
-      await call('DELETE', `/v1/leaderboards/${enc(id)}/players/${enc(playerId)}`);
-    },
-    purge: async (id, minScore, maxScore) =>
-      (
-        await call<PurgeResultDto>(
-          'DELETE',
-          `/v1/leaderboards/${enc(id)}/entries?minScore=${enc(minScore)}&maxScore=${enc(maxScore)}`,
-        )
-      ).data,
-    erasePlayer: async (playerId) =>
-      (await call<EraseResultDto>('DELETE', `/v1/players/${enc(playerId)}`)).data,
+    erasePlayer: (playerId) => settled(client.erasePlayer(playerId)),
   };
 }

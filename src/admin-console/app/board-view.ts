@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, type BoardDto, type EntryDto, type PageDto, type StatsDto } from './api';
+import { fieldError, type BoardDto, type EntryDto, type PageDto, type StatsDto } from './api';
 import { boardHref, boardState } from './boards-view';
 import { statsChart } from './chart';
 import type { ViewContext } from './context';
@@ -383,16 +383,7 @@ function moderation(
     card.hidden = true;
     const playerId = value(find, 'playerId');
     if (playerId === '') {
-      showProblem(
-        find,
-        new ApiError({
-          type: 'about:blank',
-          title: 'Bad Request',
-          status: 400,
-          detail: '',
-          errors: [{ path: 'playerId', message: 'is required' }],
-        }),
-      );
+      showProblem(find, fieldError('playerId', 'is required'));
       return;
     }
     void ctx.api.player(id, playerId).then(
@@ -534,16 +525,7 @@ export function playersView(ctx: ViewContext): void {
     result.replaceChildren();
     const playerId = value(form, 'playerId');
     if (playerId === '') {
-      showProblem(
-        form,
-        new ApiError({
-          type: 'about:blank',
-          title: 'Bad Request',
-          status: 400,
-          detail: '',
-          errors: [{ path: 'playerId', message: 'is required' }],
-        }),
-      );
+      showProblem(form, fieldError('playerId', 'is required'));
       return;
     }
     void (async () => {

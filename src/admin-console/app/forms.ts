@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, type Problem } from './api';
+import { ValkranError, type Problem } from './api';
 import { h } from './dom';
 
 /**
@@ -63,7 +63,7 @@ function addLine(slot: HTMLElement, text: string): void {
 /** Shows an error beside its fields (or at the top); returns the problem it showed. */
 export function showProblem(form: HTMLElement, err: unknown): Problem {
   const problem: Problem =
-    err instanceof ApiError
+    err instanceof ValkranError
       ? err.problem
       : { type: 'about:blank', title: 'Error', status: 0, detail: String(err) };
   const top = form.querySelector<HTMLElement>('[data-error-for=""]');

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, createApi } from './api';
+import { createApi, fieldError, ValkranError } from './api';
 import { boardView, periodView, playersView } from './board-view';
 import { boardsView, editBoardView, newBoardView } from './boards-view';
 import { confirmDialog } from './confirm';
@@ -22,7 +22,7 @@ function flash(text: string, kind: 'ok' | 'error' = 'ok'): void {
 
 /** What a failed key check means, in the operator's words. */
 export function keyRefusal(err: unknown): string {
-  if (err instanceof ApiError) {
+  if (err instanceof ValkranError) {
     if (err.status === 401) return 'This key is not valid.';
     if (err.status === 403) return 'This is a submit key: the console needs an admin key.';
     return err.message;
@@ -50,16 +50,7 @@ function signInView(message?: string): void {
     clearErrors(form);
     const k = key.value.trim();
     if (k === '') {
-      showProblem(
-        form,
-        new ApiError({
-          type: 'about:blank',
-          title: 'Bad Request',
-          status: 400,
-          detail: '',
-          errors: [{ path: 'key', message: 'Enter an admin key.' }],
-        }),
-      );
+      showProblem(form, fieldError('key', 'Enter an admin key.'));
       return;
     }
     void api.whoami(k).then(
@@ -69,16 +60,7 @@ function signInView(message?: string): void {
         void route();
       },
       (err) => {
-        showProblem(
-          form,
-          new ApiError({
-            type: 'about:blank',
-            title: 'Unauthorized',
-            status: 401,
-            detail: '',
-            errors: [{ path: 'key', message: keyRefusal(err) }],
-          }),
-        );
+        showProblem(form, fieldError('key', keyRefusal(err), 401));
       },
     );
   });
@@ -133,7 +115,7 @@ async function route(): Promise<void> {
     else if (section === 'boards' && id) await boardView(ctx, id);
     else await boardsView(ctx, Math.max(0, Number(query.get('offset')) || 0));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
+    if (err instanceof ValkranError && err.status === 401) {
       session.signOut();
       signInView('Your key is no longer accepted: sign in again.');
       return;
