@@ -164,6 +164,16 @@ describe('the admin console in headless Chromium', () => {
       { playerId: 'bob', score: 200 },
       { playerId: 'carol', score: 100 },
     ]);
+    // Stats of the board as created (no players) may already be computed; the view shows the
+    // stats it finds, so wait for the ranking job (worker side of APP_MODE=all) to count these.
+    await waitFor(
+      async () => {
+        const s = (await api.get('/v1/leaderboards/arena/stats')).body;
+        return s.status === 'ready' && s.total === 3;
+      },
+      20_000,
+      'stats of the three players',
+    );
     await page.goto(`${t.baseUrl}/admin#/boards`);
     await page.waitForSelector('#boards-table tr[data-board="arena"]');
     expect(
@@ -180,7 +190,6 @@ describe('the admin console in headless Chromium', () => {
       trs.map((tr) => (tr as HTMLElement).dataset.player),
     );
     expect(rows).toEqual(['alice', 'bob', 'carol']);
-    // The ranking job (worker side of APP_MODE=all) computes the stats; the view polls for them.
     await page.waitForSelector('#stats-chart', { timeout: 15000 });
     expect(await page.$$eval('#stats-chart rect.bar', (r) => r.length)).toBeGreaterThan(0);
     expect(await page.$$eval('#stats-chart line.marker', (l) => l.length)).toBeGreaterThan(0);
@@ -199,7 +208,7 @@ describe('the admin console in headless Chromium', () => {
         trs.map((tr) => (tr as HTMLElement).dataset.player),
       ),
     ).toEqual(['alice', 'bob', 'carol']);
-  });
+  }, 60000);
 
   it('erases a player everywhere', async () => {
     await api.submit('arena', { playerId: 'alice', score: 5 });
@@ -278,7 +287,7 @@ describe('the admin console in headless Chromium', () => {
     await page.click('#confirm-ok');
     await page.waitForSelector('#boards-table');
     expect((await api.get('/v1/leaderboards/arena')).status).toBe(404);
-  });
+  }, 60000);
 
   it('fits a phone screen', async () => {
     await api.admin('POST', '/v1/leaderboards', {
