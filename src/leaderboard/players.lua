@@ -13,7 +13,7 @@
 local function standingOf(rankMode, order, P, pid)
   local rec = getRecord(P, pid)
   if not rec then return nil end
-  local member = seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid
+  local member = memberOf(P, rec, pid)
   if rankMode == 'ordinal' then
     local zr = redis.call('ZRANK', P.z, member, 'WITHSCORE')
     return rec, toK(order, zr[2]), zr[1] + 1
