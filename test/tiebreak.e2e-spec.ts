@@ -213,6 +213,34 @@ describe('tie-break columns (e2e)', () => {
     });
   });
 
+  it('gives tier cut-offs in /stats their subscores', async () => {
+    const id = await f.board({
+      tiebreakers: KILLS_TIME,
+      tiers: [
+        { name: 'gold', topPercent: 50 },
+        { name: 'none', topPercent: 1 },
+      ],
+    });
+    await f.api.batch(id, [
+      { playerId: 'a', score: 10, subscores: [3, 100] },
+      { playerId: 'b', score: 10, subscores: [3, 90] },
+      { playerId: 'c', score: 9, subscores: [9, 9] },
+      { playerId: 'd', score: 8, subscores: [0, 0] },
+    ]);
+    const stats = await waitFor(
+      async () => {
+        const res = await f.api.get(`/v1/leaderboards/${id}/stats`);
+        return res.body.status === 'ready' && res.body.total === 4 && res.body;
+      },
+      10_000,
+      'the stats',
+    );
+    expect(stats.tiers).toEqual([
+      { name: 'gold', topPercent: 50, rank: 2, score: 10, subscores: [3, 100] },
+      { name: 'none', topPercent: 1, rank: null, score: null, subscores: null },
+    ]);
+  });
+
   it('documents tiebreakers and subscores in the OpenAPI document', async () => {
     const schemas = (await f.api.get('/openapi.json')).body.components.schemas;
     expect(schemas.CreateBoardDto.properties.tiebreakers).toMatchObject({

@@ -89,6 +89,24 @@ local function recordTuple(rec, nc)
   return k, subs, string.sub(rec, from, pos - 2), pos
 end
 
+-- The subscores in a member's tuple prefix, in decimal ("s1,s2"): sortable read back (exact:
+-- the 6 low bytes are below 2^48, and either branch's result is within the safe range).
+local function memberSubscores(P, member)
+  local out = {}
+  for i = 1, P.nc do
+    local b1, b2, b3, b4, b5, b6, b7 = string.byte(member, 7 * i + 1, 7 * i + 7)
+    local v = ((((b2 * 256 + b3) * 256 + b4) * 256 + b5) * 256 + b6) * 256 + b7
+    if b1 >= 32 then
+      v = (b1 - 32) * 281474976710656 + v
+    else
+      v = b1 * 281474976710656 + v - 9007199254740991
+    end
+    if string.byte(P.cols, i) == 100 then v = -v end
+    if v == 0 then out[i] = '0' else out[i] = string.format('%.0f', v) end
+  end
+  return table.concat(out, ',')
+end
+
 -- The zset member of a player with this record.
 local function memberOf(P, rec, pid)
   local seq = seqPrefix(tonumber(string.sub(rec, 1, 14), 16))

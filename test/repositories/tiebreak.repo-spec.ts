@@ -1,6 +1,7 @@
 import type { Board, Tiebreaker } from '../../src/leaderboard/board';
 import { StandingsRepository } from '../../src/leaderboard/standings.repository';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
+import { StatsRepository } from '../../src/ranking-jobs/stats/stats.repository';
 import { ScoresRepository, SubmissionInput } from '../../src/scores/scores.repository';
 import { NO_KEY, useRepositories } from '../support/repositories';
 
@@ -342,6 +343,29 @@ describe('tie-break columns (storage layout 2 with columns) against real Valkey'
     });
     expect(await scores().eraseEverywhere(b.id, 'p2')).toEqual(['0000000001']);
     expect((await rows(b.id, { archived: '0000000001' })).map((e) => e[0])).not.toContain('p2');
+  });
+
+  it('reads the subscores at rank indices back from the members for the stats, exactly', async () => {
+    const b = await board({ tiebreakers: cols('desc', 'asc') });
+    const tuples = [
+      [MAX, -MAX],
+      [MAX - 1, 2 ** 52 + 1],
+      [0, 0],
+      [-1, 1],
+      [-(2 ** 52) - 1, MAX - 1],
+      [-MAX, MAX],
+    ];
+    for (const [i, subscores] of tuples.entries()) {
+      await submit(b.id, { playerId: `p${i}`, score: 7, subscores });
+    }
+    const probe = await new StatsRepository(f.connections).probe(b.id, [0, 1, 2, 3, 4, 5, 6], []);
+    expect(probe?.ks).toEqual(['-7', '-7', '-7', '-7', '-7', '-7', null]);
+    expect(probe?.subscores).toEqual([...tuples, null]);
+    const plain = await board({});
+    await submit(plain.id, { playerId: 'p', score: 1 });
+    expect(await new StatsRepository(f.connections).probe(plain.id, [0], [])).not.toHaveProperty(
+      'subscores',
+    );
   });
 
   it('gives around-me windows and player reads on a board with columns', async () => {
