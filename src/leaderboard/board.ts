@@ -44,7 +44,8 @@ export interface BoardSettings {
   maxScore: number;
   retainPeriods: number;
   tiers: Tier[];
-  tiebreakers: Tiebreaker[];
+  /** Absent (or []) on a board without tie-break columns. */
+  tiebreakers?: Tiebreaker[];
 }
 
 export type MutableSettings = Pick<
@@ -71,7 +72,6 @@ export function defaultSettings(id: string): BoardSettings {
     maxScore: MAX_SAFE_SCORE,
     retainPeriods: 7,
     tiers: [],
-    tiebreakers: [],
   };
 }
 

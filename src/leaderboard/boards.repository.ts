@@ -37,7 +37,7 @@ function toHash(fields: Partial<Board>): string[] {
 }
 
 function fromHash(h: BoardHash): Board {
-  return {
+  const board: Board = {
     id: h.id,
     title: h.title,
     sortOrder: h.sortOrder as SortOrder,
@@ -49,11 +49,12 @@ function fromHash(h: BoardHash): Board {
     maxScore: Number(h.maxScore),
     retainPeriods: Number(h.retainPeriods),
     tiers: JSON.parse(h.tiers || '[]') as Tier[],
-    tiebreakers: JSON.parse(h.tiebreakers || '[]') as Tiebreaker[],
     createdAt: Number(h.createdAt),
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),
   };
+  if (h.tiebreakers) board.tiebreakers = JSON.parse(h.tiebreakers) as Tiebreaker[];
+  return board;
 }
 
 /** Owns board configuration keys and the board registry. */

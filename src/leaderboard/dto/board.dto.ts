@@ -253,7 +253,7 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     maxScore: board.maxScore,
     retainPeriods: board.retainPeriods,
     tiers: board.tiers.map((t) => ({ name: t.name, topPercent: t.topPercent })),
-    tiebreakers: board.tiebreakers.map((c) => ({ name: c.name, order: c.order })),
+    tiebreakers: (board.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {
