@@ -9,7 +9,8 @@
 //    Every server runs every scenario once per round, interleaved; figures are medians over
 //    rounds. A second Valkran with every rate limit off runs the submit and top-10 scenarios, so
 //    the limits' own cost shows (BENCH_LIMITS_OFF=0 drops it).
-// 2. Memory per player of a 200k-player board (default, and dense) against a bare sorted set.
+// 2. Memory per player of a 200k-player board (default, dense, and with two tie-break columns)
+//    against a bare sorted set (alone: bench/memory.mjs).
 // 3. Valkey's own time per read script (INFO commandstats) on a 1k- and a 1M-player board, and
 //    Valkey calls per request (see bench/valkey-costs.mjs).
 // Then one summary table against the issue's targets.
@@ -503,7 +504,8 @@ function printSummary(http, costs) {
   if (v) {
     const c = costs.compare;
     const m = v.memory;
-    for (const kind of ['default', 'dense']) {
+    for (const kind of ['default', 'dense', 'two-columns']) {
+      if (!m[kind]) continue;
       const r = m[kind].perPlayer / m.bare.perPlayer;
       row(
         `memory B/player, ${kind} board, ${fmt(COSTS.players)} players`,
@@ -512,7 +514,7 @@ function printSummary(http, costs) {
         ratio(m[kind].perPlayer, m.bare.perPlayer),
         kind === 'default' ? '<= 1.50x' : '-',
         kind === 'default' ? (r <= 1.5 ? 'yes' : 'NO') : '-',
-        c && fmt(c.memory[kind].perPlayer, 1),
+        c?.memory[kind] && fmt(c.memory[kind].perPlayer, 1),
       );
     }
     const small = fmt(COSTS.small);

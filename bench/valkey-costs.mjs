@@ -166,9 +166,10 @@ export const createBoard = (url, id, config = {}) =>
 
 /**
  * Seeds `board` through Valkran's batch endpoint: players p0..p(n-1), score of player i from
- * `scoreOf(i)`, batches of 1,000 with a few requests in flight. Returns seconds taken.
+ * `scoreOf(i)` (and subscores from `subscoresOf(i)` when given), batches of 1,000 with a few
+ * requests in flight. Returns seconds taken.
  */
-export async function seedBoard(url, board, n, scoreOf) {
+export async function seedBoard(url, board, n, scoreOf, subscoresOf = null) {
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
@@ -176,7 +177,11 @@ export async function seedBoard(url, board, n, scoreOf) {
       const from = next;
       next = Math.min(n, next + BATCH);
       const entries = [];
-      for (let i = from; i < next; i++) entries.push({ playerId: `p${i}`, score: scoreOf(i) });
+      for (let i = from; i < next; i++) {
+        const entry = { playerId: `p${i}`, score: scoreOf(i) };
+        if (subscoresOf) entry.subscores = subscoresOf(i);
+        entries.push(entry);
+      }
       await http('POST', `${url}/v1/leaderboards/${board}/scores/batch`, { entries }, SUBMIT_KEY);
     }
   };
@@ -190,9 +195,20 @@ async function waitExpired(redis, before) {
   while ((await expiringKeys(redis)) > before && Date.now() < deadline) await sleep(200);
 }
 
-/** Memory per player: a bare ZADD of the ids and scores, then the same through Valkran. */
-async function measureMemory(redis, url, label, players, rng, out) {
+/** The tie-break columns of the memory part's `two-columns` board (issue 9). */
+const TWO_COLUMNS = [
+  { name: 'kills', order: 'desc' },
+  { name: 'timeMs', order: 'asc' },
+];
+
+/**
+ * Memory per player: a bare ZADD of the ids and scores, then the same through Valkran, on a
+ * default board, a dense one and one with two tie-break columns (random kills 0..49 and times
+ * 0..599,999 ms; skipped on a build without columns, e.g. an older BENCH_COMPARE).
+ */
+export async function measureMemory(redis, url, label, players, rng, out) {
   const scores = Array.from({ length: players }, () => rng.int(SCORE_MAX + 1));
+  const subscores = Array.from({ length: players }, () => [rng.int(50), rng.int(600_000)]);
   const distinct = new Set(scores).size;
   console.log(
     `\nmemory: ${fmt(players)} players p0..p${players - 1}, random scores 0..${fmt(SCORE_MAX)} (${fmt(distinct)} distinct)`,
@@ -217,12 +233,20 @@ async function measureMemory(redis, url, label, players, rng, out) {
   for (const [kind, config] of [
     ['default', {}],
     ['dense', { rankMode: 'dense' }],
+    ['two-columns', { tiebreakers: TWO_COLUMNS }],
   ]) {
     const id = `mem-${kind}`;
-    await createBoard(url, id, config);
+    const columns = config.tiebreakers ? (i) => subscores[i] : null;
+    try {
+      await createBoard(url, id, config);
+    } catch (err) {
+      if (!columns) throw err;
+      console.log(`  ${label} ${kind} board: not measured (${err.message.slice(0, 120)})`);
+      continue;
+    }
     const expiresBefore = await expiringKeys(redis);
     const before = await usedMemory(redis);
-    const secs = await seedBoard(url, id, players, (i) => scores[i]);
+    const secs = await seedBoard(url, id, players, (i) => scores[i], columns);
     await waitExpired(redis, expiresBefore);
     const used = (await usedMemory(redis)) - before;
     const mem = await keysMemory(redis, `{lb:${id}}`);

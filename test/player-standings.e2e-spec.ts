@@ -111,6 +111,33 @@ describe("a player's standings on every board (e2e)", () => {
     expect(new Set(entries.map((e) => e.rank))).toEqual(new Set([1, 2, 3]));
   });
 
+  it('shows subscores and ranks by them on a board with tie-break columns', async () => {
+    const board = await f.board({
+      rankMode: 'competition',
+      tiebreakers: [
+        { name: 'kills', order: 'desc' },
+        { name: 'time', order: 'asc' },
+      ],
+    });
+    const entries = [
+      { playerId: 'tb-a', score: 100, subscores: [5, 30] },
+      { playerId: 'tb-b', score: 100, subscores: [5, 20] },
+      { playerId: 'tb-c', score: 100, subscores: [5, 30] },
+      { playerId: 'tb-d', score: 100, subscores: [7, 99] },
+    ];
+    expect((await f.api.batch(board, entries)).status).toBe(200);
+    const ranks: Record<string, number> = { 'tb-d': 1, 'tb-b': 2, 'tb-a': 3, 'tb-c': 3 };
+    for (const { playerId, subscores } of entries) {
+      const res = await standingsOf(playerId);
+      expect(res.status).toBe(200);
+      const entry = (res.body.entries as Standing[]).find((e) => e.leaderboardId === board);
+      expect(entry).toMatchObject({ rank: ranks[playerId], score: 100, subscores });
+      expect((await f.api.get(`/v1/leaderboards/${board}/players/${playerId}`)).body).toMatchObject(
+        { rank: ranks[playerId], subscores },
+      );
+    }
+  });
+
   it('answers a player on no board with an empty page', async () => {
     const res = await standingsOf('nobody@nowhere');
     expect(res.status).toBe(200);

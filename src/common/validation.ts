@@ -85,6 +85,21 @@ export const IsPlainObject = (): PropertyDecorator =>
     'must be a JSON object',
   );
 
+/** An array of objects whose `name` fields are all different (others are left to their checks). */
+export const UniqueNames = (): PropertyDecorator =>
+  simple(
+    'uniqueNames',
+    (v) => {
+      if (!Array.isArray(v)) return true;
+      const names = v.flatMap((x: unknown) => {
+        const name = typeof x === 'object' && x !== null ? (x as { name?: unknown }).name : null;
+        return typeof name === 'string' ? [name] : [];
+      });
+      return new Set(names).size === names.length;
+    },
+    'must not repeat a name',
+  );
+
 /** For fields that exist only at creation: any value in an update is rejected by name. */
 export const IsImmutable = (): PropertyDecorator =>
   simple('isImmutable', () => false, 'cannot be changed after the board is created');

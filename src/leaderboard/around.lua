@@ -13,7 +13,7 @@ local ctx, header, rate, A = beginRead(3)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec = getRecord(ctx.P, A[1])
 if not rec then return { { 'PLAYER_NOT_FOUND' }, {}, rate } end
-local index = redis.call('ZRANK', ctx.P.z, seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. A[1])
+local index = redis.call('ZRANK', ctx.P.z, memberOf(ctx.P, rec, A[1]))
 local limit, total = tonumber(A[2]), header[4]
 local start = index - math.floor((limit - 1) / 2)
 if start + limit > total then start = total - limit end

@@ -6,7 +6,9 @@ import type { PeriodRef } from './board';
  *
  * Per board:
  *   {lb:id}:cfg        hash: board configuration, current period id and start, and `layout`, the
- *                      storage layout of every period of the board ('2'; absent = layout 1)
+ *                      storage layout of every period of the board ('2'; absent = layout 1);
+ *                      on a board with tie-break columns also `tiebreakers` (JSON) and `cols`,
+ *                      one letter per column, its direction ('a' asc, 'd' desc)
  *   {lb:id}:seq        counter: the tie-break sequence (one INCR per score change)
  *   {lb:id}:ver        counter: the board's version, moved by every script that changes what a
  *                      read returns; reads answer "<createdAt>.<ver>" (a re-created board differs)
@@ -32,6 +34,18 @@ import type { PeriodRef } from './board';
  *       frees it off the main thread.
  *   dz  dense boards only: zset of the distinct k values (member = k in decimal); how many players
  *       hold a k is ZCOUNT z k k, so layout 1's counts hash (dc) is gone.
+ * A board with tie-break columns (issue 9; `cols` in cfg, fixed at creation) keeps the same three
+ * keys, with the tuple at the front of each member and record:
+ *   z   score k as above; member = sortable(k) ‖ sortable(c1) ‖ … ‖ sequence ‖ playerId, where
+ *       sortable(v) is any safe integer as 7 bytes in numeric byte order (v + 2^53 - 1 for v < 0,
+ *       else v with 0x20 added to its first byte) and a desc column's value is negated first.
+ *       Member byte order is then the ranking order on its own, so the lex commands work across
+ *       the whole zset: the players strictly better than a tuple are ZLEXCOUNT z - (<prefix>,
+ *       those holding it ZLEXCOUNT z [<prefix> (<prefix>\xff (O(log N) each).
+ *   r   a record carries k and the subscores in decimal, each followed by ',', between updatedAt
+ *       and the displayName (a player's member cannot be found from the record otherwise).
+ *   dz  dense boards: the distinct tuple prefixes (score k).
+ * Boards without columns keep exactly the layout above (no `cols` field), so no migration.
  * Every key a script touches is declared in its KEYS, except archived periods' keys in scripts
  * that visit every period (erase, delete, prune, the migration's last step): those derive them
  * from the archive prefix (`archivePrefix`), which carries the same hash tag as the declared cfg.
@@ -43,8 +57,7 @@ import type { PeriodRef } from './board';
  * steps, building the new zset under `zn` until the period's h is empty, then gives it the name
  * `z`, and sets `layout` once no period holds layout-1 records.
  * A later layout gets its own number (`layout`, per board: every period of a board shares it).
- * Issue 9's tie-break columns would be one: k stays the score, and fixed-width order-preserving
- * encodings of the columns go between k and the sequence, at the front of the member.
+ * Tie-break columns did not need one: only boards created with columns use them.
  *
  * Global:
  *   {valkran:boards}:ids        zset of board ids, every score 0 (so ordered by id): the registry

@@ -21,6 +21,18 @@ export interface Tier {
   topPercent: number;
 }
 
+/**
+ * A tie-break column (issue 9): equal scores order by each column in turn, in its own direction
+ * (`desc`: higher first), then by who reached the tuple first. Fixed at creation.
+ */
+export interface Tiebreaker {
+  name: string;
+  order: SortOrder;
+}
+
+/** Most tie-break columns a board may have. */
+export const MAX_TIEBREAKERS = 3;
+
 export interface BoardSettings {
   title: string;
   sortOrder: SortOrder;
@@ -32,6 +44,8 @@ export interface BoardSettings {
   maxScore: number;
   retainPeriods: number;
   tiers: Tier[];
+  /** Absent (or []) on a board without tie-break columns. */
+  tiebreakers?: Tiebreaker[];
 }
 
 /**

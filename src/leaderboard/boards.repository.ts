@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LuaScript } from '../valkey/lua-script';
 import { BOARD_REGISTRY_KEY, BoardKeys, LEGACY_BOARD_REGISTRY_KEY } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Board, MutableSettings, RankMode, SortOrder, Tier, UpdateMode } from './board';
+import { Board, MutableSettings, RankMode, SortOrder, Tiebreaker, Tier, UpdateMode } from './board';
 
 type BoardHash = Record<string, string>;
 
@@ -15,6 +15,18 @@ function toHash(fields: Partial<Board>): string[] {
   const out: string[] = [];
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) continue;
+    if (field === 'tiebreakers') {
+      // A board without columns keeps exactly the configuration it always had. The scripts read
+      // `cols`: one letter per column, its direction (see valkey/standings.lib.lua).
+      const columns = value as Tiebreaker[];
+      if (columns.length === 0) continue;
+      out.push(
+        'tiebreakers',
+        JSON.stringify(columns.map((c) => ({ name: c.name, order: c.order }))),
+      );
+      out.push('cols', columns.map((c) => (c.order === 'asc' ? 'a' : 'd')).join(''));
+      continue;
+    }
     let text: string;
     if (value === null) text = '';
     else if (typeof value === 'object') text = JSON.stringify(value);
@@ -25,7 +37,7 @@ function toHash(fields: Partial<Board>): string[] {
 }
 
 function fromHash(h: BoardHash): Board {
-  return {
+  const board: Board = {
     id: h.id,
     title: h.title,
     sortOrder: h.sortOrder as SortOrder,
@@ -41,6 +53,8 @@ function fromHash(h: BoardHash): Board {
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),
   };
+  if (h.tiebreakers) board.tiebreakers = JSON.parse(h.tiebreakers) as Tiebreaker[];
+  return board;
 }
 
 /** Owns board configuration keys and the board registry. */

@@ -12,6 +12,8 @@ export interface RankedEntry {
   sequence: string;
   playerId: string;
   score: number;
+  /** One value per tie-break column; absent on boards without columns. */
+  subscores?: number[];
   displayName?: string;
   metadata?: Record<string, unknown>;
   updatedAt: number;
@@ -22,6 +24,8 @@ export interface StandingsHeader {
   periodStartedAt: number;
   total: number;
   tiers: Tier[];
+  /** The board's tie-break columns, one letter per column, its direction (cfg `cols`); absent = none. */
+  columns?: string;
 }
 
 export type StandingsRead<T> =
@@ -55,22 +59,36 @@ export interface NotModified {
  */
 export const BOARDS_PER_CALL = 100;
 
-// A record (valkey/standings.lib.lua): the sequence in 14 hex digits, updatedAt in 11, then the
-// displayName, then a tab and the metadata JSON when there is metadata.
+// A record (valkey/standings.lib.lua): the sequence in 14 hex digits, updatedAt in 11, on a board
+// with columns k and the subscores in decimal, each followed by ',', then the displayName, then a
+// tab and the metadata JSON when there is metadata.
 const SEQ_HEX = 14;
 const AT_HEX = 11;
 
 /**
- * Decodes a stored player record (see board.keys.ts) with the score and rank the script read.
- * Both numbers are below 2^53, so parseInt is exact.
+ * Decodes a stored player record (see board.keys.ts) with the score and rank the script read, on
+ * a board with `columns` tie-break columns. Every number is a safe integer written in decimal
+ * (or hex below 2^53), so Number and parseInt are exact.
  */
 export function decodeRecord(
   playerId: string,
   record: string,
   score: string,
   rank: number,
+  columns = 0,
 ): RankedEntry {
-  const rest = record.slice(SEQ_HEX + AT_HEX);
+  let from = SEQ_HEX + AT_HEX;
+  let subscores: number[] | undefined;
+  if (columns > 0) {
+    from = record.indexOf(',', from) + 1; // k: the score, which the zset gave already
+    subscores = [];
+    for (let i = 0; i < columns; i++) {
+      const comma = record.indexOf(',', from);
+      subscores.push(Number(record.slice(from, comma)));
+      from = comma + 1;
+    }
+  }
+  const rest = record.slice(from);
   // Neither text can hold a raw tab: display names reject control characters and JSON
   // escapes them inside strings.
   const tab = rest.indexOf('\t');
@@ -83,21 +101,27 @@ export function decodeRecord(
     score: Number(score),
     updatedAt: parseInt(record.slice(SEQ_HEX, SEQ_HEX + AT_HEX), 16),
   };
+  if (subscores) entry.subscores = subscores;
   if (displayName) entry.displayName = displayName;
   if (metadata) entry.metadata = JSON.parse(metadata) as Record<string, unknown>;
   return entry;
 }
 
 function decodeHeader(raw: ScriptReply[]): StandingsHeader {
-  return {
+  const header: StandingsHeader = {
     periodId: String(raw[1]),
     periodStartedAt: Number(raw[2]),
     total: Number(raw[3]),
     tiers: JSON.parse(String(raw[4] || '[]')) as Tier[],
   };
+  if (raw[6]) header.columns = String(raw[6]);
+  return header;
 }
 
-function decodeRows(flat: ScriptReply[]): { playerId: string; entry: RankedEntry | null }[] {
+function decodeRows(
+  flat: ScriptReply[],
+  columns: number,
+): { playerId: string; entry: RankedEntry | null }[] {
   const out: { playerId: string; entry: RankedEntry | null }[] = [];
   for (let i = 0; i < flat.length; i += 4) {
     const playerId = String(flat[i]);
@@ -105,7 +129,7 @@ function decodeRows(flat: ScriptReply[]): { playerId: string; entry: RankedEntry
     out.push({
       playerId,
       entry: record
-        ? decodeRecord(playerId, record, String(flat[i + 2]), Number(flat[i + 3]))
+        ? decodeRecord(playerId, record, String(flat[i + 2]), Number(flat[i + 3]), columns)
         : null,
     });
   }
@@ -176,10 +200,11 @@ export class StandingsRepository {
     if (header[0] === 'NOT_MODIFIED') {
       return { status: 'not-modified', notModified: true, version: String(header[1]), rate };
     }
+    const decoded = decodeHeader(header);
     return {
       status: 'ok',
-      header: decodeHeader(header),
-      rows: decodeRows(reply[1] as ScriptReply[]),
+      header: decoded,
+      rows: decodeRows(reply[1] as ScriptReply[], decoded.columns?.length ?? 0),
       version: String(header[5]),
       rate,
     };
@@ -278,11 +303,14 @@ export class StandingsRepository {
     const out: PlayerOnBoard[] = [];
     replies.forEach(([header, record, score, rank], n) => {
       if ((header as ScriptReply[])[0] !== 'OK') return;
-      const boardId = boardIds[n];
+      const decoded = decodeHeader(header as ScriptReply[]);
+      const columns = decoded.columns?.length ?? 0;
       out.push({
-        boardId,
-        header: decodeHeader(header as ScriptReply[]),
-        entry: record ? decodeRecord(playerId, String(record), String(score), Number(rank)) : null,
+        boardId: boardIds[n],
+        header: decoded,
+        entry: record
+          ? decodeRecord(playerId, String(record), String(score), Number(rank), columns)
+          : null,
       });
     });
     return out;

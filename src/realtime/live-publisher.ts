@@ -10,7 +10,9 @@ import {
   LiveSnapshot,
   MAX_TOP,
   PlayerState,
+  playerStateOf,
   rooms,
+  sameSubscores,
   TopRow,
   toTopRow,
 } from './live';
@@ -30,6 +32,7 @@ const sameRow = (a: TopRow | undefined, b: TopRow | undefined): boolean =>
   a.playerId === b.playerId &&
   a.score === b.score &&
   a.rank === b.rank &&
+  sameSubscores(a.subscores, b.subscores) &&
   a.displayName === b.displayName;
 
 /** Index of the first top row that differs between two snapshots (= the length if none). */
@@ -164,10 +167,7 @@ export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
     const states = new Map<string, PlayerState>();
     if (found.status === 'ok') {
       for (const row of found.rows) {
-        states.set(
-          row.playerId,
-          row.entry ? { rank: row.entry.rank, score: row.entry.score } : null,
-        );
+        states.set(row.playerId, row.entry ? playerStateOf(row.entry) : null);
       }
     }
     return states;
@@ -210,7 +210,11 @@ export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
       slice.forEach((playerId, j) => {
         const was = newPeriod ? undefined : wasStates[j];
         const now = current.get(playerId) ?? null;
-        const same = was !== undefined && was?.rank === now?.rank && was?.score === now?.score;
+        const same =
+          was !== undefined &&
+          was?.rank === now?.rank &&
+          was?.score === now?.score &&
+          sameSubscores(was?.subscores, now?.subscores);
         if (same || (was === undefined && now === null && !newPeriod)) return;
         changed.set(playerId, now);
       });
@@ -240,6 +244,7 @@ export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
         playerId,
         rank: now?.rank ?? null,
         score: now?.score ?? null,
+        ...(now?.subscores ? { subscores: now.subscores } : {}),
         topPercent: now ? topPercent(now.rank, after.total) : null,
       });
     }

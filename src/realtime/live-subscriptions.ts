@@ -10,7 +10,14 @@ import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { StandingsService } from '../leaderboard/standings.service';
 import { IpReadBudget } from './connection-limits';
 import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
-import { MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_TOP, PlayerState, rooms, toTopRow } from './live';
+import {
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+  MAX_TOP,
+  PlayerState,
+  playerStateOf,
+  rooms,
+  toTopRow,
+} from './live';
 import { LiveRepository, WATCH_LEASE_MS } from './live.repository';
 
 /** Players renewed per command, so a renewal never holds Valkey for long. */
@@ -315,7 +322,7 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
    */
   private async seedBaseline(top: PageDto, players: PlayerDto[]): Promise<void> {
     const states = new Map<string, PlayerState>();
-    for (const p of players) states.set(p.playerId, { rank: p.rank, score: p.score });
+    for (const p of players) states.set(p.playerId, playerStateOf(p));
     const snapshot = { periodId: top.periodId, total: top.total, top: top.entries.map(toTopRow) };
     await this.live.save(top.leaderboardId, { snapshot, players: states }, { onlyIfAbsent: true });
   }

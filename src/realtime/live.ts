@@ -14,6 +14,8 @@ export interface TopRow {
   rank: number;
   playerId: string;
   score: number;
+  /** On boards with tie-break columns only. */
+  subscores?: number[];
   displayName?: string;
 }
 
@@ -22,8 +24,13 @@ export const toTopRow = (e: TopRow): TopRow => ({
   rank: e.rank,
   playerId: e.playerId,
   score: e.score,
+  ...(e.subscores !== undefined ? { subscores: e.subscores } : {}),
   ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
 });
+
+/** Equal subscores (both absent on a board without columns). */
+export const sameSubscores = (a?: number[], b?: number[]): boolean =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((v, i) => v === b[i]));
 
 export interface LiveSnapshot {
   periodId: string;
@@ -32,14 +39,23 @@ export interface LiveSnapshot {
 }
 
 /** A watched player's last published standing; null when not on the board. */
-export type PlayerState = { rank: number; score: number } | null;
+export type PlayerState = { rank: number; score: number; subscores?: number[] } | null;
 
-export const encodePlayerState = (s: PlayerState): string => (s ? `${s.rank}:${s.score}` : '');
+export const encodePlayerState = (s: PlayerState): string =>
+  s ? `${s.rank}:${s.score}${s.subscores ? `:${s.subscores.join(',')}` : ''}` : '';
 export const decodePlayerState = (v: string): PlayerState => {
   if (!v) return null;
-  const [rank, score] = v.split(':');
-  return { rank: Number(rank), score: Number(score) };
+  const [rank, score, subscores] = v.split(':');
+  const state: PlayerState = { rank: Number(rank), score: Number(score) };
+  if (subscores !== undefined) state.subscores = subscores.split(',').map(Number);
+  return state;
 };
+
+/** A player's live standing from an entry (its subscores only on boards with columns). */
+export const playerStateOf = (e: { rank: number; score: number; subscores?: number[] }) =>
+  e.subscores !== undefined
+    ? { rank: e.rank, score: e.score, subscores: e.subscores }
+    : { rank: e.rank, score: e.score };
 
 export const MAX_TOP = 100;
 export const MAX_WATCHED_PER_SUBSCRIPTION = 10;

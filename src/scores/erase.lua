@@ -9,13 +9,14 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 local CFG, Z, R, DZ, PERIODS, VER = 1, 2, 3, 4, 5, 6
-local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout')
+local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout', 'cols')
 if not cfg[1] then return {} end
 requireLayout(KEYS[CFG], cfg[2])
 local pid, removed = ARGV[1], {}
-if removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ]), pid) == 1 then removed[#removed + 1] = cfg[1] end
+if removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ], cfg[3]), pid) == 1 then removed[#removed + 1] = cfg[1] end
 for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
-  if removePlayer(periodOf(archivedPeriodKeys(ARGV[2], p)), pid) == 1 then removed[#removed + 1] = p end
+  local z, r, dz = archivedPeriodKeys(ARGV[2], p)
+  if removePlayer(periodOf(z, r, dz, cfg[3]), pid) == 1 then removed[#removed + 1] = p end
 end
 if #removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

@@ -28,6 +28,17 @@ describe('fingerprint', () => {
     expect(fromB.legacyKeyDigest).toBe(fromA.legacyKeyDigest);
   });
 
+  it('covers subscores: other subscores (or none) are another body, their order matters', () => {
+    const body = (subscores?: number[]) =>
+      fingerprint('single', { playerId: 'p', score: 1, subscores }, 'k', a).bodyDigest;
+    const digests = [body([1, 2]), body([2, 1]), body([1, 3]), body(undefined)];
+    expect(new Set(digests).size).toBe(4);
+    expect(body([1, 2])).toBe(body([1, 2]));
+    const batch = (subscores: number[]) =>
+      fingerprint('batch', [{ playerId: 'p', score: 1, subscores }], 'k', a).bodyDigest;
+    expect(batch([9007199254740991])).not.toBe(batch([9007199254740990]));
+  });
+
   it('has no key digests without an Idempotency-Key', () => {
     expect(fingerprint('batch', [], undefined, a)).toMatchObject({
       bodyDigest: '',

@@ -7,16 +7,16 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
-local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout')
+local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout', 'cols')
 if not c[1] then return -1 end
 requireLayout(KEYS[CFG], c[2])
 local lo, hi = ARGV[1], ARGV[2]
 if c[1] == 'desc' then lo, hi = toK('desc', ARGV[2]), toK('desc', ARGV[1]) end
 local members = redis.call('ZRANGE', KEYS[Z], lo, hi, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
-local P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ])
+local P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[3])
 local removed = 0
 for _, member in ipairs(members) do
-  removed = removed + removePlayer(P, string.sub(member, 8))
+  removed = removed + removePlayer(P, string.sub(member, P.skip + 1))
 end
 if removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

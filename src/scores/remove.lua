@@ -6,9 +6,9 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
-local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout')
+local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout', 'cols')
 if not c[1] then return -1 end
 requireLayout(KEYS[CFG], c[2])
-local removed = removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ]), ARGV[1])
+local removed = removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[3]), ARGV[1])
 if removed == 1 then bumpVersion(KEYS[VER]) end
 return removed

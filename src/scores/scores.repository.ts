@@ -11,6 +11,8 @@ import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
 export interface SubmissionInput {
   playerId: string;
   score: number;
+  /** One per tie-break column of the board (checked by the submit script). */
+  subscores?: number[];
   displayName?: string;
   metadata?: Record<string, unknown>;
 }
@@ -24,18 +26,25 @@ export interface SubmissionRow {
   previousRank: number | null;
   updated: boolean;
   updatedAt: number;
+  /** After the write; absent on boards without tie-break columns. */
+  subscores?: number[];
 }
+
+/** Why the submit script refused the subscores (see parseSubs in submit.lib.lua). */
+export type SubscoresProblem = 'none' | 'count' | 'required';
 
 export type SubmitOutcome<T> =
   | { status: 'ok'; value: T; replayed: boolean; rate: RateState | null; updateMode?: string }
   | { status: 'rate-limited'; spec: LimitSpec }
   | { status: 'board-not-found' }
   | { status: 'idempotency-conflict' }
-  | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number };
+  | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number }
+  | { status: 'bad-subscores'; reason: SubscoresProblem; columns: number; index: number };
 
 function decodeRow(line: string): SubmissionRow {
-  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt] = line.split('\t');
-  return {
+  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt, subscores] =
+    line.split('\t');
+  const row: SubmissionRow = {
     periodId,
     score: Number(score),
     rank: Number(rank),
@@ -44,7 +53,13 @@ function decodeRow(line: string): SubmissionRow {
     updated: updated === '1',
     updatedAt: Number(updatedAt),
   };
+  // Absent from rows recorded (for idempotent replays) before boards had columns.
+  if (subscores) row.subscores = subscores.split(',').map(Number);
+  return row;
 }
+
+/** Subscores as the scripts take them: decimal, comma-separated; '' = none sent. */
+const subscoresArg = (e: SubmissionInput): string => e.subscores?.map(String).join(',') ?? '';
 
 function entryArgs(e: SubmissionInput): string[] {
   return [
@@ -52,6 +67,7 @@ function entryArgs(e: SubmissionInput): string[] {
     String(e.score),
     e.displayName ?? '',
     e.metadata !== undefined ? JSON.stringify(e.metadata) : '',
+    subscoresArg(e),
   ];
 }
 
@@ -166,6 +182,13 @@ export class ScoresRepository {
         return { status: 'board-not-found' };
       case 'IDEMPOTENCY_CONFLICT':
         return { status: 'idempotency-conflict' };
+      case 'SUBSCORES':
+        return {
+          status: 'bad-subscores',
+          reason: String(reply[1]) as SubscoresProblem,
+          columns: Number(reply[2]),
+          index: reply[3] === undefined ? 0 : Number(reply[3]),
+        };
       case 'OUT_OF_BOUNDS':
         return {
           status: 'out-of-bounds',
@@ -197,8 +220,9 @@ export class ScoresRepository {
     const reply = await this.runSubmit(this.submitScript, this.submitKeys(boardId, fp, limits), [
       ...RateLimiter.args(limits),
       refusedOutside ? '1' : '',
-      ...entryArgs(entry),
+      ...entryArgs(entry).slice(0, 4),
       fp.keyDigest ? fp.bodyDigest : '',
+      subscoresArg(entry),
     ]);
     return this.outcome(reply, decodeRow, limits, refusedOutside);
   }

@@ -6,7 +6,24 @@ import { EventBus } from '../events/event-bus';
 import { boardNotFound } from '../leaderboard/board';
 import { BatchResultDto, SubmitResultDto, toSubmitResult } from './dto/submit.dto';
 import { fingerprint } from './fingerprint';
-import { ScoresRepository, SubmissionInput, SubmitOutcome } from './scores.repository';
+import {
+  ScoresRepository,
+  SubmissionInput,
+  SubmitOutcome,
+  SubscoresProblem,
+} from './scores.repository';
+
+function subscoresMessage(o: { reason: SubscoresProblem; columns: number }): string {
+  const columns = `${o.columns} tie-break column${o.columns === 1 ? '' : 's'}`;
+  switch (o.reason) {
+    case 'none':
+      return 'this leaderboard has no tie-break columns: leave subscores out';
+    case 'count':
+      return `must hold exactly ${o.columns} integer${o.columns === 1 ? '' : 's'}, one per tie-break column`;
+    case 'required':
+      return `is required: this leaderboard has ${columns} (only an increment of a player already on it may leave them out)`;
+  }
+}
 
 /** Submission rules around the atomic submit scripts: limits, idempotency, bounds errors. */
 @Injectable()
@@ -46,6 +63,8 @@ export class SubmissionsService {
           `${fieldPrefix(outcome.index)}score`,
           `the resulting score ${outcome.result} is outside the board's bounds [${outcome.min}, ${outcome.max}]`,
         );
+      case 'bad-subscores':
+        throw badRequest(`${fieldPrefix(outcome.index)}subscores`, subscoresMessage(outcome));
     }
   }
 

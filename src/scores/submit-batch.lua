@@ -4,11 +4,12 @@
 --       8 unscoped idempotency record, 9.. rate-limit counters).
 -- ARGV: the rate-limit spec (rate-limit.lib.lua), then refusedOutside ('1' = a counter checked
 --       outside the script has no room, '' = none), the body hash ('' = no idempotency key),
---       then per entry: playerId, score, displayName ('' = keep), metadata JSON ('' = keep).
+--       then per entry: playerId, score, displayName ('' = keep), metadata JSON ('' = keep),
+--       subscores ("s1,s2", '' = none).
 -- Returns { 'OK', result rows (one a line), limit, remaining, updateMode }, { 'REPLAY', result
 -- rows, limit, remaining }, { 'NOT_FOUND' }, { 'IDEMPOTENCY_CONFLICT' }, { 'RATE_LIMITED',
--- index, limit } (index 0: the counter outside) or { 'OUT_OF_BOUNDS', min, max, result, entry
--- index (0-based) }.
+-- index, limit } (index 0: the counter outside), { 'OUT_OF_BOUNDS', min, max, result, entry
+-- index (0-based) } or { 'SUBSCORES', reason, columns, entry index } (see parseSubs).
 --- @include "submit.lib"
 --- @include "../common/rate-limit.lib"
 --- @include "../valkey/layout.lib"
@@ -16,7 +17,7 @@
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
-local ENTRIES_FROM, ENTRY_FIELDS = 3, 4
+local ENTRIES_FROM, ENTRY_FIELDS = 3, 5
 local nLimits, A = limitArgs()
 local refusedOutside, bodyHash = A[1] == '1', A[2]
 local b = loadBoard()
@@ -43,7 +44,8 @@ for i = 0, n - 1 do
     current = sim[pid]
     if current == nil then current = currentScore(b, pid) end
   end
-  local newScore, err = plan(b, current, value)
+  -- Only errors matter here: the subscores kept by an increment are not needed to find them.
+  local newScore, _, _, err = plan(b, current, value, A[at + 4], nil, nil)
   if err then
     err[#err + 1] = i
     return err
@@ -62,7 +64,7 @@ local now = nowMs()
 local rows, changed = {}, false
 for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS
-  local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now)
+  local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now, A[at + 4])
   rows[#rows + 1] = table.concat(r, '\t')
   changed = changed or r[6] == 1
 end

@@ -15,48 +15,93 @@ local MAX_SAFE = 9007199254740991
 
 local function loadBoard()
   local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
-    'createdAt', 'layout')
+    'createdAt', 'layout', 'cols')
   if not c[1] then return nil end
   requireLayout(KEYS[CFG], c[8])
   -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], gen = c[7] or '', P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ]) }
+    period = c[6], gen = c[7] or '', P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[9]) }
 end
 
--- Decides the new score from the current one (nil for a new player). Returns
--- (newScoreString or nil when nothing changes, nil) or (nil, errorReply).
-local function plan(b, current, valueStr)
+-- The subscores a submission sent ("s1,s2", '' = none) as numbers, or nil and the error reply
+-- { 'SUBSCORES', reason, columns }: 'none' (the board has no columns), 'count' (not one per
+-- column) or 'required' (none sent, and there are none to keep: only an increment of a player
+-- on the board keeps its subscores). `known`: the player is on the board.
+local function parseSubs(b, text, known)
+  local nc = b.P.nc
+  if text == '' then
+    if nc == 0 or (known and b.mode == 'increment') then return {}, nil end
+    return nil, { 'SUBSCORES', 'required', nc }
+  end
+  if nc == 0 then return nil, { 'SUBSCORES', 'none', 0 } end
+  local subs = {}
+  for v in string.gmatch(text, '[^,]+') do subs[#subs + 1] = tonumber(v) end
+  if #subs ~= nc then return nil, { 'SUBSCORES', 'count', nc } end
+  return subs, nil
+end
+
+-- -1 when subscores a rank before b (each column in its direction), 1 after, 0 when equal.
+local function compareSubs(cols, a, b)
+  for i = 1, #cols do
+    local x, y = a[i], b[i]
+    if x ~= y then
+      if (x < y) == (string.byte(cols, i) == 97) then return -1 end
+      return 1
+    end
+  end
+  return 0
+end
+
+-- Decides the new score from the current one (nil for a new player) and the new subscores from
+-- the sent ones (`subsText`) and the current ones (`curSubs`, numbers). Returns (newScoreString,
+-- subscores numbers, their text) or (nil) when nothing changes, or (nil, nil, nil, errorReply).
+local function plan(b, current, valueStr, subsText, curSubs, curSubsText)
+  local subs, serr = parseSubs(b, subsText, current ~= nil)
+  if serr then return nil, nil, nil, serr end
+  local cols = b.P.cols
+  local keep = subsText == '' and current ~= nil
+  if keep then subs, subsText = curSubs, curSubsText end
   local value = tonumber(valueStr)
   if b.mode == 'increment' then
     local base = current or 0
     local result = base + value
-    if current ~= nil and value == 0 then return nil, nil end
+    -- (curSubs is nil without columns, and in a batch's checks, which only look for errors)
+    if current ~= nil and value == 0 and (keep or not curSubs or compareSubs(cols, subs, curSubs) == 0) then
+      return nil
+    end
     -- |base|, |value| <= 2^53-1, so an out-of-range exact sum rounds to a double that is
     -- still out of range: the check below cannot be fooled by rounding.
     if result < b.min or result > b.max or result > MAX_SAFE or result < -MAX_SAFE then
-      return nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), fmtint(result) }
+      return nil, nil, nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), fmtint(result) }
     end
-    return fmtint(result), nil
+    return fmtint(result), subs, subsText
   end
   if value < b.min or value > b.max then
-    return nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), valueStr }
+    return nil, nil, nil, { 'OUT_OF_BOUNDS', fmtint(b.min), fmtint(b.max), valueStr }
   end
-  if current == nil then return valueStr, nil end
+  if current == nil then return valueStr, subs, subsText end
   if b.mode == 'latest' then
-    if value == current then return nil, nil end
-    return valueStr, nil
+    if value == current and compareSubs(cols, subs, curSubs) == 0 then return nil end
+    return valueStr, subs, subsText
   end
+  -- best: the whole tuple, the score first, then each column in its direction
   local better
-  if b.order == 'desc' then better = value > current else better = value < current end
-  if better then return valueStr, nil end
-  return nil, nil
+  if value == current then
+    better = compareSubs(cols, subs, curSubs) < 0
+  elseif b.order == 'desc' then
+    better = value > current
+  else
+    better = value < current
+  end
+  if better then return valueStr, subs, subsText end
+  return nil
 end
 
 local function currentScore(b, pid)
   local P = b.P
   local rec = recordAt(P, pid, locate(P, pid))
   if not rec then return nil end
-  local k = redis.call('ZSCORE', b.P.z, seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid)
+  local k = redis.call('ZSCORE', b.P.z, memberOf(P, rec, pid))
   return tonumber(toK(b.order, k))
 end
 
@@ -72,17 +117,19 @@ local function nextSeq(b)
 end
 
 -- Applies one submission. Returns an error reply, or the result row:
--- periodId, score, rank, previousScore, previousRank, updated (1/0), updatedAt.
+-- periodId, score, rank, previousScore, previousRank, updated (1/0), updatedAt, subscores ("s1,s2",
+-- '' without columns).
 -- `now`: the write's time in ms (a number). P.count, when a batch set it: the period's member
 -- count, kept up to date here instead of asking ZCARD for each new player.
-local function apply(b, pid, valueStr, dn, md, now)
+local function apply(b, pid, valueStr, dn, md, now, subsText)
   local P = b.P
   local at = locate(P, pid)
   local prev = recordAt(P, pid, at)
-  local pSeq, pAt, pDn, pMd, pMember, pK, pScore, pRank
+  local pSeq, pAt, pDn, pMd, pMember, pK, pScore, pRank, pKText, pSubs, pSubsText
   if prev then
-    pSeq, pAt, pDn, pMd = decodeRecord(prev)
+    pSeq, pAt, pDn, pMd, pKText, pSubs, pSubsText = decodeRecord(prev, P.nc)
     pMember = seqPrefix(pSeq) .. pid
+    if pKText then pMember = tuplePrefix(P, pKText, pSubs) .. pMember end
     if b.rankMode == 'ordinal' then
       local zr = redis.call('ZRANK', P.z, pMember, 'WITHSCORE')
       pRank, pK = zr[1] + 1, zr[2]
@@ -92,23 +139,28 @@ local function apply(b, pid, valueStr, dn, md, now)
     end
     pScore = toK(b.order, pK)
   end
-  local newScore, err = plan(b, prev and tonumber(pScore) or nil, valueStr)
+  local newScore, subs, newSubsText, err = plan(b, prev and tonumber(pScore) or nil, valueStr, subsText, pSubs,
+    pSubsText)
   if err then return err end
   if newScore == nil then
-    return { b.period, pScore, pRank, pScore, pRank, 0, fmtint(pAt) }
+    return { b.period, pScore, pRank, pScore, pRank, 0, fmtint(pAt), pSubsText or '' }
   end
   local seq = nextSeq(b)
-  local member = seqPrefix(seq) .. pid
+  local k = toK(b.order, newScore)
+  local member, tuple = seqPrefix(seq) .. pid, ''
+  if P.nc > 0 then
+    member = tuplePrefix(P, k, subs) .. member
+    tuple = k .. ',' .. newSubsText .. ','
+  end
   local dense = b.rankMode == 'dense'
   if prev then
     redis.call('ZREM', P.z, pMember)
-    if dense then denseRemoved(P, pK) end
+    if dense then denseRemoved(P, pK, pMember) end
     if dn == '' then dn = pDn end
     if md == '' then md = pMd end
   end
-  local k = toK(b.order, newScore)
   redis.call('ZADD', P.z, k, member)
-  if dense then denseAdded(P, k) end
+  if dense then denseAdded(P, k, member) end
   local count
   if not prev then
     if P.count then
@@ -118,7 +170,7 @@ local function apply(b, pid, valueStr, dn, md, now)
       count = redis.call('ZCARD', P.z)
     end
   end
-  putRecord(P, pid, at, encodeRecord(seq, now, dn, md), count)
+  putRecord(P, pid, at, encodeRecord(seq, now, dn, md, tuple), count)
   local rank = rankOf(b.rankMode, P, member, k)
   -- `now` is the same for every entry of a batch: formatted once.
   local nowStr = b.nowStr
@@ -126,7 +178,7 @@ local function apply(b, pid, valueStr, dn, md, now)
     nowStr = fmtint(now)
     b.nowStr, b.nowAt = nowStr, now
   end
-  return { b.period, newScore, rank, pScore or '', pRank or '', 1, nowStr }
+  return { b.period, newScore, rank, pScore or '', pRank or '', 1, nowStr, newSubsText or '' }
 end
 
 -- A record "generation:bodyHash\nresult" read back: { 'REPLAY', result } for the same body,

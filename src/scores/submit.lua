@@ -4,10 +4,11 @@
 --       8 unscoped idempotency record, 9.. rate-limit counters).
 -- ARGV: the rate-limit spec (rate-limit.lib.lua), then refusedOutside ('1' = a counter checked
 --       outside the script has no room, '' = none), playerId, score, displayName ('' = keep),
---       metadata JSON ('' = keep), body hash ('' = no idempotency key).
+--       metadata JSON ('' = keep), body hash ('' = no idempotency key), subscores ("s1,s2", '' = none).
 -- Returns { 'OK', result row, limit, remaining, updateMode }, { 'REPLAY', result row, limit,
 -- remaining }, { 'NOT_FOUND' }, { 'IDEMPOTENCY_CONFLICT' }, { 'RATE_LIMITED', index, limit }
--- (index 0: the counter outside) or { 'OUT_OF_BOUNDS', min, max, result }.
+-- (index 0: the counter outside), { 'OUT_OF_BOUNDS', min, max, result } or { 'SUBSCORES', reason,
+-- columns } (see parseSubs in submit.lib.lua).
 --- @include "submit.lib"
 --- @include "../common/rate-limit.lib"
 --- @include "../valkey/layout.lib"
@@ -15,12 +16,12 @@
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
 local nLimits, A = limitArgs()
-local refusedOutside, pid, score, displayName, metadata, bodyHash = A[1] == '1', A[2], A[3], A[4],
-  A[5], A[6]
+local refusedOutside, pid, score, displayName, metadata, bodyHash, subs = A[1] == '1', A[2], A[3], A[4],
+  A[5], A[6], A[7] or ''
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
-local r = apply(b, pid, score, displayName, metadata, nowMs())
-if r[1] == 'OUT_OF_BOUNDS' then return r end
+local r = apply(b, pid, score, displayName, metadata, nowMs(), subs)
+if r[1] == 'OUT_OF_BOUNDS' or r[1] == 'SUBSCORES' then return r end
 return accepted(b, bodyHash, table.concat(r, '\t'), nLimits, r[6] == 1)

@@ -7,10 +7,11 @@
 -- in its bucket, so buckets stay small.
 --- @include "standings.lib"
 
--- A period's keys; its bucket count (n = base + split) is loaded by bucketOf when first needed.
--- A script that looks players up more than once sets P.h = {} to keep their hashes.
-local function periodOf(z, r, dz)
-  return { z = z, r = r, dz = dz }
+-- A period's keys and its board's columns (cfg `cols`, nil = none); its bucket count (n = base +
+-- split) is loaded by bucketOf when first needed. A script that looks players up more than once
+-- sets P.h = {} to keep their hashes.
+local function periodOf(z, r, dz, cols)
+  return withColumns({ z = z, r = r, dz = dz }, cols)
 end
 
 local function fmtint(n)
@@ -18,24 +19,28 @@ local function fmtint(n)
   return string.format('%.0f', n)
 end
 
--- seq and updatedAt are numbers, displayName and metadata strings ('' = none).
-local function encodeRecord(seq, updatedAt, displayName, metadata)
+-- seq and updatedAt are numbers, displayName and metadata strings ('' = none); tuple: '' without
+-- columns, else k and the subscores in decimal, each followed by ',' ("k,s1,s2,").
+local function encodeRecord(seq, updatedAt, displayName, metadata, tuple)
   -- 2^53 - 1: the last sequence number Lua counts exactly.
   if seq > 9007199254740991 then error('tie-break sequence exhausted') end
-  local rec = string.format('%014x%011x', seq, updatedAt) .. displayName
+  local rec = string.format('%014x%011x', seq, updatedAt) .. (tuple or '') .. displayName
   if metadata ~= '' then rec = rec .. '\t' .. metadata end
   return rec
 end
 
--- -> seq, updatedAt (numbers), displayName, metadata ('' = none). Neither text can hold a tab:
+-- -> seq, updatedAt (numbers), displayName, metadata ('' = none), and with nc columns k
+-- (decimal), the subscores (numbers) and their text ("s1,s2"). Neither text can hold a tab:
 -- display names reject control characters and JSON escapes them.
-local function decodeRecord(rec)
+local function decodeRecord(rec, nc)
   local seq = tonumber(string.sub(rec, 1, 14), 16)
   local at = tonumber(string.sub(rec, 15, 25), 16)
-  local rest = string.sub(rec, 26)
+  local k, subs, subsText, from = nil, nil, nil, 26
+  if nc > 0 then k, subs, subsText, from = recordTuple(rec, nc) end
+  local rest = string.sub(rec, from)
   local tab = string.find(rest, '\t', 1, true)
-  if tab then return seq, at, string.sub(rest, 1, tab - 1), string.sub(rest, tab + 1) end
-  return seq, at, rest, ''
+  if tab then return seq, at, string.sub(rest, 1, tab - 1), string.sub(rest, tab + 1), k, subs, subsText end
+  return seq, at, rest, '', k, subs, subsText
 end
 
 -- A bucket's string, or nil. A script that writes many records (a batch) sets P.cache = {}
@@ -157,13 +162,29 @@ local function putRecord(P, pid, at, rec, count)
   if count and count > 12 * P.n then splitNext(P) end
 end
 
--- Dense boards: after a member with k was added / removed, keep dz the set of distinct k.
-local function denseAdded(P, k)
-  if redis.call('ZCOUNT', P.z, k, k) == 1 then redis.call('ZADD', P.dz, k, k) end
+-- Dense boards: after `member` (score k) was added / removed, keep dz the set of distinct k, or
+-- with columns of distinct tuple prefixes (score k). The members holding a prefix are the lex
+-- range [prefix, prefix .. 0xFF): a sequence's first byte is below 0x20.
+local function tupleCount(P, prefix)
+  return redis.call('ZLEXCOUNT', P.z, '[' .. prefix, '(' .. prefix .. '\255')
 end
 
-local function denseRemoved(P, k)
-  if redis.call('ZCOUNT', P.z, k, k) == 0 then redis.call('ZREM', P.dz, k) end
+local function denseAdded(P, k, member)
+  if P.nc > 0 then
+    local prefix = string.sub(member, 1, P.skip - 7)
+    if tupleCount(P, prefix) == 1 then redis.call('ZADD', P.dz, k, prefix) end
+  elseif redis.call('ZCOUNT', P.z, k, k) == 1 then
+    redis.call('ZADD', P.dz, k, k)
+  end
+end
+
+local function denseRemoved(P, k, member)
+  if P.nc > 0 then
+    local prefix = string.sub(member, 1, P.skip - 7)
+    if tupleCount(P, prefix) == 0 then redis.call('ZREM', P.dz, prefix) end
+  elseif redis.call('ZCOUNT', P.z, k, k) == 0 then
+    redis.call('ZREM', P.dz, k)
+  end
 end
 
 -- Removes a player from one period. Returns 1 if it was there. A period left empty leaves no
@@ -171,13 +192,13 @@ end
 local function removePlayer(P, pid)
   local at = locate(P, pid)
   if not at.i then return 0 end
-  local member = seqPrefix(tonumber(string.sub(recordAt(P, pid, at), 1, 14), 16)) .. pid
+  local member = memberOf(P, recordAt(P, pid, at), pid)
   if at.v == '!' then redis.call('HDEL', P.r, '!' .. pid) end
   local rest = string.sub(at.s, 1, at.i - 1) .. string.sub(at.s, at.j + 1)
   if rest == '' then redis.call('HDEL', P.r, at.field) else redis.call('HSET', P.r, at.field, rest) end
   local k = redis.call('ZSCORE', P.z, member)
   redis.call('ZREM', P.z, member)
-  if k and redis.call('EXISTS', P.dz) == 1 then denseRemoved(P, k) end
+  if k and redis.call('EXISTS', P.dz) == 1 then denseRemoved(P, k, member) end
   if redis.call('EXISTS', P.z) == 0 then redis.call('UNLINK', P.r) end
   return 1
 end

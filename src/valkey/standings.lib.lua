@@ -8,6 +8,12 @@
 --   dz  zset, dense boards only: the distinct k values (member = k in decimal).
 -- A record is the sequence in 14 hex digits, updatedAt (ms) in 11, the displayName, then a tab
 -- and the metadata JSON when there is metadata (hex: string.format and tonumber do it in C).
+-- A board with tie-break columns (cfg `cols`: one letter per column, 'a' asc or 'd' desc) puts
+-- the tuple at the front of the member: sortable(k) ‖ sortable(column value) per column (a desc
+-- column's value negated) ‖ the sequence ‖ playerId, so the member's byte order alone is the
+-- ranking order and the zset's lex commands count tuples (ZLEXCOUNT); its records carry k and
+-- the subscores in decimal, each followed by ',', between updatedAt and the displayName (the
+-- member cannot be found from the record otherwise); its dz members are the tuple prefixes.
 -- Scores travel as decimal strings; Lua numbers are only used where they are exact
 -- (|n| <= 2^53), and never formatted with tostring (which keeps only 14 digits). Valkey prints
 -- every integer-valued double of that range as plain decimal digits (ZSCORE, WITHSCORES; a
@@ -38,6 +44,75 @@ local function seqPrefix(n)
   n = (n - b3) / 256
   local b2 = n % 256
   return string.char((n - b2) / 256, b2, b3, b4, b5, b6, b7)
+end
+
+-- Any safe integer v (|v| <= 2^53 - 1) as 7 bytes whose byte order is numeric order: a negative
+-- v as v + 2^53 - 1 (exact: within [0, 2^53 - 2]), a non-negative one as v with 0x20 added to
+-- its first byte (which is below 0x20 for v < 2^53), so every negative sorts first.
+local function sortable(v)
+  if v < 0 then return seqPrefix(v + 9007199254740991) end
+  local s = seqPrefix(v)
+  return string.char(string.byte(s, 1) + 32) .. string.sub(s, 2)
+end
+
+-- Gives a period's table its board's columns: cols ('' = none), nc (their number) and skip (the
+-- member bytes before the playerId: the tuple prefix, 7 per number, then the sequence's 7).
+local function withColumns(P, cols)
+  cols = cols or ''
+  P.cols, P.nc = cols, #cols
+  if P.nc == 0 then P.skip = 7 else P.skip = 7 * (P.nc + 2) end
+  return P
+end
+
+-- The tuple prefix of a member: k, then each subscore (a list of numbers) in its direction.
+local function tuplePrefix(P, k, subs)
+  local parts = { sortable(tonumber(k)) }
+  for i = 1, P.nc do
+    local v = subs[i]
+    if string.byte(P.cols, i) == 100 then v = -v end
+    parts[i + 1] = sortable(v)
+  end
+  return table.concat(parts)
+end
+
+-- The numbers of a record on a board with columns: k (decimal), the subscores (numbers), their
+-- decimal text ("s1,s2") and where the displayName starts.
+local function recordTuple(rec, nc)
+  local comma = string.find(rec, ',', 26, true)
+  local k, from = string.sub(rec, 26, comma - 1), comma + 1
+  local subs, pos = {}, from
+  for i = 1, nc do
+    comma = string.find(rec, ',', pos, true)
+    subs[i] = tonumber(string.sub(rec, pos, comma - 1))
+    pos = comma + 1
+  end
+  return k, subs, string.sub(rec, from, pos - 2), pos
+end
+
+-- The subscores in a member's tuple prefix, in decimal ("s1,s2"): sortable read back (exact:
+-- the 6 low bytes are below 2^48, and either branch's result is within the safe range).
+local function memberSubscores(P, member)
+  local out = {}
+  for i = 1, P.nc do
+    local b1, b2, b3, b4, b5, b6, b7 = string.byte(member, 7 * i + 1, 7 * i + 7)
+    local v = ((((b2 * 256 + b3) * 256 + b4) * 256 + b5) * 256 + b6) * 256 + b7
+    if b1 >= 32 then
+      v = (b1 - 32) * 281474976710656 + v
+    else
+      v = b1 * 281474976710656 + v - 9007199254740991
+    end
+    if string.byte(P.cols, i) == 100 then v = -v end
+    if v == 0 then out[i] = '0' else out[i] = string.format('%.0f', v) end
+  end
+  return table.concat(out, ',')
+end
+
+-- The zset member of a player with this record.
+local function memberOf(P, rec, pid)
+  local seq = seqPrefix(tonumber(string.sub(rec, 1, 14), 16))
+  if P.nc == 0 then return seq .. pid end
+  local k, subs = recordTuple(rec, P.nc)
+  return tuplePrefix(P, k, subs) .. seq .. pid
 end
 
 -- The player's bucket: the number naming its field of r (redis.call sends an integer-valued
@@ -83,7 +158,15 @@ local function getRecord(P, pid)
   return v
 end
 
+-- With columns, "equal" is an equal tuple: the members (and dz members) before the member's
+-- tuple prefix are the strictly better ones. The member order is the lex order there, so
+-- ZLEXCOUNT counts them in O(log N).
 local function rankOf(rankMode, P, member, k)
+  if P.nc > 0 and rankMode ~= 'ordinal' then
+    local key = P.z
+    if rankMode == 'dense' then key = P.dz end
+    return redis.call('ZLEXCOUNT', key, '-', '(' .. string.sub(member, 1, P.skip - 7)) + 1
+  end
   if rankMode == 'competition' then
     return redis.call('ZCOUNT', P.z, '-inf', '(' .. k) + 1
   elseif rankMode == 'dense' then
@@ -97,7 +180,7 @@ end
 local function standingOf(rankMode, order, P, pid)
   local rec = getRecord(P, pid)
   if not rec then return nil end
-  local member = seqPrefix(tonumber(string.sub(rec, 1, 14), 16)) .. pid
+  local member = memberOf(P, rec, pid)
   if rankMode == 'ordinal' then
     local zr = redis.call('ZRANK', P.z, member, 'WITHSCORE')
     return rec, toK(order, zr[2]), zr[1] + 1
@@ -114,24 +197,27 @@ local function renderRange(rankMode, order, P, start, stop)
   local rows = redis.call('ZRANGE', P.z, start, stop, 'WITHSCORES')
   local m = #rows / 2
   if m == 0 then return out end
-  local pids, fields = {}, {}
+  local pids, fields, skip = {}, {}, P.skip
   for n = 1, m do
-    local pid = string.sub(rows[2 * n - 1], 8)
+    local pid = string.sub(rows[2 * n - 1], skip + 1)
     pids[n] = pid
     fields[n] = bucketOf(P, pid)
   end
   local buckets = redis.call('HMGET', P.r, unpack(fields))
-  local rank, prevK = 0, nil
+  local rank, prevTie = 0, nil
   for n = 1, m do
     local k = rows[2 * n]
+    -- Ties: equal k, or with columns an equal tuple prefix.
+    local tie = k
+    if skip > 7 then tie = string.sub(rows[2 * n - 1], 1, skip - 7) end
     if rankMode == 'ordinal' then
       rank = start + n
-    elseif prevK == nil then
+    elseif prevTie == nil then
       rank = rankOf(rankMode, P, rows[2 * n - 1], k)
-    elseif k ~= prevK then
+    elseif tie ~= prevTie then
       if rankMode == 'competition' then rank = start + n else rank = rank + 1 end
     end
-    prevK = k
+    prevTie = tie
     local pid, rec = pids[n], ''
     if buckets[n] then
       local _, _, v = findEntry(buckets[n], pid)
@@ -145,13 +231,13 @@ local function renderRange(rankMode, order, P, start, stop)
 end
 
 -- What every read starts with. Returns nil when the board does not exist; else the read's
--- context, its header (status, current period id, its start, member count, tiers JSON, and the
--- board's version "<generation>.<counter>", see bumpVersion), and the whole reply instead when
--- `ifVersion` is that version ({ {'NOT_MODIFIED', version} }: nothing to render). Refuses a
--- board in another layout.
+-- context, its header (status, current period id, its start, member count, tiers JSON, the
+-- board's version "<generation>.<counter>" (see bumpVersion) and its columns (cfg `cols`)), and
+-- the whole reply instead when `ifVersion` is that version ({ {'NOT_MODIFIED', version} }:
+-- nothing to render). Refuses a board in another layout.
 local function readContext(cfgKey, verKey, z, r, dz, ifVersion)
   local c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
-    'createdAt')
+    'createdAt', 'cols')
   if not c[1] then return nil end
   requireLayout(cfgKey, c[6])
   local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
@@ -159,6 +245,6 @@ local function readContext(cfgKey, verKey, z, r, dz, ifVersion)
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
     return {}, {}, { { 'NOT_MODIFIED', version } }
   end
-  return { rankMode = c[1], order = c[5], P = { z = z, r = r, dz = dz } },
-    { 'OK', c[2], c[3], redis.call('ZCARD', z), c[4], version }
+  return { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) },
+    { 'OK', c[2], c[3], redis.call('ZCARD', z), c[4], version, c[8] or '' }
 end

@@ -23,11 +23,13 @@ import {
   IsSafeInteger,
   IsTimeZone,
   QueryInteger,
+  UniqueNames,
 } from '../../common/validation';
 import { MAX_SCHEDULE_LENGTH } from '../schedule';
 import {
   Board,
   BOARD_ID_PATTERN,
+  MAX_TIEBREAKERS,
   RANK_MODES,
   RankMode,
   SORT_ORDERS,
@@ -47,6 +49,22 @@ export class TierDto {
   @Min(0.0001)
   @Max(100)
   topPercent!: number;
+}
+
+export class TiebreakerDto {
+  @ApiProperty({ example: 'deaths', minLength: 1, maxLength: 32 })
+  @IsString()
+  @Length(1, 32)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({
+    enum: SORT_ORDERS,
+    example: 'asc',
+    description: "The column's own direction: `desc` higher is better, `asc` lower is better",
+  })
+  @IsIn(SORT_ORDERS)
+  order!: SortOrder;
 }
 
 /** Fields that may change after creation (PATCH). */
@@ -124,6 +142,24 @@ export class CreateBoardDto extends MutableBoardFieldsDto {
   @IsOptionalNonNull()
   @IsIn(RANK_MODES)
   rankMode?: RankMode;
+
+  @ApiPropertyOptional({
+    type: [TiebreakerDto],
+    maxItems: MAX_TIEBREAKERS,
+    default: [],
+    description:
+      'Tie-break columns: equal scores order by each column in turn, in its own direction, then by ' +
+      'who reached that tuple first. Every submit then carries `subscores`, one integer per column. ' +
+      'Names unique. Fixed at creation.',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_TIEBREAKERS)
+  @IsObject({ each: true, message: 'each tiebreaker must be a JSON object' })
+  @UniqueNames()
+  @ValidateNested({ each: true })
+  @Type(() => TiebreakerDto)
+  tiebreakers?: TiebreakerDto[];
 }
 
 export class UpdateBoardDto extends MutableBoardFieldsDto {
@@ -146,6 +182,11 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   rankMode?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  tiebreakers?: unknown;
 }
 
 /** Most boards one page of the board list holds. */
@@ -188,6 +229,11 @@ export class BoardDto {
   @ApiProperty({ example: 9007199254740991 }) maxScore!: number;
   @ApiProperty({ example: 7 }) retainPeriods!: number;
   @ApiProperty({ type: [TierDto] }) tiers!: TierDto[];
+  @ApiProperty({
+    type: [TiebreakerDto],
+    description: 'Tie-break columns ([] = ties order by who reached the score first)',
+  })
+  tiebreakers!: TiebreakerDto[];
   @ApiProperty({ example: 1520 }) memberCount!: number;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
@@ -208,6 +254,7 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     maxScore: board.maxScore,
     retainPeriods: board.retainPeriods,
     tiers: board.tiers.map((t) => ({ name: t.name, topPercent: t.topPercent })),
+    tiebreakers: (board.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {

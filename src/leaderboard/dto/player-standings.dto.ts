@@ -37,6 +37,12 @@ export class BoardStandingDto {
   @ApiProperty({ example: 1520, description: "players in the board's current period" })
   total!: number;
   @ApiProperty({ example: 73120 }) score!: number;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3, 41],
+    description: 'the tie-break column values, on a board with `tiebreakers` (absent otherwise)',
+  })
+  subscores?: number[];
   @ApiProperty({ example: 0.789, description: 'rank / total × 100' }) topPercent!: number;
   @ApiPropertyOptional({
     example: 'gold',
@@ -68,6 +74,7 @@ export function toBoardStandingDto(
     rank: e.rank,
     total: h.total,
     score: e.score,
+    ...(e.subscores !== undefined ? { subscores: e.subscores } : {}),
     topPercent: percent,
     ...(tier !== undefined ? { tier } : {}),
   };

@@ -60,6 +60,13 @@ export class EntryDto {
   @ApiProperty({ example: 1 }) rank!: number;
   @ApiProperty({ example: 'alice' }) playerId!: string;
   @ApiProperty({ example: 1200 }) score!: number;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3, 41250],
+    description:
+      "One integer per tie-break column, in the board's column order; present only on boards with tie-break columns",
+  })
+  subscores?: number[];
   @ApiPropertyOptional({ example: 'Alice' }) displayName?: string;
   @ApiPropertyOptional({ example: { level: 12 }, type: Object }) metadata?: Record<string, unknown>;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) updatedAt!: string;
@@ -107,6 +114,7 @@ export function toEntryDto(e: RankedEntry): EntryDto {
     score: e.score,
     updatedAt: isoFromMs(e.updatedAt),
   };
+  if (e.subscores !== undefined) dto.subscores = e.subscores;
   if (e.displayName !== undefined) dto.displayName = e.displayName;
   if (e.metadata !== undefined) dto.metadata = e.metadata;
   return dto;

@@ -11,6 +11,8 @@ export interface Probe {
   sequence: number;
   /** k values (see keys.ts) at the requested indices; null past the end */
   ks: (string | null)[];
+  /** Subscores at the requested indices (null past the end); only on boards with tie-break columns. */
+  subscores?: (number[] | null)[];
   counts: number[];
 }
 
@@ -36,13 +38,18 @@ export class StatsRepository {
     )) as ScriptReply[][];
     const head = reply[0];
     if (head[0] !== 'OK') return null;
-    return {
+    const probe: Probe = {
       periodId: String(head[1]),
       total: Number(head[2]),
       sequence: Number(head[3]),
       ks: reply[1].map((v) => (v === '' ? null : String(v))),
       counts: reply[2].map(Number),
     };
+    const subscores = reply[3] ?? [];
+    if (subscores.some((v) => v !== '')) {
+      probe.subscores = subscores.map((v) => (v ? String(v).split(',').map(Number) : null));
+    }
+    return probe;
   }
 
   /**

@@ -100,6 +100,12 @@ export class StatsService {
         topPercent: t.topPercent,
         rank: tierRanks[i],
         score: tierRanks[i] === null ? null : at(PERCENTILES.length + i),
+        ...(board.tiebreakers?.length
+          ? {
+              subscores:
+                tierRanks[i] === null ? null : (probe.subscores?.[PERCENTILES.length + i] ?? null),
+            }
+          : {}),
       })),
     };
   }

@@ -9,7 +9,14 @@ export interface BoardStats {
   maxScore: number | null;
   percentiles: { p50: number | null; p90: number | null; p99: number | null; p999: number | null };
   histogram: { from: number; to: number; count: number }[];
-  tiers: { name: string; topPercent: number; rank: number | null; score: number | null }[];
+  tiers: {
+    name: string;
+    topPercent: number;
+    rank: number | null;
+    score: number | null;
+    /** On boards with tie-break columns: the subscores at that rank (the cut-off is a tuple). */
+    subscores?: number[] | null;
+  }[];
   /** The tie-break sequence the stats were computed at (changes with every score change). */
   sequence: number;
   computedAt: string | null;

@@ -18,7 +18,7 @@ import {
   MaxJsonBytes,
   QueryInteger,
 } from '../../common/validation';
-import { PLAYER_ID_PATTERN } from '../../leaderboard/board';
+import { MAX_TIEBREAKERS, PLAYER_ID_PATTERN } from '../../leaderboard/board';
 
 export class SubmitScoreDto {
   @ApiProperty({ example: 'alice', pattern: PLAYER_ID_PATTERN.source })
@@ -34,6 +34,26 @@ export class SubmitScoreDto {
   })
   @IsSafeInteger()
   score!: number;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3, 41250],
+    minItems: 1,
+    maxItems: MAX_TIEBREAKERS,
+    description:
+      'One safe integer per tie-break column of the board, in its column order: required on a board ' +
+      'with columns (an `increment` of a player already on the board may leave them out to keep ' +
+      'the current ones), refused on a board without',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TIEBREAKERS)
+  @IsSafeInteger({
+    each: true,
+    message: 'each of $property must be an integer between -(2^53-1) and 2^53-1',
+  })
+  subscores?: number[];
 
   @ApiPropertyOptional({ example: 'Alice', minLength: 1, maxLength: 64 })
   @IsOptionalNonNull()
@@ -69,6 +89,13 @@ export class SubmitResultDto {
   @ApiProperty({ example: '0000000001' }) periodId!: string;
   @ApiProperty({ example: 'alice' }) playerId!: string;
   @ApiProperty({ example: 1200, description: 'Score after the write' }) score!: number;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3, 41250],
+    description:
+      'Subscores after the write, one per tie-break column; present only on boards with tie-break columns',
+  })
+  subscores?: number[];
   @ApiProperty({ example: 3, description: 'Rank after the write' }) rank!: number;
   @ApiProperty({ example: 900, nullable: true, type: Number }) previousScore!: number | null;
   @ApiProperty({ example: 7, nullable: true, type: Number }) previousRank!: number | null;
@@ -87,6 +114,7 @@ export function toSubmitResult(
     periodId: row.periodId,
     playerId,
     score: row.score,
+    ...(row.subscores ? { subscores: row.subscores } : {}),
     rank: row.rank,
     previousScore: row.previousScore,
     previousRank: row.previousRank,

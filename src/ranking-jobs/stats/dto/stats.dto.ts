@@ -1,5 +1,5 @@
 import type { StatsReading } from '../stats.service';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class HistogramBucketDto {
   @ApiProperty({ example: 0 }) from!: number;
@@ -30,6 +30,14 @@ export class TierCutoffDto {
   rank!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 9700, description: 'score at that rank' })
   score!: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: [Number],
+    example: [3, 41250],
+    description:
+      'On boards with tie-break columns, once computed: the subscores at that rank (the cut-off is the tuple)',
+  })
+  subscores?: number[] | null;
 }
 
 export const STATS_STATUSES = ['pending', 'ready'] as const;
@@ -96,6 +104,7 @@ export function toStatsDto(reading: StatsReading): StatsDto {
       topPercent: t.topPercent,
       rank: t.rank,
       score: t.score,
+      ...(t.subscores !== undefined ? { subscores: t.subscores } : {}),
     })),
     computedAt: s.computedAt,
   };
