@@ -410,6 +410,16 @@ export interface components {
              */
             topPercent: number;
         };
+        TiebreakerDto: {
+            /** @example deaths */
+            name: string;
+            /**
+             * @description The column's own direction: `desc` higher is better, `asc` lower is better
+             * @example asc
+             * @enum {string}
+             */
+            order: "desc" | "asc";
+        };
         CreateBoardDto: {
             /** @example Weekly Arena */
             title?: string;
@@ -453,6 +463,11 @@ export interface components {
              * @enum {string}
              */
             rankMode?: "ordinal" | "competition" | "dense";
+            /**
+             * @description Tie-break columns: equal scores order by each column in turn, in its own direction, then by who reached that tuple first. Every submit then carries `subscores`, one integer per column. Names unique. Fixed at creation.
+             * @default []
+             */
+            tiebreakers?: components["schemas"]["TiebreakerDto"][];
         };
         PeriodDto: {
             /** @example 0000000001 */
@@ -484,6 +499,8 @@ export interface components {
             /** @example 7 */
             retainPeriods: number;
             tiers: components["schemas"]["TierDto"][];
+            /** @description Tie-break columns ([] = ties order by who reached the score first) */
+            tiebreakers: components["schemas"]["TiebreakerDto"][];
             /** @example 1520 */
             memberCount: number;
             /** @example 2026-11-27T08:00:00.000Z */
@@ -538,6 +555,11 @@ export interface components {
              * @description Immutable: rejected with 400
              */
             rankMode?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            tiebreakers?: Record<string, unknown>;
         };
         EntryDto: {
             /** @example 1 */
@@ -546,6 +568,14 @@ export interface components {
             playerId: string;
             /** @example 1200 */
             score: number;
+            /**
+             * @description One integer per tie-break column, in the board's column order; present only on boards with tie-break columns
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[];
             /** @example Alice */
             displayName?: string;
             /**
@@ -577,6 +607,14 @@ export interface components {
             playerId: string;
             /** @example 1200 */
             score: number;
+            /**
+             * @description One integer per tie-break column, in the board's column order; present only on boards with tie-break columns
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[];
             /** @example Alice */
             displayName?: string;
             /**
@@ -675,6 +713,14 @@ export interface components {
             /** @example 73120 */
             score: number;
             /**
+             * @description the tie-break column values, on a board with `tiebreakers` (absent otherwise)
+             * @example [
+             *       3,
+             *       41
+             *     ]
+             */
+            subscores?: number[];
+            /**
              * @description rank / total × 100
              * @example 0.789
              */
@@ -708,6 +754,14 @@ export interface components {
              * @example 1200
              */
             score: number;
+            /**
+             * @description One safe integer per tie-break column of the board, in its column order: required on a board with columns (an `increment` of a player already on the board may leave them out to keep the current ones), refused on a board without
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[];
             /** @example Alice */
             displayName?: string;
             /**
@@ -731,6 +785,14 @@ export interface components {
              * @example 1200
              */
             score: number;
+            /**
+             * @description Subscores after the write, one per tie-break column; present only on boards with tie-break columns
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[];
             /**
              * @description Rank after the write
              * @example 3
@@ -841,6 +903,14 @@ export interface components {
              * @example 9700
              */
             score: number | null;
+            /**
+             * @description On boards with tie-break columns, once computed: the subscores at that rank (the cut-off is the tuple)
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[] | null;
         };
         StatsDto: {
             /**
