@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { runBoardsCli } from '../src/boards-cli';
+import { getMetadataStorage } from 'class-validator';
 import { defaultSettings } from '../src/leaderboard/board';
 import { BoardsFileError } from '../src/leaderboard/boards-file/boards-file';
+import { CreateBoardDto } from '../src/leaderboard/dto/board.dto';
 import { JobQueues } from '../src/ranking-jobs/queue/job-queues';
 import { startApp } from './support/app';
 import { useApp } from './support/fixture';
@@ -384,8 +386,12 @@ describe('boards file: the example and worker startup (e2e)', () => {
     };
     expect(example).toHaveProperty('prune');
     const used = new Set(example.boards.flatMap((b) => Object.keys(b)));
-    for (const option of ['id', ...Object.keys(defaultSettings('x'))])
-      expect(used).toContain(option);
+    // Every property POST /v1/leaderboards validates (a new option joins this list by itself).
+    const options = getMetadataStorage()
+      .getTargetValidationMetadatas(CreateBoardDto, '', true, false)
+      .map((m) => m.propertyName);
+    expect(options).toEqual(expect.arrayContaining(['id', ...Object.keys(defaultSettings('x'))]));
+    for (const option of options) expect(used).toContain(option);
     const applied = await cli.run(['apply', EXAMPLE]);
     expect(applied.code).toBe(0);
     expect((await cli.run(['apply', EXAMPLE])).out).toContain('No changes');

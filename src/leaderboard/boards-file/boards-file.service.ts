@@ -53,6 +53,14 @@ const BOARD_PAGE = 500;
 const APPLY_ATTEMPTS = 5;
 
 /** JSON with object keys in order, so equal settings compare equal whatever their key order. */
+/**
+ * The defaults a board file compares against: a board without tie-break columns stores none, and
+ * its document (GET) shows `tiebreakers: []`, so both mean "no columns".
+ */
+function fileDefaults(id: string): BoardSettings {
+  return { ...defaultSettings(id), tiebreakers: [] };
+}
+
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -101,7 +109,7 @@ export class BoardsFileService {
 
   /** The settings the file declares for a board: its own, defaults for the rest. */
   private desired(spec: BoardSpec): BoardSettings {
-    return { ...defaultSettings(spec.id), ...spec.settings };
+    return { ...fileDefaults(spec.id), ...spec.settings };
   }
 
   /** Every board on the server, by id. */
@@ -123,7 +131,7 @@ export class BoardsFileService {
       const desired = this.desired(spec);
       const found = existing.get(spec.id);
       if (!found) {
-        const defaults = defaultSettings(spec.id);
+        const defaults = fileDefaults(spec.id);
         const settings = Object.fromEntries(
           Object.entries(desired).filter(
             ([k, v]) => !sameValue(v, defaults[k as keyof BoardSettings]),
@@ -136,7 +144,7 @@ export class BoardsFileService {
       const immutable: FieldChange[] = [];
       // Every setting of the board document, so a new option is compared without a change here.
       for (const field of Object.keys(desired) as (keyof BoardSettings)[]) {
-        const from = found.board[field];
+        const from = found.board[field] ?? fileDefaults(spec.id)[field];
         const to = desired[field];
         if (sameValue(from, to)) continue;
         (isMutableField(field) ? mutable : immutable).push({ field, from, to });
