@@ -32,12 +32,23 @@ export interface BoardSettings {
   maxScore: number;
   retainPeriods: number;
   tiers: Tier[];
+  // Tournament options (leaderboard/tournament.ts): null/false = no such rule.
+  /** ms since the epoch: submissions before it are refused (`not-started`). */
+  startsAt: number | null;
+  /** ms since the epoch: submissions from it are refused (`ended`); the worker closes the period. */
+  endsAt: number | null;
+  /** seconds each period takes submissions after it opens (needs a resetSchedule). */
+  activeFor: number | null;
+  joinRequired: boolean;
+  maxPlayers: number | null;
+  maxAttempts: number | null;
 }
 
 export type MutableSettings = Pick<
   BoardSettings,
   'title' | 'resetSchedule' | 'timezone' | 'minScore' | 'maxScore' | 'retainPeriods' | 'tiers'
->;
+> &
+  Pick<BoardSettings, 'startsAt' | 'endsAt' | 'activeFor'>;
 
 export interface Board extends BoardSettings {
   id: string;
@@ -58,6 +69,12 @@ export function defaultSettings(id: string): BoardSettings {
     maxScore: MAX_SAFE_SCORE,
     retainPeriods: 7,
     tiers: [],
+    startsAt: null,
+    endsAt: null,
+    activeFor: null,
+    joinRequired: false,
+    maxPlayers: null,
+    maxAttempts: null,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   toEntryDto,
   toPlayerDto,
 } from './dto/standings.dto';
+import { Attempts, EntrantsRepository } from './entrants.repository';
 import {
   ConditionalRead,
   RankedEntry,
@@ -28,6 +29,7 @@ export class StandingsService {
   constructor(
     private readonly repo: StandingsRepository,
     private readonly limiter: RateLimiter,
+    private readonly entrants: EntrantsRepository,
   ) {}
 
   private unwrap<T>(boardId: string, r: StandingsRead<T>, playerId?: string): Ok<T> {
@@ -78,11 +80,17 @@ export class StandingsService {
     playerId: string,
     conditions: ReadConditions,
   ): Promise<ReadAnswer<PlayerDto>> {
-    const r = await this.repo.players(boardId, 'current', [playerId], conditions);
+    // A tournament board's attempts ride beside the read (one small script, in parallel).
+    const [r, attempts] = await Promise.all([
+      this.repo.players(boardId, 'current', [playerId], conditions),
+      this.entrants.attempts(boardId, playerId),
+    ]);
     if (r.status === 'ok' && !r.rows[0]?.entry) {
       throw withRate(playerNotFound(boardId, playerId), r.rate);
     }
-    return this.answer(boardId, r, (ok) => toPlayerDto(boardId, ok.header, ok.rows[0].entry!));
+    return this.answer(boardId, r, (ok) =>
+      withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), attempts),
+    );
   }
 
   async around(boardId: string, playerId: string, limit: number): Promise<AroundDto> {
@@ -130,6 +138,12 @@ export class StandingsService {
 }
 
 const unique = (ids: string[]): string[] => [...new Set(ids)];
+
+function withAttempts(dto: PlayerDto, a: Attempts | null): PlayerDto {
+  if (!a) return dto;
+  const left = a.maxAttempts === null ? null : Math.max(0, a.maxAttempts - a.attempts);
+  return { ...dto, attempts: a.attempts, attemptsLeft: left };
+}
 
 /** The body of a read asked without a version (so it cannot be "not modified"). */
 function bodyOf<T>(answer: ReadAnswer<T>): T {

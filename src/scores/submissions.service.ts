@@ -5,6 +5,7 @@ import { Metrics } from '../common/metrics';
 import { EventBus } from '../events/event-bus';
 import { boardNotFound } from '../leaderboard/board';
 import { BatchResultDto, SubmitResultDto, toSubmitResult } from './dto/submit.dto';
+import { entryRefusalProblem } from './entry-rules';
 import { fingerprint } from './fingerprint';
 import { ScoresRepository, SubmissionInput, SubmitOutcome } from './scores.repository';
 
@@ -46,6 +47,8 @@ export class SubmissionsService {
           `${fieldPrefix(outcome.index)}score`,
           `the resulting score ${outcome.result} is outside the board's bounds [${outcome.min}, ${outcome.max}]`,
         );
+      case 'entry-refused':
+        throw entryRefusalProblem(boardId, outcome, fieldPrefix(outcome.index));
     }
   }
 
