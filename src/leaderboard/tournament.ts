@@ -13,9 +13,6 @@ export type TournamentSettings = Pick<
   'startsAt' | 'endsAt' | 'activeFor' | 'joinRequired' | 'maxPlayers' | 'maxAttempts'
 >;
 
-/** Tournament fields that may change after creation (the entry rules may not). */
-export const MUTABLE_TOURNAMENT_FIELDS = ['startsAt', 'endsAt', 'activeFor'] as const;
-
 /** Longest `activeFor`: a year (a window longer than any period is simply always open). */
 export const MAX_ACTIVE_FOR_SECONDS = 366 * 24 * 3600;
 /** Most seats or attempts a board may set (far above any real event; keeps counters exact). */
@@ -41,10 +38,6 @@ export function parseInstant(text: unknown): number | null {
   const ms = Date.parse(text);
   return Number.isFinite(ms) && year >= 1970 ? ms : null;
 }
-
-/** Whether the board counts seats and attempts per period (any entry rule is set). */
-export const countsEntries = (t: TournamentSettings): boolean =>
-  t.joinRequired || t.maxPlayers !== null || t.maxAttempts !== null;
 
 /**
  * Whether the tournament is over: `endsAt` has passed, or its last period is closed already
