@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
-import { EntrantsRepository } from './entrants.repository';
 import { LayoutMigration } from './layout-migration';
 import { LayoutMigrationRepository } from './layout-migration.repository';
 import { PeriodsController } from './periods.controller';
@@ -26,7 +25,6 @@ import { StandingsService } from './standings.service';
     StandingsService,
     PeriodsRepository,
     PeriodsService,
-    EntrantsRepository,
   ],
   exports: [
     BoardsService,

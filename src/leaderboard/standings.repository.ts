@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from './board.keys';
+import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { PeriodRef, Tier } from './board';
 import { LimitSpec, RateLimitRepository, RateState } from '../common/rate-limit.repository';
@@ -31,9 +32,26 @@ export type StandingsRead<T> =
       rows: T;
       /** The board's version ("<createdAt>.<counter>"): every change a read can see moves it. */
       version?: string;
+      /** A players read of a tournament board's current period: each player's attempts. */
+      attempts?: PlayerAttempts;
     }
   | { status: 'board-not-found' }
   | { status: 'player-not-found' };
+
+/** Attempts of the players read (in request order), on a board that counts them. */
+export interface PlayerAttempts {
+  /** null = no maxAttempts */
+  maxAttempts: number | null;
+  attempts: number[];
+}
+
+function decodeAttempts(raw: ScriptReply | undefined): { attempts?: PlayerAttempts } {
+  if (!Array.isArray(raw) || raw.length === 0) return {};
+  const [max, ...counts] = raw;
+  return {
+    attempts: { maxAttempts: max === '' ? null : Number(max), attempts: counts.map(Number) },
+  };
+}
 
 /** A conditional read whose `ifVersion` is still the board's version: nothing was rendered. */
 export interface NotModified {
@@ -146,6 +164,7 @@ export class StandingsRepository {
     const keys = [k.cfg, p.z, p.r, p.dz, k.version];
     const specs = conditions.limit ? [conditions.limit] : [];
     for (const spec of specs) keys.push(spec.key);
+    if (period === 'current') keys.push(entrantsKey(boardId)); // after the counters: players.lua
     const reply = (await script.run(this.valkey.api, keys, [
       ...RateLimitRepository.args(specs),
       ...args,
@@ -168,6 +187,7 @@ export class StandingsRepository {
       rows: decodeRows(reply[1] as ScriptReply[]),
       version: String(header[5]),
       rate,
+      ...decodeAttempts(reply[3]),
     };
   }
 

@@ -12,9 +12,9 @@ import {
   toEntryDto,
   toPlayerDto,
 } from './dto/standings.dto';
-import { Attempts, EntrantsRepository } from './entrants.repository';
 import {
   ConditionalRead,
+  PlayerAttempts,
   RankedEntry,
   ReadConditions,
   StandingsRead,
@@ -29,7 +29,6 @@ export class StandingsService {
   constructor(
     private readonly repo: StandingsRepository,
     private readonly limiter: RateLimiter,
-    private readonly entrants: EntrantsRepository,
   ) {}
 
   private unwrap<T>(boardId: string, r: StandingsRead<T>, playerId?: string): Ok<T> {
@@ -80,16 +79,12 @@ export class StandingsService {
     playerId: string,
     conditions: ReadConditions,
   ): Promise<ReadAnswer<PlayerDto>> {
-    // A tournament board's attempts ride beside the read (one small script, in parallel).
-    const [r, attempts] = await Promise.all([
-      this.repo.players(boardId, 'current', [playerId], conditions),
-      this.entrants.attempts(boardId, playerId),
-    ]);
+    const r = await this.repo.players(boardId, 'current', [playerId], conditions);
     if (r.status === 'ok' && !r.rows[0]?.entry) {
       throw withRate(playerNotFound(boardId, playerId), r.rate);
     }
     return this.answer(boardId, r, (ok) =>
-      withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), attempts),
+      withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), ok.attempts),
     );
   }
 
@@ -139,10 +134,12 @@ export class StandingsService {
 
 const unique = (ids: string[]): string[] => [...new Set(ids)];
 
-function withAttempts(dto: PlayerDto, a: Attempts | null): PlayerDto {
+/** A tournament board's attempts on a player read (current period). */
+function withAttempts(dto: PlayerDto, a: PlayerAttempts | undefined): PlayerDto {
   if (!a) return dto;
-  const left = a.maxAttempts === null ? null : Math.max(0, a.maxAttempts - a.attempts);
-  return { ...dto, attempts: a.attempts, attemptsLeft: left };
+  const used = a.attempts[0] ?? 0;
+  const left = a.maxAttempts === null ? null : Math.max(0, a.maxAttempts - used);
+  return { ...dto, attempts: used, attemptsLeft: left };
 }
 
 /** The body of a read asked without a version (so it cannot be "not modified"). */

@@ -156,14 +156,17 @@ local function tournamentPatchRefusal(cfgKey, fields)
   return nil
 end
 
--- A player's attempts in the current period, for a read (writes nothing): { counting ('1' or
--- ''), attempts, maxAttempts ('' = unlimited) }.
-local function attemptsOf(cfgKey, entrantsKey, pid)
-  local t = tournamentOf(cfgKey)
-  if not t.counting then return { '', 0, '' } end
-  local used = 0
-  if entrantsOf(entrantsKey, t.period, false) then
-    used = tonumber(redis.call('HGET', entrantsKey, pid) or '0')
+-- Attempts for a read of the current period's players (players.lua; writes nothing): {} when
+-- there is no entrants key (another period is read) or the board counts no attempts, else
+-- { maxAttempts ('' = unlimited), then each player's attempts (pids[from..], in order) }.
+local function attemptsRead(cfgKey, entrantsKey, pids, from)
+  if not entrantsKey then return {} end
+  local c = redis.call('HMGET', cfgKey, 'joinRequired', 'maxPlayers', 'maxAttempts', 'period')
+  if c[1] ~= 'true' and tournamentNumber(c[2]) == nil and tournamentNumber(c[3]) == nil then return {} end
+  local out = { c[3] or '' }
+  local current = entrantsOf(entrantsKey, c[4], false)
+  for i = from, #pids do
+    out[#out + 1] = current and tonumber(redis.call('HGET', entrantsKey, pids[i]) or '0') or 0
   end
-  return { '1', used, t.maxAttempts and string.format('%.0f', t.maxAttempts) or '' }
+  return out
 end
