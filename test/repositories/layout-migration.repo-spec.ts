@@ -202,7 +202,7 @@ describe('LayoutMigration (storage layout 1 -> 2 against real Valkey)', () => {
         maxAttempts: null,
       };
       expect(JSON.parse(JSON.stringify(await f.boards.get(id)))).toEqual({
-        ...golden.board,
+        ...(golden.board as object),
         ...noTournament,
       });
       expect(await f.boards.memberCount(id)).toBe(golden.memberCount);
