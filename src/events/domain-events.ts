@@ -20,6 +20,17 @@ export interface DomainEvents {
   'stats.computed': { boardId: string; periodId: string; total: number };
   /** A reset archived `archivedPeriodId` and opened `periodId`. */
   'period.reset': { boardId: string; archivedPeriodId: string; periodId: string; endedAt: number };
+  /**
+   * A tournament's startsAt passed (heard in the worker that ran its delayed job): `periodId`
+   * was current then. Emitted once per board generation and startsAt, barring a worker crash
+   * between the job's start and its end (then again by the retry).
+   */
+  'tournament.started': { boardId: string; generation: number; startsAt: number; periodId: string };
+  /**
+   * A tournament ended: the close at `endsAt` archived its last period `periodId` (the final
+   * standings); `period.reset` was emitted for the same close just before.
+   */
+  'tournament.ended': { boardId: string; generation: number; endsAt: number; periodId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

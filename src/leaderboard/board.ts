@@ -46,6 +46,16 @@ export interface BoardSettings {
   tiers: Tier[];
   /** Absent (or []) on a board without tie-break columns. */
   tiebreakers?: Tiebreaker[];
+  // Tournament options (leaderboard/tournament.ts): null/false = no such rule.
+  /** ms since the epoch: submissions before it are refused (`not-started`). */
+  startsAt: number | null;
+  /** ms since the epoch: submissions from it are refused (`ended`); the worker closes the period. */
+  endsAt: number | null;
+  /** seconds each period takes submissions after it opens (needs a resetSchedule). */
+  activeFor: number | null;
+  joinRequired: boolean;
+  maxPlayers: number | null;
+  maxAttempts: number | null;
 }
 
 /**
@@ -60,6 +70,9 @@ export const MUTABLE_FIELDS = [
   'maxScore',
   'retainPeriods',
   'tiers',
+  'startsAt',
+  'endsAt',
+  'activeFor',
 ] as const satisfies readonly (keyof BoardSettings)[];
 export type MutableField = (typeof MUTABLE_FIELDS)[number];
 export type MutableSettings = Pick<BoardSettings, MutableField>;
@@ -86,6 +99,12 @@ export function defaultSettings(id: string): BoardSettings {
     maxScore: MAX_SAFE_SCORE,
     retainPeriods: 7,
     tiers: [],
+    startsAt: null,
+    endsAt: null,
+    activeFor: null,
+    joinRequired: false,
+    maxPlayers: null,
+    maxAttempts: null,
   };
 }
 

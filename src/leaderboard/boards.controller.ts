@@ -30,6 +30,7 @@ import {
   BoardListQueryDto,
   CreateBoardDto,
   toBoardDto,
+  tournamentInput,
   UpdateBoardDto,
 } from './dto/board.dto';
 import { BoardsService, BoardView } from './boards.service';
@@ -54,8 +55,10 @@ export class BoardsController {
       'A board with this id exists (type `conflict`), or MAX_BOARDS boards exist (type `board-limit`)',
   })
   async create(@Body() body: CreateBoardDto): Promise<BoardDto> {
-    const { id, ...settings } = body;
-    return toDto(await this.boards.create(id, settings));
+    const { id, startsAt, endsAt, ...settings } = body;
+    return toDto(
+      await this.boards.create(id, { ...settings, ...tournamentInput({ startsAt, endsAt }) }),
+    );
   }
 
   @Get()
@@ -107,6 +110,10 @@ export class BoardsController {
   @ApiOperation({ summary: 'Change mutable settings (immutable fields give 400)' })
   @ApiOkResponse({ type: BoardDto })
   @ApiBadRequestResponse({ type: Problem })
+  @ApiConflictResponse({
+    type: Problem,
+    description: 'startsAt or endsAt of a tournament that has ended (type `ended`)',
+  })
   @ApiNotFoundResponse({ type: Problem })
   async update(
     @Param('id', BoardIdPipe) id: string,
@@ -122,6 +129,8 @@ export class BoardsController {
         maxScore,
         retainPeriods,
         tiers,
+        activeFor: body.activeFor,
+        ...tournamentInput(body),
       }),
     );
   }

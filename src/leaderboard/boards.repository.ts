@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LuaScript } from '../valkey/lua-script';
 import { BOARD_REGISTRY_KEY, BoardKeys, LEGACY_BOARD_REGISTRY_KEY } from './board.keys';
+import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { Board, MutableSettings, RankMode, SortOrder, Tiebreaker, Tier, UpdateMode } from './board';
 
@@ -52,10 +53,19 @@ function fromHash(h: BoardHash): Board {
     createdAt: Number(h.createdAt),
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),
+    // Tournament options: absent in boards created before they existed.
+    startsAt: optionalNumber(h.startsAt),
+    endsAt: optionalNumber(h.endsAt),
+    activeFor: optionalNumber(h.activeFor),
+    joinRequired: h.joinRequired === 'true',
+    maxPlayers: optionalNumber(h.maxPlayers),
+    maxAttempts: optionalNumber(h.maxAttempts),
   };
   if (h.tiebreakers) board.tiebreakers = JSON.parse(h.tiebreakers) as Tiebreaker[];
   return board;
 }
+
+const optionalNumber = (v: string | undefined): number | null => (v ? Number(v) : null);
 
 /** Owns board configuration keys and the board registry. */
 @Injectable()
@@ -158,15 +168,21 @@ export class BoardsRepository {
     return Number((await this.client.get(new BoardKeys(id).seq)) ?? 0);
   }
 
-  /** Writes changed settings atomically; 'bounds' if they would leave minScore > maxScore. */
+  /**
+   * Writes changed settings atomically; 'bounds' if they would leave minScore > maxScore,
+   * 'ended' if they move startsAt/endsAt of a tournament that has ended (Valkey's clock),
+   * 'instants' if they would leave startsAt at or after endsAt.
+   */
   async update(
     id: string,
     changes: Partial<MutableSettings>,
-  ): Promise<'updated' | 'not-found' | 'bounds'> {
+  ): Promise<'updated' | 'not-found' | 'bounds' | 'ended' | 'instants'> {
     const fields = toHash(changes);
     if (fields.length === 0) return (await this.get(id)) ? 'updated' : 'not-found';
     const k = new BoardKeys(id);
     const r = await this.updateScript.run(this.client, [k.cfg, k.version], fields);
+    if (r === -2) return 'ended';
+    if (r === -3) return 'instants';
     return r === 1 ? 'updated' : r === -1 ? 'bounds' : 'not-found';
   }
 
@@ -192,6 +208,7 @@ export class BoardsRepository {
         cur.h,
         cur.dc,
         cur.zn,
+        entrantsKey(id),
       ],
       [k.archivePrefix],
     );

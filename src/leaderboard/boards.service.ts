@@ -14,6 +14,13 @@ import { EventBus } from '../events/event-bus';
 import { AppConfig } from '../config/app-config';
 import { BoardsRepository } from './boards.repository';
 import { NextRunCache } from './schedule';
+import {
+  checkTournament,
+  periodEndsAt,
+  startsBeforeEnds,
+  tournamentEnded,
+  tournamentOver,
+} from './tournament';
 
 const savedEvent = (board: Board): DomainEvents['board.saved'] => ({
   boardId: board.id,
@@ -93,13 +100,17 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     return {
       board,
       memberCount,
-      nextResetAt: this.nextRuns.nextRunAt(board.resetSchedule, board.timezone, new Date()),
+      nextResetAt: periodEndsAt(
+        board,
+        this.nextRuns.nextRunAt(board.resetSchedule, board.timezone, new Date()),
+      ),
     };
   }
 
   async create(id: string, input: Partial<BoardSettings>): Promise<BoardView> {
     const board = this.newBoard(id, input);
     this.checkBounds(board);
+    checkTournament(board, input, board.createdAt);
     const max = this.config.maxBoards;
     if (!(await this.repo.admit(id, max))) {
       throw new ProblemException(
@@ -142,10 +153,15 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
       if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
     }
     this.checkBounds(merged);
+    const instantsMoved = changes.startsAt !== undefined || changes.endsAt !== undefined;
+    if (instantsMoved && tournamentEnded(board, Date.now())) throw tournamentOver(id);
+    checkTournament(merged, changes, Date.now());
     const outcome = await this.repo.update(id, changes);
     if (outcome === 'not-found') throw boardNotFound(id);
     if (outcome === 'bounds') throw badRequest('minScore', 'must not be greater than maxScore');
-    if (changes.resetSchedule !== undefined || changes.timezone !== undefined) {
+    if (outcome === 'ended') throw tournamentOver(id);
+    if (outcome === 'instants') throw badRequest('endsAt', startsBeforeEnds);
+    if (changes.resetSchedule !== undefined || changes.timezone !== undefined || instantsMoved) {
       await this.events.emit('board.saved', savedEvent(merged));
     }
     return this.view(merged, await this.repo.memberCount(id));

@@ -3,11 +3,14 @@
 -- Entries of the given players.
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' =
 --       unconditional), then the playerIds.
--- Returns { header, rows, rate } with rows (playerId, record or '', score or '', rank or 0),
+-- KEYS[6 + the number of read counters], for a read of the current period: the entrants key.
+-- Returns { header, rows, rate, attempts (tournament.lib.lua's attemptsRead) } with rows
+-- (playerId, record or '', score or '', rank or 0),
 -- { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
+--- @include "../valkey/tournament.lib"
 
 local ctx, header, rate, A = beginRead(1)
 if not ctx then return header end -- the answer already: refused, not found or not modified
@@ -20,4 +23,4 @@ for i = 2, #A do
   rows[#rows + 1] = score or ''
   rows[#rows + 1] = rank or 0
 end
-return { header, rows, rate }
+return { header, rows, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }

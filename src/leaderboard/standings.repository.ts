@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LuaScript, ScriptReply } from '../valkey/lua-script';
 import { BoardKeys } from './board.keys';
+import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { PeriodRef, Tier } from './board';
 import { LimitSpec, RateLimitRepository, RateState } from '../common/rate-limit.repository';
@@ -35,6 +36,8 @@ export type StandingsRead<T> =
       rows: T;
       /** The board's version ("<createdAt>.<counter>"): every change a read can see moves it. */
       version?: string;
+      /** A players read of a tournament board's current period: each player's attempts. */
+      attempts?: PlayerAttempts;
     }
   | { status: 'board-not-found' }
   | { status: 'player-not-found' };
@@ -44,6 +47,21 @@ export interface PlayerOnBoard {
   boardId: string;
   header: StandingsHeader;
   entry: RankedEntry | null;
+}
+
+/** Attempts of the players read (in request order), on a board that counts them. */
+export interface PlayerAttempts {
+  /** null = no maxAttempts */
+  maxAttempts: number | null;
+  attempts: number[];
+}
+
+function decodeAttempts(raw: ScriptReply | undefined): { attempts?: PlayerAttempts } {
+  if (!Array.isArray(raw) || raw.length === 0) return {};
+  const [max, ...counts] = raw;
+  return {
+    attempts: { maxAttempts: max === '' ? null : Number(max), attempts: counts.map(Number) },
+  };
 }
 
 /** A conditional read whose `ifVersion` is still the board's version: nothing was rendered. */
@@ -184,6 +202,7 @@ export class StandingsRepository {
     const keys = [k.cfg, p.z, p.r, p.dz, k.version];
     const specs = conditions.limit ? [conditions.limit] : [];
     for (const spec of specs) keys.push(spec.key);
+    if (period === 'current') keys.push(entrantsKey(boardId)); // after the counters: players.lua
     const reply = (await script.run(this.valkey.api, keys, [
       ...RateLimitRepository.args(specs),
       ...args,
@@ -207,6 +226,7 @@ export class StandingsRepository {
       rows: decodeRows(reply[1] as ScriptReply[], decoded.columns?.length ?? 0),
       version: String(header[5]),
       rate,
+      ...decodeAttempts(reply[3]),
     };
   }
 

@@ -14,6 +14,7 @@ import {
 } from './dto/standings.dto';
 import {
   ConditionalRead,
+  PlayerAttempts,
   RankedEntry,
   ReadConditions,
   StandingsRead,
@@ -82,7 +83,9 @@ export class StandingsService {
     if (r.status === 'ok' && !r.rows[0]?.entry) {
       throw withRate(playerNotFound(boardId, playerId), r.rate);
     }
-    return this.answer(boardId, r, (ok) => toPlayerDto(boardId, ok.header, ok.rows[0].entry!));
+    return this.answer(boardId, r, (ok) =>
+      withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), ok.attempts),
+    );
   }
 
   async around(boardId: string, playerId: string, limit: number): Promise<AroundDto> {
@@ -130,6 +133,14 @@ export class StandingsService {
 }
 
 const unique = (ids: string[]): string[] => [...new Set(ids)];
+
+/** A tournament board's attempts on a player read (current period). */
+function withAttempts(dto: PlayerDto, a: PlayerAttempts | undefined): PlayerDto {
+  if (!a) return dto;
+  const used = a.attempts[0] ?? 0;
+  const left = a.maxAttempts === null ? null : Math.max(0, a.maxAttempts - used);
+  return { ...dto, attempts: used, attemptsLeft: left };
+}
 
 /** The body of a read asked without a version (so it cannot be "not modified"). */
 function bodyOf<T>(answer: ReadAnswer<T>): T {

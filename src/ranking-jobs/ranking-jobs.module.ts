@@ -11,6 +11,7 @@ import { ResetsRepository } from './resets/resets.repository';
 import { ResetsService } from './resets/resets.service';
 import { SchedulesAtBoot } from './resets/schedules-at-boot';
 import { SchedulesService } from './resets/schedules.service';
+import { TournamentJobs } from './resets/tournament-jobs';
 import { StatsController } from './stats/stats.controller';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
@@ -44,7 +45,7 @@ export class StatsModule implements OnModuleInit {
 /** Resets, schedules, pruning and the sweep; `POST /reset`. */
 @Module({
   imports: [QueueModule, LeaderboardModule, StatsModule],
-  providers: [ResetsRepository, ResetsService, SchedulesService],
+  providers: [ResetsRepository, ResetsService, SchedulesService, TournamentJobs],
   exports: [SchedulesService, ResetsService],
 })
 export class ResetsModule {}

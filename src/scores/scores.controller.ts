@@ -3,6 +3,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -38,7 +39,15 @@ const IDEMPOTENCY_HEADER = {
 @RequireScope('submit')
 @ApiBadRequestResponse({ type: Problem })
 @ApiNotFoundResponse({ type: Problem })
-@ApiConflictResponse({ type: Problem, description: 'Idempotency-Key reused with another body' })
+@ApiConflictResponse({
+  type: Problem,
+  description:
+    'Idempotency-Key reused with another body (type `conflict`); tournament boards: `not-started`, `ended`, `closed` (activeFor), `full` (maxPlayers), `no-attempts-left` (maxAttempts)',
+})
+@ApiForbiddenResponse({
+  type: Problem,
+  description: 'Key without the submit scope, or (type `not-joined`) a player who has not joined',
+})
 @ApiPayloadTooLargeResponse({ type: Problem })
 @ApiServiceUnavailableResponse({
   type: Problem,

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
+import { JoinsController } from './joins.controller';
+import { JoinsRepository } from './joins.repository';
+import { JoinsService } from './joins.service';
 import { ModerationController } from './moderation.controller';
 import { ModerationService } from './moderation.service';
 import { ScoresController } from './scores.controller';
@@ -10,14 +13,20 @@ import { SubmissionsService } from './submissions.service';
 /** Writes: submissions, batches, idempotency, moderation. Announces `scores.changed`. */
 @Module({
   imports: [LeaderboardModule],
-  providers: [ScoresRepository, SubmissionsService, ModerationService],
-  exports: [SubmissionsService, ModerationService],
+  providers: [
+    ScoresRepository,
+    SubmissionsService,
+    ModerationService,
+    JoinsRepository,
+    JoinsService,
+  ],
+  exports: [SubmissionsService, ModerationService, JoinsService],
 })
 export class ScoresModule {}
 
 /** The scores feature's HTTP routes. */
 @Module({
   imports: [ScoresModule, LeaderboardModule],
-  controllers: [ScoresController, ModerationController, SeedController],
+  controllers: [ScoresController, ModerationController, SeedController, JoinsController],
 })
 export class ScoresApiModule {}

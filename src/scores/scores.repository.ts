@@ -7,6 +7,8 @@ import { ValkeyClient, ValkeyConnections } from '../valkey/valkey-connections';
 import { ValkeyNotReplicatedError } from '../valkey/valkey-errors';
 import { AppConfig } from '../config/app-config';
 import { LimitSpec, RateLimiter, RateState } from '../common/rate-limiter';
+import { entrantsKey } from '../leaderboard/tournament.keys';
+import { decodeEntryRefusal, EntryRefused } from './entry-rules';
 
 export interface SubmissionInput {
   playerId: string;
@@ -39,7 +41,8 @@ export type SubmitOutcome<T> =
   | { status: 'board-not-found' }
   | { status: 'idempotency-conflict' }
   | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number }
-  | { status: 'bad-subscores'; reason: SubscoresProblem; columns: number; index: number };
+  | { status: 'bad-subscores'; reason: SubscoresProblem; columns: number; index: number }
+  | EntryRefused;
 
 function decodeRow(line: string): SubmissionRow {
   const [periodId, score, rank, previousScore, previousRank, updated, updatedAt, subscores] =
@@ -145,6 +148,7 @@ export class ScoresRepository {
       record,
       fp.keyDigest && fp.legacyKeyDigest ? idempotencyKey(boardId, fp.legacyKeyDigest) : record,
       ...limits.map((l) => l.key),
+      entrantsKey(boardId), // last: the tournament rules' (submit.lua)
     ];
   }
 
@@ -197,6 +201,8 @@ export class ScoresRepository {
           result: Number(reply[3]),
           index: reply[4] === undefined ? 0 : Number(reply[4]),
         };
+      case 'ENTRY_REFUSED':
+        return decodeEntryRefusal(reply);
       case null:
       default:
         throw new Error(`Unexpected submit reply ${JSON.stringify(reply[0])}`);
@@ -289,7 +295,7 @@ export class ScoresRepository {
     const cur = k.current;
     const reply = await this.eraseScript.run(
       this.valkey.api,
-      [k.cfg, cur.z, cur.r, cur.dz, k.periods, k.version],
+      [k.cfg, cur.z, cur.r, cur.dz, k.periods, k.version, entrantsKey(boardId)],
       [playerId, k.archivePrefix],
     );
     return (reply as ScriptReply[]).map(String);

@@ -5,6 +5,7 @@ import { Metrics } from '../common/metrics';
 import { EventBus } from '../events/event-bus';
 import { boardNotFound } from '../leaderboard/board';
 import { BatchResultDto, SubmitResultDto, toSubmitResult } from './dto/submit.dto';
+import { entryRefusalProblem } from './entry-rules';
 import { fingerprint } from './fingerprint';
 import {
   ScoresRepository,
@@ -65,6 +66,8 @@ export class SubmissionsService {
         );
       case 'bad-subscores':
         throw badRequest(`${fieldPrefix(outcome.index)}subscores`, subscoresMessage(outcome));
+      case 'entry-refused':
+        throw entryRefusalProblem(boardId, outcome, fieldPrefix(outcome.index));
     }
   }
 

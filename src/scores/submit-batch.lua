@@ -16,6 +16,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
+--- @include "../valkey/tournament.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
 local ENTRIES_FROM, ENTRY_FIELDS = 3, 5
 local nLimits, A = limitArgs()
@@ -32,6 +33,10 @@ local P = b.P
 P.cache, P.dirty, P.dirtySet = {}, {}, {}
 local pids = {}
 for i = 0, n - 1 do pids[i + 1] = A[ENTRIES_FROM + i * ENTRY_FIELDS] end
+-- Tournament rules (valkey/tournament.lib.lua; the entrants key is the last of KEYS): the whole
+-- batch is refused when any entry breaks one; each entry is an attempt.
+local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], pids)
+if entry then return entry end
 -- Only an increment's bounds depend on the current score; other modes check the value alone.
 local increment = b.mode == 'increment'
 if increment then prefetchBuckets(P, pids) end
@@ -70,4 +75,5 @@ for i = 0, n - 1 do
 end
 flushBuckets(P)
 if b.seqNext > b.seqFirst then redis.call('SET', KEYS[SEQ], fmtint(b.seqNext - 1)) end
+recordAttempts(attempts, KEYS[6])
 return accepted(b, bodyHash, table.concat(rows, '\n'), nLimits, changed)

@@ -15,6 +15,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
+--- @include "../valkey/tournament.lib"
 local nLimits, A = limitArgs()
 local refusedOutside, pid, score, displayName, metadata, bodyHash, subs = A[1] == '1', A[2], A[3], A[4],
   A[5], A[6], A[7] or ''
@@ -22,6 +23,11 @@ local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
+-- Tournament rules (valkey/tournament.lib.lua; the entrants key is the last of KEYS, after the
+-- rate-limit counters): { 'ENTRY_REFUSED', … } changes nothing; an accepted write is an attempt.
+local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], { pid })
+if entry then return entry end
 local r = apply(b, pid, score, displayName, metadata, nowMs(), subs)
 if r[1] == 'OUT_OF_BOUNDS' or r[1] == 'SUBSCORES' then return r end
+recordAttempts(attempts, KEYS[6])
 return accepted(b, bodyHash, table.concat(r, '\t'), nLimits, r[6] == 1)

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -13,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  registerDecorator,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -37,6 +39,25 @@ import {
   UPDATE_MODES,
   UpdateMode,
 } from '../board';
+import {
+  MAX_ACTIVE_FOR_SECONDS,
+  MAX_ENTRY_LIMIT,
+  parseInstant,
+  TournamentSettings,
+} from '../tournament';
+
+/** An ISO-8601 instant with a time zone designator (`Z` or an offset). */
+const IsInstant = (): PropertyDecorator => (target: object, propertyName: string | symbol) =>
+  registerDecorator({
+    name: 'isInstant',
+    target: target.constructor,
+    propertyName: propertyName as string,
+    options: {
+      message:
+        '$property must be an ISO-8601 instant such as 2026-11-27T18:00:00Z (with Z or an offset)',
+    },
+    validator: { validate: (v: unknown) => parseInstant(v) !== null },
+  });
 
 export class TierDto {
   @ApiProperty({ example: 'gold', minLength: 1, maxLength: 32 })
@@ -120,6 +141,46 @@ export class MutableBoardFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers?: TierDto[];
+
+  // Tournament window (README "Tournaments"); null removes the rule.
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-11-27T18:00:00Z',
+    description:
+      'Submissions before this instant are refused (409 `not-started`); joins are accepted. May change only while the tournament has not ended.',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInstant()
+  startsAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-11-29T18:00:00Z',
+    description:
+      'From this instant submissions are refused (409 `ended`) and the worker closes the period once, like a scheduled reset; the schedule stops there. Must be in the future when set; may change only while the tournament has not ended.',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInstant()
+  endsAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_ACTIVE_FOR_SECONDS,
+    example: 172800,
+    description:
+      'Seconds each period takes submissions after it opens (409 `closed` after); needs a resetSchedule',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ACTIVE_FOR_SECONDS)
+  activeFor?: number | null;
 }
 
 export class CreateBoardDto extends MutableBoardFieldsDto {
@@ -160,6 +221,45 @@ export class CreateBoardDto extends MutableBoardFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => TiebreakerDto)
   tiebreakers?: TiebreakerDto[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Players must join each period (POST …/players/{playerId}/join) before their scores count (403 `not-joined`)',
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  joinRequired?: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_ENTRY_LIMIT,
+    example: 100,
+    description:
+      'Most players per period: joins (or, without joinRequired, first submissions) beyond it are refused (409 `full`)',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ENTRY_LIMIT)
+  maxPlayers?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_ENTRY_LIMIT,
+    example: 3,
+    description:
+      'Most accepted submissions per player and period (409 `no-attempts-left`); an idempotent replay is not an attempt, each batch entry is one',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ENTRY_LIMIT)
+  maxAttempts?: number | null;
 }
 
 export class UpdateBoardDto extends MutableBoardFieldsDto {
@@ -187,6 +287,21 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   tiebreakers?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  joinRequired?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  maxPlayers?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  maxAttempts?: unknown;
 }
 
 /** Most boards one page of the board list holds. */
@@ -238,6 +353,14 @@ export class BoardDto {
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
   @ApiProperty({ nullable: true, type: String, example: null }) nextResetAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
+  startsAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null })
+  endsAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null }) activeFor!: number | null;
+  @ApiProperty({ example: false }) joinRequired!: boolean;
+  @ApiProperty({ nullable: true, type: Number, example: null }) maxPlayers!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: null }) maxAttempts!: number | null;
 }
 
 export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date | null): BoardDto {
@@ -263,5 +386,33 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
       endsAt: next,
     },
     nextResetAt: next,
+    ...tournamentFields(board),
   };
 }
+
+const isoOrNull = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString();
+
+function tournamentFields(board: Board): Pick<BoardDto, keyof TournamentSettings> {
+  return {
+    startsAt: isoOrNull(board.startsAt),
+    endsAt: isoOrNull(board.endsAt),
+    activeFor: board.activeFor,
+    joinRequired: board.joinRequired,
+    maxPlayers: board.maxPlayers,
+    maxAttempts: board.maxAttempts,
+  };
+}
+
+/** A create or PATCH body's instants in ms (absent stays absent, null removes). */
+export function tournamentInput(
+  body: Pick<CreateBoardDto, 'startsAt' | 'endsAt'>,
+): Partial<Pick<TournamentSettings, 'startsAt' | 'endsAt'>> {
+  const out: Partial<Pick<TournamentSettings, 'startsAt' | 'endsAt'>> = {};
+  if (body.startsAt !== undefined) out.startsAt = instantOrNull(body.startsAt);
+  if (body.endsAt !== undefined) out.endsAt = instantOrNull(body.endsAt);
+  return out;
+}
+
+const instantOrNull = (text: string | null): number | null =>
+  text === null ? null : parseInstant(text);

@@ -95,6 +95,19 @@ export class PlayerDto extends EntryDto {
   @ApiProperty({ example: 1520 }) total!: number;
   @ApiProperty({ example: 0.0658 }) topPercent!: number;
   @ApiPropertyOptional({ example: 'gold' }) tier?: string;
+  @ApiPropertyOptional({
+    example: 2,
+    description:
+      'Tournament boards with an entry rule (joinRequired, maxPlayers, maxAttempts), current period only: accepted submissions this period',
+  })
+  attempts?: number;
+  @ApiPropertyOptional({
+    example: 1,
+    nullable: true,
+    type: Number,
+    description: 'With `attempts`: how many more are accepted this period (null = no maxAttempts)',
+  })
+  attemptsLeft?: number | null;
 }
 
 export class LookupResultDto {

@@ -3,7 +3,7 @@ export const QUEUE_PREFIX = '{valkran}';
 
 export const JOBS = {
   ranking: ['recompute'],
-  resets: ['reset', 'scheduled-reset'],
+  resets: ['reset', 'scheduled-reset', 'tournament-start', 'tournament-end'],
   maintenance: ['sweep', 'prune'],
 } as const;
 
@@ -31,6 +31,20 @@ export interface ScheduledResetJob {
 export interface PruneJob {
   boardId: string;
 }
+/** A tournament's start or end (delayed until `at`, its startsAt or endsAt in ms). */
+export interface TournamentJob {
+  boardId: string;
+  /** The board's generation (its creation time): a board created again is another board. */
+  generation: number;
+  at: number;
+}
+/** Ids make arming idempotent per board generation and instant (a moved instant: a new job). */
+export const tournamentJobId = (
+  edge: 'start' | 'end',
+  boardId: string,
+  generation: number,
+  at: number,
+): string => `tournament-${edge}__${boardId}__${generation}__${at}`;
 
 /** BullMQ job ids may not contain ':'; board ids and period ids never do. */
 /**

@@ -9,12 +9,15 @@
 --         if the board's schedule changed or was removed since, the reset does not happen
 --       4 the board generation the reset was asked for ('' = any, jobs queued before jobs
 --         carried it): a board deleted and created again under the id is another board
+--       5 '1' = the close at a tournament's endsAt (ARGV 2 = endsAt), '' = a schedule's fire:
+--         see tournamentResetRefusal in valkey/tournament.lib.lua
 -- Returns { 'RESET', archivedId, newId, endedAt }, { 'STALE', currentId } when another reset
 -- got there first, { 'SKIPPED', currentId } when this fire time's reset already happened,
 -- or { 'NOT_FOUND' } (no such board, or of another generation).
 --- @include "../../valkey/time.lib"
 --- @include "../../valkey/board.lib"
 --- @include "../../valkey/layout.lib"
+--- @include "../../valkey/tournament.lib"
 local CFG, PERIODS, PMETA, VER = 1, 5, 6, 10
 local generation = ARGV[4] or ''
 if not boardGeneration(KEYS[CFG], generation ~= '' and generation or nil) then
@@ -33,6 +36,8 @@ if ARGV[2] ~= '' then
   local s = redis.call('HMGET', KEYS[CFG], 'resetSchedule', 'timezone')
   if (s[1] or '') .. '\t' .. (s[2] or '') ~= ARGV[3] then return { 'STALE', current } end
   local fireAt = tonumber(ARGV[2])
+  local tournament = tournamentResetRefusal(KEYS[CFG], ARGV[5] or '', fireAt, current)
+  if tournament then return tournament end
   -- this fire time's reset already happened (a retry, a second worker, a duplicate fire)
   if startedAt >= fireAt then return { 'SKIPPED', current } end
   endedAt = fireAt

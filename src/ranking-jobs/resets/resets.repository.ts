@@ -22,11 +22,17 @@ export class ResetsRepository {
    * before the fire time, under the schedule the fire time was computed from) and opens the
    * next period, in one atomic script. With a `generation`, a board of another generation (the
    * id deleted and created again) counts as not found; without one, any board of the id does.
+   * `tournamentEnd`: the fire time is the board's tournament endsAt (the close at the end).
    */
   async reset(
     boardId: string,
     expectedPeriodId: string,
-    scheduled: { fireAt: number; schedule: string; timezone: string } | null,
+    scheduled: {
+      fireAt: number;
+      schedule: string;
+      timezone: string;
+      tournamentEnd?: boolean;
+    } | null,
     generation?: number,
   ): Promise<ResetOutcome> {
     const k = new BoardKeys(boardId);
@@ -44,6 +50,7 @@ export class ResetsRepository {
             ]
           : [expectedPeriodId, '', '']),
         generation === undefined ? '' : String(generation),
+        scheduled?.tournamentEnd ? '1' : '',
       ],
     )) as ScriptReply[];
     switch (reply[0]) {

@@ -113,6 +113,35 @@ export class ResetsService {
     throw new Error(`could not settle the scheduled reset of ${boardId}`);
   }
 
+  /**
+   * Closes the board's current period at its tournament's `endsAt`, like a scheduled reset whose
+   * fire time is endsAt (same script, same follow-ups), so exactly once whichever worker, retry
+   * or duplicate job gets there; the schedule's own fires from endsAt on do nothing. Null when
+   * the board is gone, created again, or its endsAt moved (the new instant has its own job).
+   */
+  async closeAtTournamentEnd(
+    boardId: string,
+    generation: number,
+    endsAt: number,
+  ): Promise<ResetOutcome | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const board = await this.boards.get(boardId);
+      if (!board || board.createdAt !== generation || board.endsAt !== endsAt) return null;
+      const { resetSchedule, timezone } = board;
+      const outcome = await this.reset(
+        boardId,
+        board.periodId,
+        { fireAt: endsAt, schedule: resetSchedule ?? '', timezone, tournamentEnd: true },
+        generation,
+      );
+      // A reset or a PATCH raced us: look again.
+      if (outcome.status === 'stale') continue;
+      await this.after(boardId, outcome);
+      return outcome;
+    }
+    throw new Error(`could not settle the tournament end of ${boardId}`);
+  }
+
   @HandlesJob('maintenance', 'prune')
   async onPrune(job: Job<PruneJob>): Promise<{ dropped: string[] }> {
     const board = await this.boards.get(job.data.boardId);

@@ -7,6 +7,7 @@ import { StatsRepository } from '../stats/stats.repository';
 import { HandlesJob } from '../queue/job-handlers';
 import { JobQueues } from '../queue/job-queues';
 import { ResetsRepository } from './resets.repository';
+import { TournamentJobs } from './tournament-jobs';
 
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -24,6 +25,7 @@ export class SchedulesService implements OnModuleInit {
     private readonly queues: JobQueues,
     private readonly stats: StatsRepository,
     private readonly resets: ResetsRepository,
+    private readonly tournaments: TournamentJobs,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +57,7 @@ export class SchedulesService implements OnModuleInit {
         timezone: board.timezone,
       });
       if (board.resetSchedule) scheduled.add(board.id);
+      await this.tournaments.arm(board);
     }
     for (const orphan of await this.queues.scheduledBoards()) {
       if (scheduled.has(orphan)) continue;
