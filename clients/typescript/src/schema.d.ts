@@ -326,6 +326,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboards/{id}/players/{playerId}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the current period of a tournament board (joinRequired / maxPlayers)
+         * @description Seats the player in the current period, atomically (concurrent joins for the last seat admit exactly one); joining again is a no-op 200. Accepted before startsAt. Charged like one submission against the rate limits.
+         */
+        post: operations["JoinsController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaderboards/{id}/stats": {
         parameters: {
             query?: never;
@@ -446,6 +466,23 @@ export interface components {
             /** @example 7 */
             retainPeriods?: number;
             tiers?: components["schemas"]["TierDto"][];
+            /**
+             * Format: date-time
+             * @description Submissions before this instant are refused (409 `not-started`); joins are accepted. May change only while the tournament has not ended.
+             * @example 2026-11-27T18:00:00Z
+             */
+            startsAt?: string | null;
+            /**
+             * Format: date-time
+             * @description From this instant submissions are refused (409 `ended`) and the worker closes the period once, like a scheduled reset; the schedule stops there. Must be in the future when set; may change only while the tournament has not ended.
+             * @example 2026-11-29T18:00:00Z
+             */
+            endsAt?: string | null;
+            /**
+             * @description Seconds each period takes submissions after it opens (409 `closed` after); needs a resetSchedule
+             * @example 172800
+             */
+            activeFor?: number | null;
             /** @example weekly-arena */
             id: string;
             /**
@@ -468,6 +505,21 @@ export interface components {
              * @default []
              */
             tiebreakers?: components["schemas"]["TiebreakerDto"][];
+            /**
+             * @description Players must join each period (POST …/players/{playerId}/join) before their scores count (403 `not-joined`)
+             * @default false
+             */
+            joinRequired?: boolean;
+            /**
+             * @description Most players per period: joins (or, without joinRequired, first submissions) beyond it are refused (409 `full`)
+             * @example 100
+             */
+            maxPlayers?: number | null;
+            /**
+             * @description Most accepted submissions per player and period (409 `no-attempts-left`); an idempotent replay is not an attempt, each batch entry is one
+             * @example 3
+             */
+            maxAttempts?: number | null;
         };
         PeriodDto: {
             /** @example 0000000001 */
@@ -508,6 +560,24 @@ export interface components {
             period: components["schemas"]["PeriodDto"];
             /** @example null */
             nextResetAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            startsAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            endsAt: string | null;
+            /** @example null */
+            activeFor: number | null;
+            /** @example false */
+            joinRequired: boolean;
+            /** @example null */
+            maxPlayers: number | null;
+            /** @example null */
+            maxAttempts: number | null;
         };
         UpdateBoardDto: {
             /** @example Weekly Arena */
@@ -536,6 +606,23 @@ export interface components {
             retainPeriods?: number;
             tiers?: components["schemas"]["TierDto"][];
             /**
+             * Format: date-time
+             * @description Submissions before this instant are refused (409 `not-started`); joins are accepted. May change only while the tournament has not ended.
+             * @example 2026-11-27T18:00:00Z
+             */
+            startsAt?: string | null;
+            /**
+             * Format: date-time
+             * @description From this instant submissions are refused (409 `ended`) and the worker closes the period once, like a scheduled reset; the schedule stops there. Must be in the future when set; may change only while the tournament has not ended.
+             * @example 2026-11-29T18:00:00Z
+             */
+            endsAt?: string | null;
+            /**
+             * @description Seconds each period takes submissions after it opens (409 `closed` after); needs a resetSchedule
+             * @example 172800
+             */
+            activeFor?: number | null;
+            /**
              * @deprecated
              * @description Immutable: rejected with 400
              */
@@ -560,6 +647,21 @@ export interface components {
              * @description Immutable: rejected with 400
              */
             tiebreakers?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            joinRequired?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            maxPlayers?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            maxAttempts?: Record<string, unknown>;
         };
         EntryDto: {
             /** @example 1 */
@@ -635,6 +737,16 @@ export interface components {
             topPercent: number;
             /** @example gold */
             tier?: string;
+            /**
+             * @description Tournament boards with an entry rule (joinRequired, maxPlayers, maxAttempts), current period only: accepted submissions this period
+             * @example 2
+             */
+            attempts?: number;
+            /**
+             * @description With `attempts`: how many more are accepted this period (null = no maxAttempts)
+             * @example 1
+             */
+            attemptsLeft?: number | null;
         };
         AroundDto: {
             /** @example global */
@@ -854,6 +966,27 @@ export interface components {
             player_id: string;
             /** @example 1200 */
             score: number;
+        };
+        JoinResultDto: {
+            /** @example weekend-cup */
+            leaderboardId: string;
+            /**
+             * @description The period joined (joins belong to it)
+             * @example 0000000003
+             */
+            periodId: string;
+            /** @example alice */
+            playerId: string;
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            joined: true;
+            /**
+             * @description Players seated in the period, this one included
+             * @example 42
+             */
+            players: number;
         };
         PercentilesDto: {
             /**
@@ -1274,6 +1407,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description startsAt or endsAt of a tournament that has ended (type `ended`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1908,7 +2050,11 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks the needed scope */
+            /**
+             * @description Key without the submit scope, or (type `not-joined`) a player who has not joined
+             *
+             *     The key lacks the needed scope
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1925,7 +2071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with another body */
+            /** @description Idempotency-Key reused with another body (type `conflict`); tournament boards: `not-started`, `ended`, `closed` (activeFor), `full` (maxPlayers), `no-attempts-left` (maxAttempts) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1996,7 +2142,11 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key lacks the needed scope */
+            /**
+             * @description Key without the submit scope, or (type `not-joined`) a player who has not joined
+             *
+             *     The key lacks the needed scope
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2013,7 +2163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with another body */
+            /** @description Idempotency-Key reused with another body (type `conflict`); tournament boards: `not-started`, `ended`, `closed` (activeFor), `full` (maxPlayers), `no-attempts-left` (maxAttempts) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2167,6 +2317,88 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    JoinsController_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `full` (maxPlayers seats taken), `ended` (the tournament is over), `closed` (the period no longer takes submissions: activeFor) or `no-entry-rules` (the board takes no joins) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

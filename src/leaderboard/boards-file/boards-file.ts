@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ProblemException, ProblemFieldError } from '../../common/problem';
 import { createValidationPipe } from '../../common/validation';
 import type { BoardSettings } from '../board';
-import type { BoardDto, CreateBoardDto } from '../dto/board.dto';
+import { tournamentInput, type BoardDto, type CreateBoardDto } from '../dto/board.dto';
 import { BoardsFileDto } from './dto/boards-file.dto';
 
 /** One board of a boards file: its id and the settings the file gives (the rest are defaults). */
@@ -181,6 +181,8 @@ export async function parseBoardsFile(path: string, text: string): Promise<Board
       // Plain data (tiers arrive as DTO instances), without the fields the file left out.
       if (key !== 'id' && value !== undefined) settings[key] = JSON.parse(JSON.stringify(value));
     }
+    // Instants are ISO-8601 in the document and ms since the epoch in the settings, as in POST.
+    Object.assign(settings, tournamentInput(board));
     return { id: board.id, index, settings };
   });
   if (problems.length > 0) throw new BoardsFileError(path, 'invalid', problems);

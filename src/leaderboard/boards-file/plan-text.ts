@@ -1,14 +1,17 @@
 import type { BoardChange, BoardsPlan, FieldChange } from './boards-file.service';
 
-const show = (v: unknown): string => JSON.stringify(v);
+// Instants are ms in the settings and ISO-8601 in the board document: print them as written.
+const INSTANTS = new Set(['startsAt', 'endsAt']);
+const show = (v: unknown, field = ''): string =>
+  JSON.stringify(INSTANTS.has(field) && typeof v === 'number' ? new Date(v).toISOString() : v);
 
 const changeList = (changes: FieldChange[]): string =>
-  changes.map((c) => `${c.field} ${show(c.from)} -> ${show(c.to)}`).join(', ');
+  changes.map((c) => `${c.field} ${show(c.from, c.field)} -> ${show(c.to, c.field)}`).join(', ');
 
 function line(c: BoardChange): string {
   switch (c.action) {
     case 'create': {
-      const settings = Object.entries(c.settings).map(([k, v]) => `${k} ${show(v)}`);
+      const settings = Object.entries(c.settings).map(([k, v]) => `${k} ${show(v, k)}`);
       return `+ create ${c.boardId}${settings.length ? `: ${settings.join(', ')}` : ''}`;
     }
     case 'update':
