@@ -6,7 +6,7 @@
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?$/;
 
 /**
  * The instant a local date-time names, as ISO-8601 in UTC (`2026-11-28T17:00:00.000Z` from
@@ -17,7 +17,13 @@ const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 export function localToIso(local: string): string | null {
   const text = local.trim();
   if (text === '') return null;
-  if (!LOCAL.test(text)) return text;
+  const m = LOCAL.exec(text);
+  if (!m) return text;
+  // Date would read 30 February as 2 March: the calendar fields must exist as written.
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((x) => Number(x ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return text;
+  if (hour > 23 || minute > 59 || second > 59) return text;
   const ms = new Date(text).getTime();
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
