@@ -20,7 +20,7 @@ function row(s: BoardStandingDto, here: string | undefined): HTMLElement {
     ),
     h('td', { class: 'num' }, `${s.topPercent.toFixed(2)}%`),
     h('td', {}, s.tier ?? ''),
-    h('td', { class: 'muted' }, s.periodId),
+    h('td', { class: 'muted wide-only' }, s.periodId),
   );
 }
 
@@ -43,7 +43,7 @@ function table(page: PlayerStandingsDto, here: string | undefined): HTMLElement 
           h('th', { class: 'num', title: "the board's tie-break columns, in order" }, 'Tie-breaks'),
           h('th', { class: 'num' }, 'Top'),
           h('th', {}, 'Tier'),
-          h('th', {}, 'Period'),
+          h('th', { class: 'wide-only' }, 'Period'),
         ),
       ),
       h('tbody', {}, ...page.entries.map((s) => row(s, here))),
