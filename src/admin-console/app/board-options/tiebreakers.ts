@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { BoardDto, CreateBoardBody } from '../api';
-import { FIXED, select, text } from './inputs';
+import { FIXED, fixedWhen, select, text } from './inputs';
 import type { OptionGroup } from './option-group';
 import { rowEditor, RowEditorSpec, rowValues } from './rows';
 
@@ -18,8 +18,7 @@ const TIEBREAKERS: RowEditorSpec = {
     {
       key: 'name',
       label: 'Column name',
-      input: (v, disabled) =>
-        text(v, { placeholder: 'kills', ...(disabled ? { disabled: '' } : {}) }),
+      input: (v, disabled) => text(v, { placeholder: 'kills', ...fixedWhen(disabled) }),
     },
     { key: 'order', label: 'Order', input: (v, disabled) => select(ORDERS, v || 'desc', disabled) },
   ],
@@ -29,12 +28,11 @@ const TIEBREAKERS: RowEditorSpec = {
 export const tiebreakerOptions: OptionGroup = {
   render(board: BoardDto | undefined): HTMLElement {
     const editing = board !== undefined;
-    const editor = rowEditor(
+    return rowEditor(
       { ...TIEBREAKERS, hint: editing ? FIXED : TIEBREAKERS.hint },
       (board?.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
       editing,
     );
-    return editor;
   },
   create(form: HTMLFormElement, body: CreateBoardBody): void {
     const columns = rowValues(form, TIEBREAKERS);
