@@ -289,20 +289,193 @@ describe('the admin console in headless Chromium', () => {
     expect((await api.get('/v1/leaderboards/arena')).status).toBe(404);
   }, 60000);
 
+  it('creates a tournament board with tie-break columns through the form, shows its subscores, state and a player on every board', async () => {
+    // The form takes local date-times (the browser's zone) and sends ISO instants.
+    const startMs = Math.floor(Date.now() / 1000) * 1000 - 3600_000;
+    const endMs = startMs + 2 * 86400_000;
+    const local = (ms: number) =>
+      page.evaluate((m) => {
+        const d = new Date(m);
+        const p = (n: number) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      }, ms);
+    await page.goto(`${t.baseUrl}/admin#/new`);
+    await page.waitForSelector('#board-form');
+    await page.fill('#f-id', 'cup');
+    await page.click('#add-tiebreaker');
+    await page.click('#add-tiebreaker');
+    await page.fill('#f-tiebreakers-0-name', 'kills');
+    await page.selectOption('#f-tiebreakers-1-order', 'asc');
+    await page.fill('#f-startsAt', await local(startMs));
+    expect(await page.textContent('#f-startsAt ~ .hint')).toContain(
+      new Date(startMs).toISOString(),
+    );
+    await page.fill('#f-endsAt', await local(endMs));
+    await page.fill('#f-maxPlayers', '10');
+    await page.fill('#f-maxAttempts', '3');
+    await page.click('#board-submit');
+    // The second column has no name: the API names tiebreakers.1.name, shown beside it.
+    await page.waitForFunction(
+      () => document.querySelector('[data-error-for="tiebreakers.1.name"]')?.textContent !== '',
+    );
+    expect(await errorFor('tiebreakers.1.name')).toMatch(/longer than or equal to 1/);
+    expect(await errorFor('tiebreakers.0.name')).toBe('');
+    expect(await errorFor('startsAt')).toBe('');
+    expect(await page.getAttribute('#f-tiebreakers-1-name', 'aria-invalid')).toBe('true');
+    expect((await api.get('/v1/leaderboards/cup')).status).toBe(404);
+
+    await page.fill('#f-tiebreakers-1-name', 'timeMs');
+    await page.click('#board-submit');
+    await page.waitForSelector('#board-title');
+    expect((await api.get('/v1/leaderboards/cup')).body).toMatchObject({
+      tiebreakers: [
+        { name: 'kills', order: 'desc' },
+        { name: 'timeMs', order: 'asc' },
+      ],
+      startsAt: new Date(startMs).toISOString(),
+      endsAt: new Date(endMs).toISOString(),
+      activeFor: null,
+      joinRequired: false,
+      maxPlayers: 10,
+      maxAttempts: 3,
+    });
+    expect(await page.getAttribute('#tournament', 'data-phase')).toBe('running');
+    expect(await page.textContent('#tournament [data-col="phase"]')).toBe('running');
+    expect(await page.textContent('#tournament [data-col="closes"]')).toBe(
+      await page.evaluate((m) => new Date(m).toLocaleString(), endMs),
+    );
+    expect(await page.textContent('#tournament [data-col="seats"]')).toBe('10 per period');
+    expect(await page.textContent('#tournament [data-col="attempts"]')).toBe(
+      '3 per player and period',
+    );
+    expect(await page.textContent('#board-config')).toContain('kills (desc), timeMs (asc)');
+
+    // Equal scores: kills (higher first), then time (lower first).
+    expect(
+      (
+        await api.batch('cup', [
+          { playerId: 'alice', score: 100, subscores: [5, 9000] },
+          { playerId: 'bob', score: 100, subscores: [7, 12000] },
+          { playerId: 'carol', score: 100, subscores: [7, 11000] },
+        ])
+      ).status,
+    ).toBe(200);
+    await api.admin('POST', '/v1/leaderboards', { id: 'league' });
+    await api.batch('league', [
+      { playerId: 'dan', score: 50 },
+      { playerId: 'carol', score: 40 },
+    ]);
+    await page.goto(`${t.baseUrl}/admin#/boards`);
+    await page.waitForSelector('#boards-table tr[data-board="cup"]');
+    expect(await page.textContent('#boards-table tr[data-board="cup"] [data-col="state"]')).toBe(
+      'never resets · tournament running',
+    );
+    await page.click('#boards-table tr[data-board="cup"] a');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#entries-table tbody tr[data-player]').length === 3,
+    );
+    expect(
+      await page.$$eval('#entries-table thead th', (ths) => ths.map((th) => th.textContent)),
+    ).toEqual(['#', 'Player', 'Score', 'kills', 'timeMs', 'Updated', '']);
+    const cells = await page.$$eval('#entries-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        (tr as HTMLElement).dataset.player,
+        tr.querySelector('[data-col="sub-0"]')?.textContent,
+        tr.querySelector('[data-col="sub-1"]')?.textContent,
+      ]),
+    );
+    expect(cells).toEqual([
+      ['carol', '7', '11,000'],
+      ['bob', '7', '12,000'],
+      ['alice', '5', '9,000'],
+    ]);
+
+    // Find a player: their entry here (subscores, attempts) and where they stand on every board.
+    await page.fill('#find-form input[name=playerId]', 'carol');
+    await page.click('#find-form button[type=submit]');
+    await page.waitForSelector('#player-card:not([hidden])');
+    const card = await page.textContent('#player-card');
+    expect(card).toMatch(/#1 of 3/);
+    expect(card).toContain('kills 7 · timeMs 11,000');
+    expect(card).toContain('1 attempt this period, 2 left');
+    await page.waitForSelector('#standings-table');
+    const standings = await page.$$eval('#standings-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        (tr as HTMLElement).dataset.board,
+        tr.querySelector('[data-col="rank"]')?.textContent,
+        tr.querySelector('[data-col="subscores"]')?.textContent,
+        tr.querySelector('a')?.getAttribute('href'),
+      ]),
+    );
+    expect(standings).toEqual([
+      ['cup', '#1 of 3', '7 · 11,000', '#/boards/cup'],
+      ['league', '#2 of 2', '', '#/boards/league'],
+    ]);
+    await page.click('#standings-table tr[data-board="league"] a');
+    await page.waitForFunction(
+      () => document.querySelector('#board-title')?.textContent === 'league',
+    );
+    expect(await page.$('#tournament')).toBeNull();
+
+    // Edit: what is fixed at creation is shown disabled; a moved end is sent as an instant.
+    await page.goto(`${t.baseUrl}/admin#/boards/cup/edit`);
+    await page.waitForSelector('#board-form[data-mode="edit"]');
+    for (const fixed of [
+      '#f-tiebreakers-0-name',
+      '#f-tiebreakers-1-order',
+      '#f-joinRequired',
+      '#f-maxPlayers',
+      '#f-maxAttempts',
+    ]) {
+      expect(await page.isDisabled(fixed)).toBe(true);
+    }
+    expect(await page.$('#add-tiebreaker')).toBeNull();
+    expect(await page.inputValue('#f-startsAt')).toBe(await local(startMs));
+    await page.fill('#f-endsAt', await local(endMs + 86400_000));
+    await page.click('#board-submit');
+    await page.waitForSelector('#tournament');
+    expect((await api.get('/v1/leaderboards/cup')).body).toMatchObject({
+      startsAt: new Date(startMs).toISOString(),
+      endsAt: new Date(endMs + 86400_000).toISOString(),
+      maxAttempts: 3,
+    });
+  }, 60000);
+
   it('fits a phone screen', async () => {
     await api.admin('POST', '/v1/leaderboards', {
       id: 'phone',
       tiers: [{ name: 'gold', topPercent: 1 }],
     });
     await page.setViewportSize({ width: 375, height: 740 });
-    for (const hash of ['#/boards', '#/boards/phone', '#/new']) {
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    for (const [hash, ready] of [
+      ['#/boards', '#boards-table'],
+      ['#/boards/phone', '#board-title'],
+      ['#/new', '#board-form'],
+      // a tournament with tie-break columns: its panel, subscore columns, the edit form
+      ['#/boards/cup', '#entries-table tr[data-player]'],
+      ['#/boards/cup/edit', '#board-form'],
+    ]) {
       await page.goto(`${t.baseUrl}/admin${hash}`);
-      await page.waitForSelector('#boards-table, #board-title, #board-form');
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - window.innerWidth,
-      );
-      expect(overflow).toBeLessThanOrEqual(0);
+      await page.waitForSelector(ready);
+      expect(await overflow()).toBeLessThanOrEqual(0);
     }
+    await page.click('#add-tier'); // the edit form's rows, with their buttons
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${t.baseUrl}/admin#/players`);
+    // A player id the API refuses: its 400 beside the field, no table.
+    await page.fill('#f-find-playerId', 'no spaces');
+    await page.click('#standings-form button[type=submit]');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#standings-form [data-error-for="playerId"]')?.textContent !== '',
+    );
+    expect(await page.$('#standings-table')).toBeNull();
+    await page.fill('#f-find-playerId', 'carol');
+    await page.click('#standings-form button[type=submit]');
+    await page.waitForSelector('#standings-table tr[data-board="league"]');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
   });
 

@@ -28,6 +28,8 @@ export type ResetAccepted = Schemas['ResetAcceptedDto'];
 export type EraseResult = Schemas['EraseResultDto'];
 export type PurgeResult = Schemas['PurgeResultDto'];
 export type WhoAmI = Schemas['WhoAmIDto'];
+export type PlayerStandings = Schemas['PlayerStandingsDto'];
+export type BoardStanding = Schemas['BoardStandingDto'];
 export type { components, paths };
 
 /** A page of boards, with how many there are in all (the X-Total-Count header). */
@@ -265,6 +267,19 @@ export class ValkranClient {
           path: { id: boardId, periodId },
           query: { offset: options.offset, limit: options.limit },
         },
+        signal,
+      }),
+    );
+  }
+
+  /**
+   * Where a player stands now on every board holding their entry in the current period, in
+   * board id order, a page at a time (`total`: boards holding the player; 0 for an unknown id).
+   */
+  getPlayerStandings(playerId: string, options: PageOptions = {}): Promise<PlayerStandings> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/players/{playerId}/standings', {
+        params: { path: { playerId }, query: { offset: options.offset, limit: options.limit } },
         signal,
       }),
     );

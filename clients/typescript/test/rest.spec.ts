@@ -187,6 +187,36 @@ describe('SDK REST client against a running Valkran', () => {
     const friends = await reader.lookupPlayers(id, ['dave', 'alice', 'zoe']);
     expect(friends.entries.map((e) => e.playerId)).toEqual(['alice', 'dave']);
     expect(friends.missing).toEqual(['zoe']);
+    // Bob on a second board: his standings list both, in board id order, a page at a time.
+    const other = await f.board();
+    await game.submitScore(other, { playerId: 'bob', score: 7 });
+    const standings = await reader.getPlayerStandings('bob');
+    expect(standings).toMatchObject({ playerId: 'bob', total: 2, offset: 0, limit: 100 });
+    expect(standings.entries).toEqual(
+      [
+        {
+          leaderboardId: id,
+          periodId: '0000000001',
+          rank: 2,
+          total: 4,
+          score: 200,
+          topPercent: 50,
+        },
+        {
+          leaderboardId: other,
+          periodId: '0000000001',
+          rank: 1,
+          total: 1,
+          score: 7,
+          topPercent: 100,
+        },
+      ].sort((a, b) => (a.leaderboardId < b.leaderboardId ? -1 : 1)),
+    );
+    const second = await reader.getPlayerStandings('bob', { offset: 1, limit: 1 });
+    expect(second.entries).toEqual([standings.entries[1]]);
+    expect((await reader.getPlayerStandings('zoe')).entries).toEqual([]);
+    const bad = await reader.getPlayerStandings('bob', { limit: 0 }).catch((e: unknown) => e);
+    expect((bad as ValkranError).status).toBe(400);
     const missing = await reader.getPlayer(id, 'zoe').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ValkranError);
     expect((missing as ValkranError).status).toBe(404);

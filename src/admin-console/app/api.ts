@@ -20,6 +20,9 @@ export type EraseResultDto = Schemas['EraseResultDto'];
 export type PageDto = Schemas['PageDto'];
 export type PeriodListDto = Schemas['PeriodListDto'];
 export type PlayerDto = Schemas['PlayerDto'];
+export type PlayerStandingsDto = Schemas['PlayerStandingsDto'];
+export type BoardStandingDto = Schemas['BoardStandingDto'];
+export type TiebreakerDto = Schemas['TiebreakerDto'];
 export type PurgeResultDto = Schemas['PurgeResultDto'];
 export type ResetAcceptedDto = Schemas['ResetAcceptedDto'];
 export type StatsDto = Schemas['StatsDto'];
@@ -67,6 +70,8 @@ export interface Api {
   removePlayer(id: string, playerId: string): Promise<void>;
   purge(id: string, minScore: string, maxScore: string): Promise<PurgeResultDto>;
   erasePlayer(playerId: string): Promise<EraseResultDto>;
+  /** The player on every board holding their entry in the current period (board id order). */
+  standings(playerId: string, offset: number, limit: number): Promise<PlayerStandingsDto>;
 }
 
 /**
@@ -130,5 +135,7 @@ export function createApi(key: () => string | null): Api {
         }),
       ),
     erasePlayer: (playerId) => settled(client.erasePlayer(playerId)),
+    standings: (playerId, offset, limit) =>
+      settled(client.getPlayerStandings(playerId, { offset, limit })),
   };
 }

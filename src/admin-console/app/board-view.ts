@@ -1,5 +1,13 @@
 /// <reference lib="dom" />
-import { fieldError, type BoardDto, type EntryDto, type PageDto, type StatsDto } from './api';
+import {
+  fieldError,
+  ValkranError,
+  type BoardDto,
+  type EntryDto,
+  type PageDto,
+  type StatsDto,
+  type TiebreakerDto,
+} from './api';
 import { boardHref, boardState } from './boards-view';
 import { statsChart } from './chart';
 import type { ViewContext } from './context';
@@ -13,6 +21,9 @@ import {
   showProblem,
   value,
 } from './forms';
+import { duration } from './instants';
+import { playerStandings } from './player-standings';
+import { isTournament, PHASE_LABEL, tournamentState } from './tournament';
 
 const PAGE = 25;
 
@@ -29,10 +40,35 @@ function playerCell(e: EntryDto): HTMLElement {
   );
 }
 
-/** A page of entries with previous/next links; `row` may add cells (actions). */
+const ORDER_HINT = { desc: 'higher is better', asc: 'lower is better' } as const;
+
+/** A tie-break column as a table shows it (an archive whose board is gone has no order). */
+type Column = { name: string; order?: TiebreakerDto['order'] };
+
+/** A tie-break column's header: its name, its direction on hover. */
+const columnHeader = (c: Column, i: number): HTMLElement =>
+  h(
+    'th',
+    {
+      class: 'num',
+      'data-col': `sub-${i}`,
+      title: c.order ? `${c.order}: ${ORDER_HINT[c.order]}` : null,
+    },
+    c.name,
+  );
+
+/** An entry's subscores, one cell per column of the board. */
+const subscoreCells = (e: EntryDto, columns: Column[]): HTMLElement[] =>
+  columns.map((_c, i) => h('td', { class: 'num', 'data-col': `sub-${i}` }, num(e.subscores?.[i])));
+
+/**
+ * A page of entries with previous/next links, a column per tie-break column of the board
+ * (headed by its name); `action` may add a cell (Remove).
+ */
 function entriesTable(
   id: string,
   page: PageDto,
+  columns: Column[],
   onPage: (offset: number) => void,
   action?: (e: EntryDto) => HTMLElement,
 ): HTMLElement {
@@ -45,13 +81,16 @@ function entriesTable(
         h('td', { class: 'num' }, num(e.rank)),
         playerCell(e),
         h('td', { class: 'num' }, num(e.score)),
+        ...subscoreCells(e, columns),
         h('td', { class: 'muted updated' }, when(e.updatedAt)),
         action ? h('td', {}, action(e)) : null,
       ),
     );
   }
   if (page.entries.length === 0) {
-    tbody.append(h('tr', {}, h('td', { colspan: action ? 5 : 4 }, 'No entries.')));
+    tbody.append(
+      h('tr', {}, h('td', { colspan: 4 + columns.length + (action ? 1 : 0) }, 'No entries.')),
+    );
   }
   const pager = h(
     'div',
@@ -100,6 +139,7 @@ function entriesTable(
             h('th', { class: 'num' }, '#'),
             h('th', {}, 'Player'),
             h('th', { class: 'num' }, 'Score'),
+            ...columns.map(columnHeader),
             h('th', { class: 'updated' }, 'Updated'),
             action ? h('th', {}, '') : null,
           ),
@@ -129,6 +169,64 @@ function configList(b: BoardDto): HTMLElement {
       b.tiers.length === 0
         ? 'none'
         : b.tiers.map((t) => `${t.name} top ${t.topPercent}%`).join(', '),
+    ),
+    ...row(
+      'Tie-breaks',
+      b.tiebreakers.length === 0
+        ? 'none (first to reach the score)'
+        : b.tiebreakers.map((c) => `${c.name} (${c.order})`).join(', '),
+    ),
+  );
+}
+
+/**
+ * A tournament board's rules and where it stands now (by this browser's clock; the server
+ * decides by Valkey's): not started, running, closed until the next period, or ended, and when
+ * submissions next open or stop. The API has no count of seats taken, so seats are the limit.
+ */
+function tournamentPanel(b: BoardDto): HTMLElement | null {
+  if (!isTournament(b)) return null;
+  const state = tournamentState(b, Date.now());
+  const at = (ms: number | null): string => (ms === null ? '—' : when(new Date(ms).toISOString()));
+  const row = (k: string, v: string, col?: string): HTMLElement[] => [
+    h('dt', {}, k),
+    h('dd', col ? { 'data-col': col } : {}, v),
+  ];
+  return h(
+    'section',
+    { class: 'panel', id: 'tournament', 'data-phase': state.phase },
+    h('h2', {}, 'Tournament'),
+    h(
+      'dl',
+      { class: 'config' },
+      ...row('State', PHASE_LABEL[state.phase], 'phase'),
+      ...(state.opensAt !== null ? row('Opens', at(state.opensAt), 'opens') : []),
+      ...row(
+        'Next close',
+        state.closesAt === null
+          ? state.phase === 'ended'
+            ? '—'
+            : 'none scheduled'
+          : at(state.closesAt),
+        'closes',
+      ),
+      ...row('Starts', when(b.startsAt), 'starts'),
+      ...row('Ends', when(b.endsAt), 'ends'),
+      ...row(
+        'Window',
+        b.activeFor === null ? 'whole period' : `${duration(b.activeFor)} per period`,
+      ),
+      ...row('Join required', b.joinRequired ? 'yes' : 'no'),
+      ...row(
+        'Seats',
+        b.maxPlayers === null ? 'unlimited' : `${num(b.maxPlayers)} per period`,
+        'seats',
+      ),
+      ...row(
+        'Attempts',
+        b.maxAttempts === null ? 'unlimited' : `${num(b.maxAttempts)} per player and period`,
+        'attempts',
+      ),
     ),
   );
 }
@@ -197,6 +295,7 @@ export async function boardView(ctx: ViewContext, id: string): Promise<void> {
       entriesTable(
         'entries',
         page,
+        board.tiebreakers,
         (o) => void loadEntries(o).catch(show(entries)),
         (e) =>
           h(
@@ -346,6 +445,7 @@ export async function boardView(ctx: ViewContext, id: string): Promise<void> {
       h('div', { class: 'title-row' }, h('h2', { id: 'board-title' }, board.id), actions),
       configList(board),
     ),
+    ...[tournamentPanel(board)].filter((p) => p !== null),
     h('section', { class: 'panel' }, h('h2', {}, `Current period ${board.period.id}`), entries),
     h('section', { class: 'panel' }, h('h2', {}, 'Stats'), stats),
     h('section', { class: 'panel' }, h('h2', {}, 'Archived periods'), periods),
@@ -366,6 +466,7 @@ function moderation(
 ): HTMLElement {
   const id = board.id;
   const card = h('div', { id: 'player-card', class: 'card', hidden: true });
+  const everywhere = h('div', { id: 'player-everywhere' });
   const find = h(
     'form',
     { id: 'find-form', novalidate: true, class: 'inline' },
@@ -381,11 +482,17 @@ function moderation(
     e.preventDefault();
     clearErrors(find);
     card.hidden = true;
+    everywhere.replaceChildren();
     const playerId = value(find, 'playerId');
     if (playerId === '') {
       showProblem(find, fieldError('playerId', 'is required'));
       return;
     }
+    // Wherever else they stand, whether or not they are on this board (a bad id: the API's 400
+    // is shown by the player read beside the field).
+    const showEverywhere = (): void => {
+      if (ctx.current()) everywhere.replaceChildren(playerStandings(ctx, playerId, id));
+    };
     void ctx.api.player(id, playerId).then(
       (p) => {
         if (!ctx.current()) return;
@@ -400,6 +507,23 @@ function moderation(
             `#${num(p.rank)} of ${num(p.total)} · ${num(p.score)} points · top ${p.topPercent.toFixed(2)}%`,
             p.tier ? ` · ${p.tier}` : '',
           ),
+          p.subscores
+            ? h(
+                'div',
+                { class: 'subscores' },
+                board.tiebreakers.map((c, i) => `${c.name} ${num(p.subscores?.[i])}`).join(' · '),
+              )
+            : null,
+          p.attempts !== undefined
+            ? h(
+                'div',
+                { class: 'attempts' },
+                `${num(p.attempts)} ${p.attempts === 1 ? 'attempt' : 'attempts'} this period`,
+                p.attemptsLeft === null || p.attemptsLeft === undefined
+                  ? ''
+                  : `, ${num(p.attemptsLeft)} left`,
+              )
+            : null,
           h('div', { class: 'muted' }, `updated ${when(p.updatedAt)}`),
           p.metadata ? h('pre', {}, JSON.stringify(p.metadata, null, 2)) : null,
           h(
@@ -414,8 +538,12 @@ function moderation(
           ),
         );
         card.hidden = false;
+        showEverywhere();
       },
-      (err) => showProblem(find, err),
+      (err) => {
+        showProblem(find, err);
+        if (err instanceof ValkranError && err.status === 404) showEverywhere();
+      },
     );
   });
 
@@ -468,6 +596,7 @@ function moderation(
     h('h3', {}, 'Find a player'),
     find,
     card,
+    everywhere,
     h('h3', {}, 'Purge a score range'),
     purge,
     h(
@@ -480,6 +609,10 @@ function moderation(
   );
 }
 
+/** Columns for subscores whose names could not be read: "tie-break 1", … */
+const unnamedColumns = (page: PageDto): Column[] =>
+  (page.entries[0]?.subscores ?? []).map((_v, i) => ({ name: `tie-break ${i + 1}` }));
+
 /** A page of an archived period (read-only). */
 export async function periodView(
   ctx: ViewContext,
@@ -487,7 +620,14 @@ export async function periodView(
   periodId: string,
   offset = 0,
 ): Promise<void> {
-  const page = await ctx.api.periodEntries(id, periodId, offset, PAGE);
+  // The board names the columns of the archived subscores (columns are fixed at creation).
+  const [page, columns] = await Promise.all([
+    ctx.api.periodEntries(id, periodId, offset, PAGE),
+    ctx.api.getBoard(id).then(
+      (b) => b.tiebreakers,
+      () => null,
+    ),
+  ]);
   if (!ctx.current()) return;
   ctx.root.replaceChildren(
     h(
@@ -498,6 +638,7 @@ export async function periodView(
       entriesTable(
         'period',
         page,
+        columns ?? unnamedColumns(page),
         (o) =>
           void periodView(ctx, id, periodId, o).catch((err) => ctx.flash(String(err), 'error')),
       ),
@@ -505,8 +646,36 @@ export async function periodView(
   );
 }
 
-/** Erase a player from every board and archive (the right to be forgotten, or a banned cheater). */
+/**
+ * Players: find one on every board (their standings, each board a link), and erase one from
+ * every board and archive (the right to be forgotten, or a banned cheater).
+ */
 export function playersView(ctx: ViewContext): void {
+  const found = h('div', { id: 'find-everywhere' });
+  const find = h(
+    'form',
+    { id: 'standings-form', novalidate: true, class: 'inline' },
+    formMessage(),
+    field(
+      'Player id',
+      'playerId',
+      h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', id: 'f-find-playerId' }),
+    ),
+    h('button', { type: 'submit' }, 'Find'),
+  );
+  find.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearErrors(find);
+    const playerId = value(find, 'playerId');
+    if (playerId === '') {
+      found.replaceChildren();
+      showProblem(find, fieldError('playerId', 'is required'));
+      return;
+    }
+    found.replaceChildren(
+      playerStandings(ctx, playerId, undefined, (err) => showProblem(find, err)),
+    );
+  });
   const result = h('div', { id: 'erase-result' });
   const form = h(
     'form',
@@ -566,6 +735,7 @@ export function playersView(ctx: ViewContext): void {
     })();
   });
   ctx.root.replaceChildren(
+    h('section', { class: 'panel' }, h('h2', {}, 'Find a player on every board'), find, found),
     h('section', { class: 'panel' }, h('h2', {}, 'Erase a player everywhere'), form, result),
   );
 }

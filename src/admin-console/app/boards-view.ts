@@ -4,14 +4,19 @@ import { boardForm, createBody, updateBody } from './board-form';
 import type { ViewContext } from './context';
 import { fill, h, num, when } from './dom';
 import { clearErrors, showOk, showProblem } from './forms';
+import { isTournament, PHASE_LABEL, tournamentState } from './tournament';
 
 const PAGE = 50;
 
 export const boardHref = (id: string): string => `#/boards/${encodeURIComponent(id)}`;
 
-/** How a board behaves over time, in a word or two. */
+/** How a board behaves over time, in a word or two (and a tournament's phase). */
 export function boardState(b: BoardDto): string {
-  return b.resetSchedule === null ? 'never resets' : `resets ${b.resetSchedule} (${b.timezone})`;
+  const schedule =
+    b.resetSchedule === null ? 'never resets' : `resets ${b.resetSchedule} (${b.timezone})`;
+  return isTournament(b)
+    ? `${schedule} · tournament ${PHASE_LABEL[tournamentState(b, Date.now()).phase]}`
+    : schedule;
 }
 
 /** Every board, a page at a time: members, period, next reset, state. */
