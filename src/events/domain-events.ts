@@ -20,6 +20,13 @@ export interface DomainEvents {
   'stats.computed': { boardId: string; periodId: string; total: number };
   /** A reset archived `archivedPeriodId` and opened `periodId`. */
   'period.reset': { boardId: string; archivedPeriodId: string; periodId: string; endedAt: number };
+  /**
+   * A player was hidden (shadow-banned) on every board: others no longer see them. `boards`: the
+   * boards where an entry of theirs (current or archived period) moved out of sight.
+   */
+  'player.hidden': { playerId: string; reason?: string; boards: string[] };
+  /** A hidden player is visible again on every board; `boards`: where an entry moved back. */
+  'player.unhidden': { playerId: string; boards: string[] };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -192,6 +192,8 @@ export class BoardsRepository {
         cur.h,
         cur.dc,
         cur.zn,
+        k.current.zh,
+        k.hidden,
       ],
       [k.archivePrefix],
     );

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
+import { HiddenPlayersController } from './hidden-players.controller';
+import { HiddenPlayersRepository } from './hidden-players.repository';
+import { HiddenPlayersService } from './hidden-players.service';
 import { LayoutMigration } from './layout-migration';
 import { LayoutMigrationRepository } from './layout-migration.repository';
 import { PeriodsController } from './periods.controller';
@@ -28,6 +31,8 @@ import { StandingsService } from './standings.service';
     PeriodsRepository,
     PeriodsService,
     PlayerStandingsService,
+    HiddenPlayersRepository,
+    HiddenPlayersService,
   ],
   exports: [
     BoardsService,
@@ -49,6 +54,7 @@ export class LeaderboardModule {}
     StandingsController,
     PeriodsController,
     PlayerStandingsController,
+    HiddenPlayersController,
   ],
 })
 export class LeaderboardApiModule {}
