@@ -42,6 +42,7 @@ import { StandingsService } from './standings.service';
     PeriodsService,
     PlayerStandingsService,
     LayoutMigration,
+    HiddenPlayersService,
   ],
 })
 export class LeaderboardModule {}

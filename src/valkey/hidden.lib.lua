@@ -53,31 +53,40 @@ end
 
 -- A hidden player's own around-me window: `limit` consecutive rows of the board made of the visible
 -- players and them, centred on them as around.lua centres a visible player. The visible rows are one
--- renderRange; those ranked after the player move down one rank (ordinal: all of them; competition:
--- the strictly worse; dense: the strictly worse, when no visible player holds the player's score or
--- tuple). Returns the rows and counts the player in header[4], or nil when they are not in zh.
+-- renderRange; those placed after the player move down one rank: ordinal, all of them; competition,
+-- those worse than the player (not the visible ones tied with them, which come after them when they
+-- reached the tie earlier); dense, the same ones, when no visible player holds the player's score or
+-- tuple. Returns the rows and counts the player in header[4], or nil when they are not in zh.
 local function hiddenAround(ctx, header, rec, pid, limit)
   local P, rankMode = ctx.P, ctx.rankMode
   local member = memberOf(P, rec, pid)
   local score, rank, k = hiddenStanding(rankMode, ctx.order, P, member)
   if not score then return nil end
   local index = rank - 1
-  if rankMode ~= 'ordinal' then index = rankAmongVisible('ordinal', P, member, k) - 1 end
+  -- Visible positions from `shiftFrom` on move down a rank (none when shiftFrom is nil).
+  local shiftFrom
+  if rankMode == 'ordinal' then
+    shiftFrom = index
+  else
+    index = rankAmongVisible('ordinal', P, member, k) - 1
+    local better, ties
+    if P.nc > 0 then
+      local prefix = string.sub(member, 1, P.skip - 7)
+      better = redis.call('ZLEXCOUNT', P.z, '-', '(' .. prefix)
+      ties = redis.call('ZLEXCOUNT', P.z, '[' .. prefix, '(' .. prefix .. '\255')
+    else
+      better = redis.call('ZCOUNT', P.z, '-inf', '(' .. k)
+      ties = redis.call('ZCOUNT', P.z, k, k)
+    end
+    -- the visible players tied with the player and placed after them: ties - (index - better)
+    if rankMode == 'competition' or ties == 0 then shiftFrom = better + ties end
+  end
   local total = header[4] + 1
   header[4] = total
   local start = index - math.floor((limit - 1) / 2)
   if start + limit > total then start = total - limit end
   if start < 0 then start = 0 end
   local rows = renderRange(rankMode, ctx.order, P, start, start + limit - 2)
-  local fresh = true
-  if rankMode == 'dense' then
-    if P.nc > 0 then
-      local prefix = string.sub(member, 1, P.skip - 7)
-      fresh = redis.call('ZLEXCOUNT', P.z, '[' .. prefix, '(' .. prefix .. '\255') == 0
-    else
-      fresh = redis.call('ZCOUNT', P.z, k, k) == 0
-    end
-  end
   local out = {}
   local function push(a, b, c, d)
     local o = #out
@@ -87,7 +96,7 @@ local function hiddenAround(ctx, header, rec, pid, limit)
   for n = 0, #rows / 4 - 1 do
     if n == at then push(pid, rec, score, rank) end
     local r = rows[4 * n + 4]
-    if (rankMode == 'ordinal' and r >= rank) or (rankMode ~= 'ordinal' and r > rank and fresh) then r = r + 1 end
+    if shiftFrom and start + n >= shiftFrom then r = r + 1 end
     push(rows[4 * n + 1], rows[4 * n + 2], rows[4 * n + 3], r)
   end
   if at >= #rows / 4 then push(pid, rec, score, rank) end
