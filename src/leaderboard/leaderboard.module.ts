@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
-import { HiddenPlayersController } from './hidden-players.controller';
 import { HiddenPlayersRepository } from './hidden-players.repository';
 import { HiddenPlayersService } from './hidden-players.service';
 import { LayoutMigration } from './layout-migration';
@@ -55,7 +54,6 @@ export class LeaderboardModule {}
     StandingsController,
     PeriodsController,
     PlayerStandingsController,
-    HiddenPlayersController,
   ],
 })
 export class LeaderboardApiModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
+import { HiddenPlayersController } from './hidden-players.controller';
 import { ModerationController } from './moderation.controller';
 import { ModerationService } from './moderation.service';
 import { ScoresController } from './scores.controller';
@@ -18,6 +19,6 @@ export class ScoresModule {}
 /** The scores feature's HTTP routes. */
 @Module({
   imports: [ScoresModule, LeaderboardModule],
-  controllers: [ScoresController, ModerationController, SeedController],
+  controllers: [ScoresController, ModerationController, SeedController, HiddenPlayersController],
 })
 export class ScoresApiModule {}

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import { IsOptionalNonNull } from '../../common/validation';
 import { isoFromMs } from '../../common/iso-time';
-import type { HiddenStatus } from '../hidden-players.service';
+import type { HiddenStatus } from '../../leaderboard/hidden-players.service';
 
 export class SetHiddenDto {
   @ApiProperty({

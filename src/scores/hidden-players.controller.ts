@@ -10,10 +10,13 @@ import {
 import { RequireScope } from '../common/auth';
 import { Problem } from '../common/problem';
 import { HiddenPlayerDto, SetHiddenDto, toHiddenPlayerDto } from './dto/hidden-players.dto';
-import { HiddenPlayersService } from './hidden-players.service';
-import { PlayerIdPipe } from './params';
+import { HiddenPlayersService } from '../leaderboard/hidden-players.service';
+import { PlayerIdPipe } from '../leaderboard/params';
 
-/** Hidden players (shadow-ban): admin only, like the other moderation routes. */
+/**
+ * Hidden players (shadow-ban): admin only, like the other moderation routes. The rules live with
+ * the boards (leaderboard/hidden-players.service.ts): creating a board seeds its hidden players.
+ */
 @ApiTags('moderation')
 @RequireScope('admin')
 @ApiBadRequestResponse({ type: Problem })
