@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { LuaScript } from '../valkey/lua-script';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { BoardKeys } from './board.keys';
 import { HIDDEN_REGISTRY_KEYS as REG } from './hidden-players.keys';
@@ -100,7 +100,7 @@ export class HiddenPlayersRepository {
       [hidden ? '1' : '', k.archivePrefix, ...playerIds],
     );
     if (!Array.isArray(reply)) return null;
-    const [current, archived] = reply as ScriptReply[];
+    const [current, archived] = reply;
     return { current: Number(current), archived: Number(archived) };
   }
 
