@@ -4,6 +4,7 @@
 -- A submission of a hidden player is applied with their entry moved into z first and back into zh
 -- right after, in the same script: the submit rules and the ranks it reports see the board as if
 -- they were visible (their plausible standing), and nobody can see the moment between.
+--- @include "standings.lib"
 --- @include "standings-write.lib"
 
 -- The board's set of hidden players, from its cfg key.
