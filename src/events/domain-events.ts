@@ -31,6 +31,13 @@ export interface DomainEvents {
    * standings); `period.reset` was emitted for the same close just before.
    */
   'tournament.ended': { boardId: string; generation: number; endsAt: number; periodId: string };
+  /**
+   * A player was hidden (shadow-banned) on every board: others no longer see them. `boards`: the
+   * boards where an entry of theirs (current or archived period) moved out of sight.
+   */
+  'player.hidden': { playerId: string; reason?: string; boards: string[] };
+  /** A hidden player is visible again on every board; `boards`: where an entry moved back. */
+  'player.unhidden': { playerId: string; boards: string[] };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -9,11 +9,18 @@
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
+--- @include "../valkey/hidden.lib"
 local ctx, header, rate, A = beginRead(3)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec = getRecord(ctx.P, A[1])
 if not rec then return { { 'PLAYER_NOT_FOUND' }, {}, rate } end
 local index = redis.call('ZRANK', ctx.P.z, memberOf(ctx.P, rec, A[1]))
+-- Not in z: a hidden player reading their own window (valkey/hidden.lib.lua).
+if not index then
+  local rows = hiddenAround(ctx, header, rec, A[1], tonumber(A[2]))
+  if not rows then return { { 'PLAYER_NOT_FOUND' }, {}, rate } end
+  return { header, rows, rate }
+end
 local limit, total = tonumber(A[2]), header[4]
 local start = index - math.floor((limit - 1) / 2)
 if start + limit > total then start = total - limit end

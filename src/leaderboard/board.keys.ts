@@ -46,6 +46,12 @@ import type { PeriodRef } from './board';
  *       and the displayName (a player's member cannot be found from the record otherwise).
  *   dz  dense boards: the distinct tuple prefixes (score k).
  * Boards without columns keep exactly the layout above (no `cols` field), so no migration.
+ * Hidden players (shadow-ban; valkey/hidden.lib.lua, hidden-players.repository.ts):
+ *   {lb:id}:hidden     set of the board's hidden players' ids (the global registry's, copied to
+ *                      every board so its scripts stay in its slot)
+ *   zh  per period (current and archived): zset of the hidden players' entries, same members and
+ *       scores as they had in z (their records stay in r). Scripts name it after z (z .. 'h'),
+ *       like the archived periods' keys below; a reset renames it with the period.
  * Every key a script touches is declared in its KEYS, except archived periods' keys in scripts
  * that visit every period (erase, delete, prune, the migration's last step): those derive them
  * from the archive prefix (`archivePrefix`), which carries the same hash tag as the declared cfg.
@@ -73,6 +79,8 @@ export interface PeriodKeys {
   r: string;
   /** distinct k values (dense boards) */
   dz: string;
+  /** hidden players' entries (same encoding as z) */
+  zh: string;
 }
 
 /** A period's layout-1 keys and the zset a migration builds (layout-migration only). */
@@ -112,6 +120,10 @@ export class BoardKeys {
   get periodMeta(): string {
     return `${this.tag}:pmeta`;
   }
+  /** The board's hidden players (a copy of the global registry's ids). */
+  get hidden(): string {
+    return `${this.tag}:hidden`;
+  }
   get current(): PeriodKeys {
     return this.period('cur');
   }
@@ -140,6 +152,6 @@ export class BoardKeys {
   }
   private period(infix: string): PeriodKeys {
     const base = `${this.tag}:${infix}`;
-    return { z: `${base}:z`, r: `${base}:r`, dz: `${base}:dz` };
+    return { z: `${base}:z`, r: `${base}:r`, dz: `${base}:dz`, zh: `${base}:zh` };
   }
 }

@@ -209,6 +209,8 @@ export class BoardsRepository {
         cur.dc,
         cur.zn,
         entrantsKey(id),
+        k.current.zh,
+        k.hidden,
       ],
       [k.archivePrefix],
     );

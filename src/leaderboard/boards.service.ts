@@ -13,6 +13,7 @@ import type { DomainEvents } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { AppConfig } from '../config/app-config';
 import { BoardsRepository } from './boards.repository';
+import { HiddenPlayersService } from './hidden-players.service';
 import { NextRunCache } from './schedule';
 import {
   checkTournament,
@@ -54,6 +55,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly repo: BoardsRepository,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly hidden: HiddenPlayersService,
   ) {
     this.nextRuns = new NextRunCache(config.maxBoards);
   }
@@ -119,7 +121,10 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
         `There are ${max} leaderboards already, the most this server allows (MAX_BOARDS); delete one first.`,
       );
     }
+    // Hidden players: known to the board before it exists, caught up once it does.
+    await this.hidden.seedNewBoard(id);
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
+    await this.hidden.syncBoard(id);
     await this.events.emit('board.saved', savedEvent(board));
     return this.view(board, 0);
   }

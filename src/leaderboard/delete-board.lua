@@ -3,7 +3,8 @@
 -- and are ignored by a new board of the same id (they carry the old board's generation).
 -- UNLINK frees the memory in the background. Works in any storage layout, or mid-migration.
 -- KEYS: 1 cfg, 2 seq, 3 periods, 4 pmeta, 5 ver, then the current period's keys of every layout
---       (z, r, dz; h, dc, zn), then the tournament entrants hash; all of them are unlinked.
+--       (z, r, dz; h, dc, zn), its hidden players' zset zh, the board's hidden set and the
+--       tournament entrants hash; all of them are unlinked.
 -- ARGV: 1 archive key prefix ("{lb:id}:arc:").
 -- Returns 1 if the board existed, else 0.
 --- @include "../valkey/board.lib"

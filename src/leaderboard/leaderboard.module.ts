@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
+import { HiddenPlayersRepository } from './hidden-players.repository';
+import { HiddenPlayersService } from './hidden-players.service';
 import { LayoutMigration } from './layout-migration';
 import { LayoutMigrationRepository } from './layout-migration.repository';
 import { PeriodsController } from './periods.controller';
@@ -28,6 +30,8 @@ import { StandingsService } from './standings.service';
     PeriodsRepository,
     PeriodsService,
     PlayerStandingsService,
+    HiddenPlayersRepository,
+    HiddenPlayersService,
   ],
   exports: [
     BoardsService,
@@ -37,6 +41,7 @@ import { StandingsService } from './standings.service';
     PeriodsService,
     PlayerStandingsService,
     LayoutMigration,
+    HiddenPlayersService,
   ],
 })
 export class LeaderboardModule {}

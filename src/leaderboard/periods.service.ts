@@ -49,7 +49,7 @@ export class PeriodsService {
 
   async player(boardId: string, periodId: string, playerId: string): Promise<PlayerDto> {
     await this.archived(boardId, periodId);
-    const r = await this.standings.players(boardId, { archived: periodId }, [playerId]);
+    const r = await this.standings.player(boardId, { archived: periodId }, playerId);
     const entry = r.status === 'ok' ? r.rows[0]?.entry : null;
     if (r.status !== 'ok' || !entry) {
       throw notFound(

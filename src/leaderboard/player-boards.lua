@@ -8,6 +8,7 @@
 -- { header, record or '', score or '', rank or 0 } with the header of readContext. A board still
 -- in another storage layout fails the call ('LAYOUT …'), as its player read would.
 --- @include "../valkey/standings.lib"
+--- @include "../valkey/hidden.lib"
 local pid = ARGV[1]
 local out = {}
 for b = 0, #KEYS / 5 - 1 do
@@ -16,7 +17,8 @@ for b = 0, #KEYS / 5 - 1 do
   if not ctx then
     out[b + 1] = { { 'NOT_FOUND' } }
   else
-    local rec, score, rank = standingOf(ctx.rankMode, ctx.order, ctx.P, pid)
+    -- The player's own read: a hidden player's standing is their plausible one (hidden.lib.lua).
+    local rec, score, rank = ownStandingOf(ctx, header, pid)
     out[b + 1] = { header, rec or '', score or '', rank or 0 }
   end
 end

@@ -187,6 +187,7 @@ export class StandingsRepository {
   private readonly aroundScript = new LuaScript('around.lua', __dirname);
   private readonly playersScript = new LuaScript('players.lua', __dirname);
   private readonly playerBoardsScript = new LuaScript('player-boards.lua', __dirname);
+  private readonly playerScript = new LuaScript('player.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -296,6 +297,28 @@ export class StandingsRepository {
   ): Promise<ConditionalRead<Rows> | StandingsRead<Rows>> {
     const args = [conditions.ifVersion ?? '', ...playerIds];
     return this.read(this.playersScript, boardId, period, args, conditions);
+  }
+
+  /**
+   * One player's entry, read by that player's id (their own read): a hidden player gets their
+   * plausible standing and a total that counts them (valkey/hidden.lib.lua), where
+   * {@link players} (lookups by others) leaves them out. One row, null when not on the board.
+   */
+  player(boardId: string, period: PeriodRef, playerId: string): Promise<StandingsRead<Rows>>;
+  player(
+    boardId: string,
+    period: PeriodRef,
+    playerId: string,
+    conditions: ReadConditions,
+  ): Promise<ConditionalRead<Rows>>;
+  async player(
+    boardId: string,
+    period: PeriodRef,
+    playerId: string,
+    conditions: ReadConditions = {},
+  ): Promise<ConditionalRead<Rows> | StandingsRead<Rows>> {
+    const args = [conditions.ifVersion ?? '', playerId];
+    return this.read(this.playerScript, boardId, period, args, conditions);
   }
 
   /**

@@ -79,7 +79,7 @@ export class StandingsService {
     playerId: string,
     conditions: ReadConditions,
   ): Promise<ReadAnswer<PlayerDto>> {
-    const r = await this.repo.players(boardId, 'current', [playerId], conditions);
+    const r = await this.repo.player(boardId, 'current', playerId, conditions);
     if (r.status === 'ok' && !r.rows[0]?.entry) {
       throw withRate(playerNotFound(boardId, playerId), r.rate);
     }

@@ -14,6 +14,12 @@ local lo, hi = ARGV[1], ARGV[2]
 if c[1] == 'desc' then lo, hi = toK('desc', ARGV[2]), toK('desc', ARGV[1]) end
 local members = redis.call('ZRANGE', KEYS[Z], lo, hi, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
 local P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[3])
+-- Hidden players' entries in the range go too (zh: valkey/hidden.lib.lua).
+if #members < tonumber(ARGV[3]) then
+  for _, m in ipairs(redis.call('ZRANGE', P.zh, lo, hi, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]) - #members)) do
+    members[#members + 1] = m
+  end
+end
 local removed = 0
 for _, member in ipairs(members) do
   removed = removed + removePlayer(P, string.sub(member, P.skip + 1))

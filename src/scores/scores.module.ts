@@ -3,6 +3,7 @@ import { LeaderboardModule } from '../leaderboard/leaderboard.module';
 import { JoinsController } from './joins.controller';
 import { JoinsRepository } from './joins.repository';
 import { JoinsService } from './joins.service';
+import { HiddenPlayersController } from './hidden-players.controller';
 import { ModerationController } from './moderation.controller';
 import { ModerationService } from './moderation.service';
 import { ScoresController } from './scores.controller';
@@ -27,6 +28,12 @@ export class ScoresModule {}
 /** The scores feature's HTTP routes. */
 @Module({
   imports: [ScoresModule, LeaderboardModule],
-  controllers: [ScoresController, ModerationController, SeedController, JoinsController],
+  controllers: [
+    ScoresController,
+    ModerationController,
+    SeedController,
+    JoinsController,
+    HiddenPlayersController,
+  ],
 })
 export class ScoresApiModule {}

@@ -17,6 +17,7 @@
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
 --- @include "../valkey/tournament.lib"
+--- @include "../valkey/hidden-write.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
 local ENTRIES_FROM, ENTRY_FIELDS = 3, 5
 local nLimits, A = limitArgs()
@@ -67,9 +68,14 @@ b.seqFirst = b.seqNext
 P.count = redis.call('ZCARD', P.z)
 local now = nowMs()
 local rows, changed = {}, false
+-- Hidden players' entries (hidden-write.lib): one EXISTS, and SISMEMBER per entry only if any.
+local hiddenKey, dense = hiddenSetOf(KEYS[CFG]), b.rankMode == 'dense'
+if redis.call('EXISTS', hiddenKey) == 0 then hiddenKey = nil end
 for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS
+  local veiled = unveil(P, dense, hiddenKey, A[at])
   local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now, A[at + 4])
+  if veiled then moveEntry(P, A[at], true, dense) end
   rows[#rows + 1] = table.concat(r, '\t')
   changed = changed or r[6] == 1
 end

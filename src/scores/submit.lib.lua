@@ -101,7 +101,9 @@ local function currentScore(b, pid)
   local P = b.P
   local rec = recordAt(P, pid, locate(P, pid))
   if not rec then return nil end
-  local k = redis.call('ZSCORE', b.P.z, memberOf(P, rec, pid))
+  local member = memberOf(P, rec, pid)
+  -- zh: a hidden player's entry (hidden-write.lib.lua)
+  local k = redis.call('ZSCORE', P.z, member) or redis.call('ZSCORE', P.zh, member)
   return tonumber(toK(b.order, k))
 end
 

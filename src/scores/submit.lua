@@ -16,6 +16,7 @@
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
 --- @include "../valkey/tournament.lib"
+--- @include "../valkey/hidden-write.lib"
 local nLimits, A = limitArgs()
 local refusedOutside, pid, score, displayName, metadata, bodyHash, subs = A[1] == '1', A[2], A[3], A[4],
   A[5], A[6], A[7] or ''
@@ -27,7 +28,9 @@ if refused then return refused end
 -- rate-limit counters): { 'ENTRY_REFUSED', … } changes nothing; an accepted write is an attempt.
 local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], { pid })
 if entry then return entry end
+local veiled = unveil(b.P, b.rankMode == 'dense', hiddenSetOf(KEYS[CFG]), pid) -- a hidden player (hidden-write.lib)
 local r = apply(b, pid, score, displayName, metadata, nowMs(), subs)
+if veiled then moveEntry(b.P, pid, true, b.rankMode == 'dense') end
 if r[1] == 'OUT_OF_BOUNDS' or r[1] == 'SUBSCORES' then return r end
 recordAttempts(attempts, KEYS[6])
 return accepted(b, bodyHash, table.concat(r, '\t'), nLimits, r[6] == 1)

@@ -18,9 +18,9 @@ local function archivedPeriodKeys(archivePrefix, periodId)
   return base .. 'z', base .. 'r', base .. 'dz'
 end
 
--- Drops an archived period's keys, those of layout 1 (h, dc) and of a migration under way (zn)
--- included; UNLINK frees the memory off the main thread.
+-- Drops an archived period's keys, its hidden players' zset (zh), those of layout 1 (h, dc) and of
+-- a migration under way (zn) included; UNLINK frees the memory off the main thread.
 local function unlinkArchivedPeriod(archivePrefix, periodId)
   local base = archivePrefix .. periodId .. ':'
-  redis.call('UNLINK', base .. 'z', base .. 'r', base .. 'dz', base .. 'h', base .. 'dc', base .. 'zn')
+  redis.call('UNLINK', base .. 'z', base .. 'r', base .. 'dz', base .. 'h', base .. 'dc', base .. 'zn', base .. 'zh')
 end

@@ -187,8 +187,9 @@ local function denseRemoved(P, k, member)
   end
 end
 
--- Removes a player from one period. Returns 1 if it was there. A period left empty leaves no
--- key behind (the records hash would keep its bucket count).
+-- Removes a player from one period, hidden or not. Returns 1 if it was there. A period left empty
+-- (no visible and no hidden entry) leaves no key behind (the records hash would keep its bucket
+-- count).
 local function removePlayer(P, pid)
   local at = locate(P, pid)
   if not at.i then return 0 end
@@ -199,6 +200,8 @@ local function removePlayer(P, pid)
   local k = redis.call('ZSCORE', P.z, member)
   redis.call('ZREM', P.z, member)
   if k and redis.call('EXISTS', P.dz) == 1 then denseRemoved(P, k, member) end
-  if redis.call('EXISTS', P.z) == 0 then redis.call('UNLINK', P.r) end
+  -- Not in z: a hidden player's entry, in zh (whose records r keeps too).
+  if not k then redis.call('ZREM', P.zh, member) end
+  if redis.call('EXISTS', P.z) == 0 and redis.call('EXISTS', P.zh) == 0 then redis.call('UNLINK', P.r) end
   return 1
 end

@@ -14,6 +14,9 @@
 -- ranking order and the zset's lex commands count tuples (ZLEXCOUNT); its records carry k and
 -- the subscores in decimal, each followed by ',', between updatedAt and the displayName (the
 -- member cannot be found from the record otherwise); its dz members are the tuple prefixes.
+-- zh  zset, same members and scores as z: the entries of hidden players (hidden.lib.lua), named
+--     after the period's z (P.zh); their records stay in r, and nothing but the player's own reads
+--     sees them. A record whose member is in neither z nor zh does not exist.
 -- Scores travel as decimal strings; Lua numbers are only used where they are exact
 -- (|n| <= 2^53), and never formatted with tostring (which keeps only 14 digits). Valkey prints
 -- every integer-valued double of that range as plain decimal digits (ZSCORE, WITHSCORES; a
@@ -60,6 +63,7 @@ end
 local function withColumns(P, cols)
   cols = cols or ''
   P.cols, P.nc = cols, #cols
+  P.zh = P.z .. 'h'
   if P.nc == 0 then P.skip = 7 else P.skip = 7 * (P.nc + 2) end
   return P
 end
@@ -176,16 +180,19 @@ local function rankOf(rankMode, P, member, k)
 end
 
 -- A player's record, score (decimal) and rank, or nil when absent: ZRANK … WITHSCORE for an
--- ordinal rank, ZSCORE and one ZCOUNT otherwise.
+-- ordinal rank, ZSCORE and one ZCOUNT otherwise. A hidden player (record, member not in z) is
+-- absent too: nil, then the record and member (for their own reads, hidden.lib.lua).
 local function standingOf(rankMode, order, P, pid)
   local rec = getRecord(P, pid)
   if not rec then return nil end
   local member = memberOf(P, rec, pid)
   if rankMode == 'ordinal' then
     local zr = redis.call('ZRANK', P.z, member, 'WITHSCORE')
+    if not zr then return nil, rec, member end
     return rec, toK(order, zr[2]), zr[1] + 1
   end
   local k = redis.call('ZSCORE', P.z, member)
+  if not k then return nil, rec, member end
   return rec, toK(order, k), rankOf(rankMode, P, member, k)
 end
 

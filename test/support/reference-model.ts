@@ -61,8 +61,11 @@ export class ReferenceBoard {
     );
   }
 
-  ranked(): { playerId: string; score: number; subscores?: number[]; rank: number }[] {
-    const rows = this.sorted();
+  /** Ranks of the players `include` keeps (all by default), as if the others did not exist. */
+  ranked(
+    include: (playerId: string) => boolean = () => true,
+  ): { playerId: string; score: number; subscores?: number[]; rank: number }[] {
+    const rows = this.sorted().filter((r) => include(r.playerId));
     const out: { playerId: string; score: number; subscores?: number[]; rank: number }[] = [];
     let dense = 0;
     rows.forEach((r, i) => {

@@ -282,7 +282,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A player's moderation status: hidden or not, since when and why */
+        get: operations["HiddenPlayersController_get"];
         put?: never;
         post?: never;
         /** Erase a player from every board and archived period */
@@ -340,6 +341,26 @@ export interface paths {
          * @description Seats the player in the current period, atomically (concurrent joins for the last seat admit exactly one); joining again is a no-op 200. Accepted before startsAt. Charged like one submission against the rate limits.
          */
         post: operations["JoinsController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/players/{playerId}/hidden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Hide a player from everyone else on every board (shadow-ban), or show them again
+         * @description Hidden players vanish from pages, around-me windows, lookups, live events, stats and archived periods, and others' ranks close up; reads addressed by the player's own id (their player read, around-me and standings) show a plausible standing among the visible players, and their submissions keep being accepted. Applies to every board, each one atomically against concurrent submissions; idempotent (repeat it to repair a request cut off midway).
+         */
+        put: operations["HiddenPlayersController_set"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -987,6 +1008,37 @@ export interface components {
              * @example 42
              */
             players: number;
+        };
+        SetHiddenDto: {
+            /**
+             * @description true hides the player on every board, false shows them again
+             * @example true
+             */
+            hidden: boolean;
+            /**
+             * @description Why (shown by GET /v1/players/{playerId}); only with `hidden: true`
+             * @example speed hack, ticket 4211
+             */
+            reason?: string;
+        };
+        HiddenPlayerDto: {
+            /** @example alice */
+            playerId: string;
+            /**
+             * @description Hidden from everyone else on every board (shadow-ban)
+             * @example true
+             */
+            hidden: boolean;
+            /**
+             * @description When the player was hidden (absent when not hidden)
+             * @example 2025-05-01T12:00:00.000Z
+             */
+            hiddenAt?: string;
+            /**
+             * @description Why, when given
+             * @example speed hack, ticket 4211
+             */
+            reason?: string;
         };
         PercentilesDto: {
             /**
@@ -2191,6 +2243,53 @@ export interface operations {
             };
         };
     };
+    HiddenPlayersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenPlayerDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ModerationController_erase: {
         parameters: {
             query?: never;
@@ -2398,6 +2497,66 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HiddenPlayersController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetHiddenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenPlayerDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other requests kept changing the flag while it was applied; retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

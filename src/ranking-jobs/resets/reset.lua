@@ -47,6 +47,8 @@ for i = 0, PERIOD_KEYS - 1 do
   local cur = KEYS[CUR_Z + i]
   if redis.call('EXISTS', cur) == 1 then redis.call('RENAME', cur, KEYS[ARC_Z + i]) end
 end
+-- Hidden players' entries (zh, named after z: valkey/hidden.lib.lua) are archived with the rest.
+if redis.call('EXISTS', KEYS[CUR_Z] .. 'h') == 1 then redis.call('RENAME', KEYS[CUR_Z] .. 'h', KEYS[ARC_Z] .. 'h') end
 redis.call('ZADD', KEYS[PERIODS], endedAt, current)
 redis.call('HSET', KEYS[PMETA], current,
   '{"startedAt":' .. string.format('%.0f', startedAt) .. ',"endedAt":' .. string.format('%.0f', endedAt) ..

@@ -1,0 +1,18 @@
+#!lua flags=allow-oom
+-- writes: counters only (the per-IP read counter; see LuaScript.mayWrite)
+-- One player's entry, read by that player's id (GET …/players/{playerId}, current or archived
+-- period): a hidden player gets their plausible standing and a total counting them
+-- (valkey/hidden.lib.lua); lookups of several players (players.lua) leave hidden players out.
+-- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' = unconditional),
+--       then the playerId.
+-- Returns { header, { playerId, record or '', score or '', rank or 0 }, rate } (the rows of
+-- players.lua), { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
+-- { {'RATE_LIMITED', index, limit} }.
+--- @include "../valkey/standings.lib"
+--- @include "read.lib"
+--- @include "../valkey/hidden.lib"
+
+local ctx, header, rate, A = beginRead(1)
+if not ctx then return header end -- the answer already: refused, not found or not modified
+local rec, score, rank = ownStandingOf(ctx, header, A[2])
+return { header, { A[2], rec or '', score or '', rank or 0 }, rate }
