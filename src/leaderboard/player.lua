@@ -5,14 +5,16 @@
 -- (valkey/hidden.lib.lua); lookups of several players (players.lua) leave hidden players out.
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' = unconditional),
 --       then the playerId.
--- Returns { header, { playerId, record or '', score or '', rank or 0 }, rate } (the rows of
--- players.lua), { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
+-- Returns { header, { playerId, record or '', score or '', rank or 0 }, rate, attempts } (the
+-- rows and attempts of players.lua), { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
 --- @include "../valkey/hidden.lib"
+--- @include "../valkey/tournament.lib"
 
 local ctx, header, rate, A = beginRead(1)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec, score, rank = ownStandingOf(ctx, header, A[2])
-return { header, { A[2], rec or '', score or '', rank or 0 }, rate }
+-- On a tournament board's current period, the player's attempts too (as in players.lua).
+return { header, { A[2], rec or '', score or '', rank or 0 }, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }
