@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
+import { CohortsController } from './cohorts.controller';
+import { CohortsRepository } from './cohorts.repository';
+import { CohortsService } from './cohorts.service';
 import { LayoutMigration } from './layout-migration';
 import { LayoutMigrationRepository } from './layout-migration.repository';
 import { PeriodsController } from './periods.controller';
@@ -25,6 +28,8 @@ import { StandingsService } from './standings.service';
     StandingsService,
     PeriodsRepository,
     PeriodsService,
+    CohortsRepository,
+    CohortsService,
   ],
   exports: [
     BoardsService,
@@ -33,6 +38,8 @@ import { StandingsService } from './standings.service';
     StandingsRepository,
     PeriodsService,
     LayoutMigration,
+    CohortsService,
+    CohortsRepository,
   ],
 })
 export class LeaderboardModule {}
@@ -40,6 +47,6 @@ export class LeaderboardModule {}
 /** The leaderboard feature's HTTP routes. */
 @Module({
   imports: [LeaderboardModule],
-  controllers: [BoardsController, StandingsController, PeriodsController],
+  controllers: [BoardsController, StandingsController, PeriodsController, CohortsController],
 })
 export class LeaderboardApiModule {}

@@ -8,6 +8,7 @@
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
+--- @include "../valkey/cohorts.lib"
 -- A player's record, score (decimal) and rank, or nil when absent: ZRANK … WITHSCORE for an
 -- ordinal rank, ZSCORE and one ZCOUNT otherwise.
 local function standingOf(rankMode, order, P, pid)
@@ -33,4 +34,5 @@ for i = 2, #A do
   rows[#rows + 1] = score or ''
   rows[#rows + 1] = rank or 0
 end
+header[7] = cohortReadColumns(KEYS[1], KEYS[2], { unpack(A, 2) })
 return { header, rows, rate }

@@ -8,6 +8,7 @@
 --- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
+--- @include "../valkey/cohorts.lib"
 local CFG, Z, R, DZ, PERIODS, VER = 1, 2, 3, 4, 5, 6
 local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout')
 if not cfg[1] then return {} end
@@ -17,5 +18,6 @@ if removePlayer(periodOf(KEYS[Z], KEYS[R], KEYS[DZ]), pid) == 1 then removed[#re
 for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
   if removePlayer(periodOf(archivedPeriodKeys(ARGV[2], p)), pid) == 1 then removed[#removed + 1] = p end
 end
+cohortEraseFrom(KEYS[CFG], pid)
 if #removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

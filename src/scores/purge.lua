@@ -6,6 +6,7 @@
 --- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
+--- @include "../valkey/cohorts.lib"
 local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
 local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout')
 if not c[1] then return -1 end
@@ -14,6 +15,7 @@ local lo, hi = ARGV[1], ARGV[2]
 if c[1] == 'desc' then lo, hi = toK('desc', ARGV[2]), toK('desc', ARGV[1]) end
 local members = redis.call('ZRANGE', KEYS[Z], lo, hi, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
 local P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ])
+cohortRemovals(KEYS[CFG], P)
 local removed = 0
 for _, member in ipairs(members) do
   removed = removed + removePlayer(P, string.sub(member, 8))

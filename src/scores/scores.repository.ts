@@ -24,6 +24,8 @@ export interface SubmissionRow {
   previousRank: number | null;
   updated: boolean;
   updatedAt: number;
+  /** On cohort boards: the player's cohort and standing in it after the write. */
+  cohort?: { cohortId: number; cohortRank: number; cohortTotal: number };
 }
 
 export type SubmitOutcome<T> =
@@ -34,8 +36,10 @@ export type SubmitOutcome<T> =
   | { status: 'out-of-bounds'; min: number; max: number; result: number; index: number };
 
 function decodeRow(line: string): SubmissionRow {
-  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt] = line.split('\t');
-  return {
+  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt, ...more] =
+    line.split('\t');
+  const [cohortId, cohortRank, cohortTotal] = more;
+  const row: SubmissionRow = {
     periodId,
     score: Number(score),
     rank: Number(rank),
@@ -44,6 +48,14 @@ function decodeRow(line: string): SubmissionRow {
     updated: updated === '1',
     updatedAt: Number(updatedAt),
   };
+  if (cohortId) {
+    row.cohort = {
+      cohortId: Number(cohortId),
+      cohortRank: Number(cohortRank),
+      cohortTotal: Number(cohortTotal),
+    };
+  }
+  return row;
 }
 
 function entryArgs(e: SubmissionInput): string[] {

@@ -14,13 +14,16 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/time.lib"
+--- @include "../valkey/cohorts.lib"
 local nLimits, A = limitArgs()
 local refusedOutside, pid, score, displayName, metadata, bodyHash = A[1] == '1', A[2], A[3], A[4],
   A[5], A[6]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
+b.co = cohortConfig(KEYS[CFG])
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
 local r = apply(b, pid, score, displayName, metadata, nowMs())
 if r[1] == 'OUT_OF_BOUNDS' then return r end
+if b.co then cohortColumns(b.co, pid, r) end
 return accepted(b, bodyHash, table.concat(r, '\t'), nLimits, r[6] == 1)

@@ -179,5 +179,6 @@ local function removePlayer(P, pid)
   redis.call('ZREM', P.z, member)
   if k and redis.call('EXISTS', P.dz) == 1 then denseRemoved(P, k) end
   if redis.call('EXISTS', P.z) == 0 then redis.call('UNLINK', P.r) end
+  if P.removed then P.removed(pid) end
   return 1
 end

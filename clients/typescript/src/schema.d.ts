@@ -221,6 +221,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboards/{id}/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current period's cohorts with league and size, in opening order */
+        get: operations["CohortsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/cohorts/{cohortId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of one cohort of the current period, ranked within it */
+        get: operations["CohortsController_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/players/{playerId}/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's whole cohort in the current period, in one call */
+        get: operations["CohortsController_ofPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An archived period's cohorts with league and size */
+        get: operations["CohortsController_archivedList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/cohorts/{cohortId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of one cohort of an archived period (final standings) */
+        get: operations["CohortsController_archivedPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/players/{playerId}/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's whole cohort in an archived period */
+        get: operations["CohortsController_archivedOfPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaderboards/{id}/scores": {
         parameters: {
             query?: never;
@@ -390,6 +492,14 @@ export interface components {
              */
             topPercent: number;
         };
+        LeagueDto: {
+            /** @example bronze */
+            name: string;
+            /** @example 5 */
+            promote: number;
+            /** @example 5 */
+            demote: number;
+        };
         CreateBoardDto: {
             /** @example Weekly Arena */
             title?: string;
@@ -433,6 +543,13 @@ export interface components {
              * @enum {string}
              */
             rankMode?: "ordinal" | "competition" | "dense";
+            /**
+             * @description Players per cohort: each player is placed in a cohort of this size at their first accepted submit in a period; null = no cohorts. Immutable.
+             * @example 50
+             */
+            cohortSize?: number | null;
+            /** @description Leagues, lowest first (needs cohortSize): at each period close the top `promote` of every cohort move up one league, the bottom `demote` down one. Immutable. */
+            leagues?: components["schemas"]["LeagueDto"][];
         };
         PeriodDto: {
             /** @example 0000000001 */
@@ -464,6 +581,9 @@ export interface components {
             /** @example 7 */
             retainPeriods: number;
             tiers: components["schemas"]["TierDto"][];
+            /** @example 50 */
+            cohortSize: number | null;
+            leagues: components["schemas"]["LeagueDto"][];
             /** @example 1520 */
             memberCount: number;
             /** @example 2026-11-27T08:00:00.000Z */
@@ -518,6 +638,16 @@ export interface components {
              * @description Immutable: rejected with 400
              */
             rankMode?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            cohortSize?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            leagues?: Record<string, unknown>;
         };
         EntryDto: {
             /** @example 1 */
@@ -577,6 +707,26 @@ export interface components {
             topPercent: number;
             /** @example gold */
             tier?: string;
+            /**
+             * @description Cohort boards: the player's cohort
+             * @example 12
+             */
+            cohortId?: number;
+            /**
+             * @description Cohort boards: rank within the cohort (same rank mode and ties)
+             * @example 2
+             */
+            cohortRank?: number;
+            /**
+             * @description Cohort boards: the cohort's ranked players
+             * @example 50
+             */
+            cohortTotal?: number;
+            /**
+             * @description Boards with leagues: the player's league (archived periods: the league of their cohort)
+             * @example silver
+             */
+            league?: string;
         };
         AroundDto: {
             /** @example global */
@@ -640,6 +790,84 @@ export interface components {
             /** @description newest first */
             periods: components["schemas"]["ArchivedPeriodDto"][];
         };
+        CohortDto: {
+            /**
+             * @description Cohorts are numbered 1, 2, … per period, in opening order
+             * @example 3
+             */
+            cohortId: number;
+            /**
+             * @description The cohort's league (boards with leagues)
+             * @example silver
+             */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            size: number;
+        };
+        CohortListDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /**
+             * @description Cohorts opened in the period
+             * @example 20000
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            cohorts: components["schemas"]["CohortDto"][];
+        };
+        CohortPageDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /** @example 3 */
+            cohortId: number;
+            /** @example silver */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            /** @description Ranks are within the cohort */
+            entries: components["schemas"]["EntryDto"][];
+        };
+        PlayerCohortDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /** @example alice */
+            playerId: string;
+            /** @example 3 */
+            cohortId: number;
+            /** @example silver */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            total: number;
+            /**
+             * @description The player's rank in the cohort (null if removed from the period)
+             * @example 4
+             */
+            cohortRank: number | null;
+            /** @description The whole cohort, best first */
+            entries: components["schemas"]["EntryDto"][];
+        };
         SubmitScoreDto: {
             /** @example alice */
             playerId: string;
@@ -685,6 +913,21 @@ export interface components {
              * @example true
              */
             updated: boolean;
+            /**
+             * @description Cohort boards: the player's cohort
+             * @example 12
+             */
+            cohortId?: number;
+            /**
+             * @description Cohort boards: rank within the cohort
+             * @example 2
+             */
+            cohortRank?: number;
+            /**
+             * @description Cohort boards: the cohort's ranked players
+             * @example 50
+             */
+            cohortTotal?: number;
         };
         SubmitBatchDto: {
             entries: components["schemas"]["SubmitScoreDto"][];
@@ -1657,6 +1900,319 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_list: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_page: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                cohortId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_ofPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerCohortDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedList: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedPage: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+                cohortId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedOfPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerCohortDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -28,6 +28,9 @@ import { MAX_SCHEDULE_LENGTH } from '../schedule';
 import {
   Board,
   BOARD_ID_PATTERN,
+  MAX_COHORT_SIZE,
+  MAX_LEAGUES,
+  MIN_COHORT_SIZE,
   RANK_MODES,
   RankMode,
   SORT_ORDERS,
@@ -47,6 +50,26 @@ export class TierDto {
   @Min(0.0001)
   @Max(100)
   topPercent!: number;
+}
+
+export class LeagueDto {
+  @ApiProperty({ example: 'bronze', minLength: 1, maxLength: 32 })
+  @IsString()
+  @Length(1, 32)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({ example: 5, minimum: 0, maximum: MAX_COHORT_SIZE })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COHORT_SIZE)
+  promote!: number;
+
+  @ApiProperty({ example: 5, minimum: 0, maximum: MAX_COHORT_SIZE })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COHORT_SIZE)
+  demote!: number;
 }
 
 /** Fields that may change after creation (PATCH). */
@@ -124,6 +147,37 @@ export class CreateBoardDto extends MutableBoardFieldsDto {
   @IsOptionalNonNull()
   @IsIn(RANK_MODES)
   rankMode?: RankMode;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: MIN_COHORT_SIZE,
+    maximum: MAX_COHORT_SIZE,
+    example: 50,
+    description:
+      'Players per cohort: each player is placed in a cohort of this size at their first ' +
+      'accepted submit in a period; null = no cohorts. Immutable.',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(MIN_COHORT_SIZE)
+  @Max(MAX_COHORT_SIZE)
+  cohortSize?: number | null;
+
+  @ApiPropertyOptional({
+    type: [LeagueDto],
+    maxItems: MAX_LEAGUES,
+    description:
+      'Leagues, lowest first (needs cohortSize): at each period close the top `promote` of every ' +
+      'cohort move up one league, the bottom `demote` down one. Immutable.',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAGUES)
+  @IsObject({ each: true, message: 'each league must be a JSON object' })
+  @ValidateNested({ each: true })
+  @Type(() => LeagueDto)
+  leagues?: LeagueDto[];
 }
 
 export class UpdateBoardDto extends MutableBoardFieldsDto {
@@ -146,6 +200,16 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   rankMode?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  cohortSize?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  leagues?: unknown;
 }
 
 /** Most boards one page of the board list holds. */
@@ -188,6 +252,8 @@ export class BoardDto {
   @ApiProperty({ example: 9007199254740991 }) maxScore!: number;
   @ApiProperty({ example: 7 }) retainPeriods!: number;
   @ApiProperty({ type: [TierDto] }) tiers!: TierDto[];
+  @ApiProperty({ nullable: true, type: Number, example: 50 }) cohortSize!: number | null;
+  @ApiProperty({ type: [LeagueDto] }) leagues!: LeagueDto[];
   @ApiProperty({ example: 1520 }) memberCount!: number;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
@@ -208,6 +274,8 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     maxScore: board.maxScore,
     retainPeriods: board.retainPeriods,
     tiers: board.tiers.map((t) => ({ name: t.name, topPercent: t.topPercent })),
+    cohortSize: board.cohortSize,
+    leagues: board.leagues.map((l) => ({ name: l.name, promote: l.promote, demote: l.demote })),
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {

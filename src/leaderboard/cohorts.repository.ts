@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript, ScriptReply } from '../valkey/lua-script';
+import { ValkeyConnections } from '../valkey/valkey-connections';
+import { BoardKeys } from './board.keys';
+import type { PeriodRef } from './board';
+import { decodeRecord, RankedEntry } from './standings.repository';
+
+/** One cohort of a period: its id (1, 2, … in opening order), league name ('' = none), size. */
+export interface CohortRow {
+  cohortId: number;
+  league: string;
+  /** Players ranked in the cohort (placed players removed from the period are not). */
+  size: number;
+}
+
+export type CohortRead<T> =
+  | { status: 'ok'; currentPeriodId: string; value: T }
+  | { status: 'board-not-found' }
+  | { status: 'no-cohorts' }
+  | { status: 'no-cohort' };
+
+function decodeEntries(flat: ScriptReply[]): RankedEntry[] {
+  const out: RankedEntry[] = [];
+  for (let i = 0; i < flat.length; i += 4) {
+    out.push(
+      decodeRecord(String(flat[i]), String(flat[i + 1]), String(flat[i + 2]), Number(flat[i + 3])),
+    );
+  }
+  return out;
+}
+
+/** Reads of a period's cohorts (cohorts.lua): one Valkey call each, O(log N + M). */
+@Injectable()
+export class CohortsRepository {
+  private readonly script = new LuaScript('cohorts.lua', __dirname);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  private async read(
+    boardId: string,
+    period: PeriodRef,
+    args: (string | number)[],
+  ): Promise<CohortRead<ScriptReply[]>> {
+    const k = new BoardKeys(boardId);
+    const p = k.of(period);
+    const periodId = period === 'current' ? '' : period.archived;
+    const reply = (await this.script.run(
+      this.valkey.api,
+      [k.cfg, p.z, p.r, p.dz, k.version],
+      [String(args[0]), periodId, ...args.slice(1)],
+    )) as ScriptReply[];
+    const header = reply[0] as ScriptReply[];
+    if (header[0] !== 'OK') return { status: 'board-not-found' };
+    const body = reply[1] as ScriptReply[];
+    if (body[0] === 'NO_COHORTS') return { status: 'no-cohorts' };
+    if (body[0] === 'NO_COHORT') return { status: 'no-cohort' };
+    return { status: 'ok', currentPeriodId: String(header[1]), value: body };
+  }
+
+  /** A page of the period's cohorts, in opening order, and how many it has. */
+  async list(
+    boardId: string,
+    period: PeriodRef,
+    offset: number,
+    limit: number,
+  ): Promise<CohortRead<{ total: number; cohorts: CohortRow[] }>> {
+    const r = await this.read(boardId, period, ['list', offset, limit]);
+    if (r.status !== 'ok') return r;
+    const cohorts: CohortRow[] = [];
+    for (let i = 2; i < r.value.length; i += 3) {
+      cohorts.push({
+        cohortId: Number(r.value[i]),
+        league: String(r.value[i + 1]),
+        size: Number(r.value[i + 2]),
+      });
+    }
+    return { ...r, value: { total: Number(r.value[1]), cohorts } };
+  }
+
+  /** A page of one cohort, best first, ranked within the cohort. */
+  async page(
+    boardId: string,
+    period: PeriodRef,
+    cohortId: number,
+    offset: number,
+    limit: number,
+  ): Promise<CohortRead<{ cohort: CohortRow; entries: RankedEntry[] }>> {
+    return this.cohortOf(await this.read(boardId, period, ['page', cohortId, offset, limit]));
+  }
+
+  /** The whole cohort a player was placed in during the period. */
+  async ofPlayer(
+    boardId: string,
+    period: PeriodRef,
+    playerId: string,
+  ): Promise<CohortRead<{ cohort: CohortRow; entries: RankedEntry[] }>> {
+    return this.cohortOf(await this.read(boardId, period, ['player', playerId]));
+  }
+
+  private cohortOf(
+    r: CohortRead<ScriptReply[]>,
+  ): CohortRead<{ cohort: CohortRow; entries: RankedEntry[] }> {
+    if (r.status !== 'ok') return r;
+    const [, cohortId, league, size, rows] = r.value;
+    return {
+      ...r,
+      value: {
+        cohort: { cohortId: Number(cohortId), league: String(league), size: Number(size) },
+        entries: decodeEntries(rows as ScriptReply[]),
+      },
+    };
+  }
+}
