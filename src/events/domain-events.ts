@@ -20,6 +20,11 @@ export interface DomainEvents {
   'stats.computed': { boardId: string; periodId: string; total: number };
   /** A reset archived `archivedPeriodId` and opened `periodId`. */
   'period.reset': { boardId: string; archivedPeriodId: string; periodId: string; endedAt: number };
+  /**
+   * The promotions and demotions of a closed period were applied (once per period, by the reset
+   * job); `GET /v1/leaderboards/{id}/periods/{periodId}/movements` lists who moved where.
+   */
+  'league.moved': { boardId: string; periodId: string; moved: number };
 }
 
 export type DomainEventName = keyof DomainEvents;

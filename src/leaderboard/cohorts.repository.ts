@@ -17,7 +17,21 @@ export type CohortRead<T> =
   | { status: 'ok'; currentPeriodId: string; value: T }
   | { status: 'board-not-found' }
   | { status: 'no-cohorts' }
+  | { status: 'no-leagues' }
   | { status: 'no-cohort' };
+
+/** One player's move at a period close: league names, and where they finished. */
+export interface Movement {
+  playerId: string;
+  from: string;
+  to: string;
+  cohortId: number;
+  cohortRank: number;
+}
+
+export type SetLeagueOutcome =
+  | { status: 'ok'; previous: string | null }
+  | { status: 'board-not-found' | 'no-leagues' | 'unknown-league' };
 
 function decodeEntries(flat: ScriptReply[]): RankedEntry[] {
   const out: RankedEntry[] = [];
@@ -33,6 +47,7 @@ function decodeEntries(flat: ScriptReply[]): RankedEntry[] {
 @Injectable()
 export class CohortsRepository {
   private readonly script = new LuaScript('cohorts.lua', __dirname);
+  private readonly setLeagueScript = new LuaScript('set-league.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -54,6 +69,7 @@ export class CohortsRepository {
     const body = reply[1] as ScriptReply[];
     if (body[0] === 'NO_COHORTS') return { status: 'no-cohorts' };
     if (body[0] === 'NO_COHORT') return { status: 'no-cohort' };
+    if (body[0] === 'NO_LEAGUES') return { status: 'no-leagues' };
     return { status: 'ok', currentPeriodId: String(header[1]), value: body };
   }
 
@@ -95,6 +111,65 @@ export class CohortsRepository {
     playerId: string,
   ): Promise<CohortRead<{ cohort: CohortRow; entries: RankedEntry[] }>> {
     return this.cohortOf(await this.read(boardId, period, ['player', playerId]));
+  }
+
+  /** Players per league (lowest first), and how many closed periods are still being settled. */
+  async leagues(
+    boardId: string,
+  ): Promise<CohortRead<{ pendingPeriods: number; leagues: { name: string; players: number }[] }>> {
+    const r = await this.read(boardId, 'current', ['leagues']);
+    if (r.status !== 'ok') return r;
+    const leagues: { name: string; players: number }[] = [];
+    for (let i = 2; i < r.value.length; i += 2) {
+      leagues.push({ name: String(r.value[i]), players: Number(r.value[i + 1]) });
+    }
+    return { ...r, value: { pendingPeriods: Number(r.value[1]), leagues } };
+  }
+
+  /** A page of a closed period's movements, in the order they were applied. */
+  async movements(
+    boardId: string,
+    periodId: string,
+    offset: number,
+    limit: number,
+  ): Promise<CohortRead<{ settled: boolean; total: number; movements: Movement[] }>> {
+    const r = await this.read(boardId, { archived: periodId }, ['movements', offset, limit]);
+    if (r.status !== 'ok') return r;
+    const movements: Movement[] = [];
+    for (let i = 3; i < r.value.length; i += 5) {
+      movements.push({
+        playerId: String(r.value[i]),
+        from: String(r.value[i + 1]),
+        to: String(r.value[i + 2]),
+        cohortId: Number(r.value[i + 3]),
+        cohortRank: Number(r.value[i + 4]),
+      });
+    }
+    return {
+      ...r,
+      value: { settled: r.value[1] === 1, total: Number(r.value[2]), movements },
+    };
+  }
+
+  /** Sets the league a player is placed in from their next placement on (admin). */
+  async setLeague(boardId: string, playerId: string, league: string): Promise<SetLeagueOutcome> {
+    const k = new BoardKeys(boardId);
+    const reply = (await this.setLeagueScript.run(
+      this.valkey.api,
+      [k.cfg, k.version],
+      [playerId, league],
+    )) as ScriptReply[];
+    switch (reply[0]) {
+      case 'OK':
+        return { status: 'ok', previous: reply[1] ? String(reply[1]) : null };
+      case 'NO_LEAGUES':
+        return { status: 'no-leagues' };
+      case 'UNKNOWN_LEAGUE':
+        return { status: 'unknown-league' };
+      case null:
+      default:
+        return { status: 'board-not-found' };
+    }
   }
 
   private cohortOf(

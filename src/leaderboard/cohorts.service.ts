@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../common/problem';
+import { badRequest, notFound } from '../common/problem';
 import { boardNotFound, PeriodRef } from './board';
 import { BoardsService } from './boards.service';
 import { CohortRead, CohortsRepository } from './cohorts.repository';
 import {
   CohortListDto,
   CohortPageDto,
+  LeaguesDto,
+  MovementsDto,
   PlayerCohortDto,
+  PlayerLeagueDto,
   toCohortDto,
   toCohortEntries,
 } from './dto/cohorts.dto';
@@ -43,8 +46,44 @@ export class CohortsService {
         throw notFound(
           `Leaderboard "${boardId}" has no cohorts (it was created without cohortSize).`,
         );
+      case 'no-leagues':
+        throw notFound(`Leaderboard "${boardId}" has no leagues.`);
       case 'no-cohort':
         throw notFound(missing());
+    }
+  }
+
+  async leagues(boardId: string): Promise<LeaguesDto> {
+    const r = this.unwrap(boardId, await this.repo.leagues(boardId), () => '');
+    return { leaderboardId: boardId, ...r.value };
+  }
+
+  async movements(
+    boardId: string,
+    periodId: string,
+    offset: number,
+    limit: number,
+  ): Promise<MovementsDto> {
+    await this.period(boardId, periodId);
+    const r = this.unwrap(
+      boardId,
+      await this.repo.movements(boardId, periodId, offset, limit),
+      () => '',
+    );
+    return { leaderboardId: boardId, periodId, offset, limit, ...r.value };
+  }
+
+  async setLeague(boardId: string, playerId: string, league: string): Promise<PlayerLeagueDto> {
+    const r = await this.repo.setLeague(boardId, playerId, league);
+    switch (r.status) {
+      case 'ok':
+        return { leaderboardId: boardId, playerId, league, previousLeague: r.previous };
+      case 'board-not-found':
+        throw boardNotFound(boardId);
+      case 'no-leagues':
+        throw notFound(`Leaderboard "${boardId}" has no leagues.`);
+      case 'unknown-league':
+        throw badRequest('league', `must be one of the leagues of leaderboard "${boardId}"`);
     }
   }
 

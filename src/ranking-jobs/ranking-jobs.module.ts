@@ -9,6 +9,8 @@ import { WorkerRunner } from './queue/worker-runner';
 import { ResetsController } from './resets/resets.controller';
 import { ResetsRepository } from './resets/resets.repository';
 import { ResetsService } from './resets/resets.service';
+import { LeagueSettlement } from './resets/league-settlement';
+import { LeaguesRepository } from './resets/leagues.repository';
 import { SchedulesAtBoot } from './resets/schedules-at-boot';
 import { SchedulesService } from './resets/schedules.service';
 import { StatsController } from './stats/stats.controller';
@@ -44,8 +46,14 @@ export class StatsModule implements OnModuleInit {
 /** Resets, schedules, pruning and the sweep; `POST /reset`. */
 @Module({
   imports: [QueueModule, LeaderboardModule, StatsModule],
-  providers: [ResetsRepository, ResetsService, SchedulesService],
-  exports: [SchedulesService, ResetsService],
+  providers: [
+    ResetsRepository,
+    ResetsService,
+    SchedulesService,
+    LeaguesRepository,
+    LeagueSettlement,
+  ],
+  exports: [SchedulesService, ResetsService, LeagueSettlement],
 })
 export class ResetsModule {}
 

@@ -323,6 +323,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboards/{id}/leagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Players per league, lowest league first (boards with leagues) */
+        get: operations["CohortsController_leagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A closed period's promotions and demotions, in the order they were applied */
+        get: operations["CohortsController_movements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/players/{playerId}/league": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a player's league (admin): used from their next placement in a cohort */
+        put: operations["CohortsController_setLeague"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaderboards/{id}/scores": {
         parameters: {
             query?: never;
@@ -867,6 +918,83 @@ export interface components {
             cohortRank: number | null;
             /** @description The whole cohort, best first */
             entries: components["schemas"]["EntryDto"][];
+        };
+        LeagueCountDto: {
+            /** @example silver */
+            name: string;
+            /**
+             * @description Players whose league this is
+             * @example 1200
+             */
+            players: number;
+        };
+        LeaguesDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @description Lowest league first */
+            leagues: components["schemas"]["LeagueCountDto"][];
+            /**
+             * @description Closed periods whose movements the reset job is still applying (counts are final at 0)
+             * @example 0
+             */
+            pendingPeriods: number;
+        };
+        MovementDto: {
+            /** @example alice */
+            playerId: string;
+            /** @example silver */
+            from: string;
+            /** @example gold */
+            to: string;
+            /** @example 3 */
+            cohortId: number;
+            /**
+             * @description Final rank in the cohort
+             * @example 1
+             */
+            cohortRank: number;
+        };
+        MovementsDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /**
+             * @description False while the reset job is still applying this period's movements
+             * @example true
+             */
+            settled: boolean;
+            /**
+             * @description Movements recorded so far
+             * @example 4000
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            /** @description In the order they were applied (by cohort) */
+            movements: components["schemas"]["MovementDto"][];
+        };
+        SetLeagueDto: {
+            /**
+             * @description One of the board's league names
+             * @example gold
+             */
+            league: string;
+        };
+        PlayerLeagueDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example alice */
+            playerId: string;
+            /** @example gold */
+            league: string;
+            /**
+             * @description null: a new player
+             * @example silver
+             */
+            previousLeague: string | null;
         };
         SubmitScoreDto: {
             /** @example alice */
@@ -2226,6 +2354,169 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_leagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaguesDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_movements: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_setLeague: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLeagueDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerLeagueDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
