@@ -205,4 +205,25 @@ describe('leagues (e2e)', () => {
       expect(e.league).toBe(LEAGUES[expected.get(e.playerId)!].name);
     }
   });
+
+  it("drops a pruned period's cohorts once settled, and a deleted board's cohorts and leagues", async () => {
+    const id = await f.board({ cohortSize: 2, leagues: LEAGUES, retainPeriods: 1 });
+    const keys = async () => (await f.valkey.client.keys(`{lb:${id}}:co:*`)).sort();
+    const prune = () =>
+      f.app.app.get(ResetsService).onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+    await submitAll(id, { k1: 1, k2: 2, k3: 3 });
+    await closePeriod(id);
+    await submitAll(id, { k1: 5 });
+    await closePeriod(id);
+    await prune(); // period 1 goes (retainPeriods 1), with its cohorts
+    const left = await keys();
+    expect(left.some((k) => k.includes(':0000000001:'))).toBe(false);
+    expect(left.some((k) => k.includes(':0000000002:c1'))).toBe(true);
+    expect((await f.api.get(`/v1/leaderboards/${id}/periods/0000000002/cohorts`)).body.total).toBe(
+      1,
+    );
+    expect((await f.api.get(`/v1/leaderboards/${id}/leagues`)).body.leagues[1].players).toBe(3);
+    expect((await f.api.admin('DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
+    expect(await keys()).toEqual([]);
+  });
 });

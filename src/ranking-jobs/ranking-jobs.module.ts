@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { EventBus } from '../events/event-bus';
 import { DiscoveryModule } from '@nestjs/core';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
@@ -55,7 +55,23 @@ export class StatsModule implements OnModuleInit {
   ],
   exports: [SchedulesService, ResetsService, LeagueSettlement],
 })
-export class ResetsModule {}
+export class ResetsModule implements OnModuleInit {
+  private readonly logger = new Logger(ResetsModule.name);
+  constructor(
+    private readonly events: EventBus,
+    private readonly leagues: LeagueSettlement,
+  ) {}
+
+  onModuleInit(): void {
+    // A deleted board's cohorts and leagues (should this fail, a board created again under the
+    // id drops them at its first prune).
+    this.events.on('board.deleted', (e) =>
+      this.leagues.dropStale(e.boardId).catch((err: Error) => {
+        this.logger.warn(`Cohort keys of ${e.boardId} not dropped yet: ${err.message}`);
+      }),
+    );
+  }
+}
 
 /** The job families' providers, shared by api and worker processes (no controllers). */
 @Module({

@@ -1,11 +1,28 @@
--- Cohorts and leagues of a board (leaderboard/cohort.keys.ts describes the keys). A cohort board
--- places each player, at their first accepted submit in a period, in the newest cohort of their
--- league that has room; each cohort keeps its own sorted set holding exactly the members (same
--- k, same member bytes) the board's sorted set holds for its players, written by the same code
--- path (submit.lib.lua's apply hands this lib the member it wrote), so cohort ranks follow every
--- tie rule of the board. Cohort keys are derived here from the cfg key and the board's
--- generation: a cohort id is only known once the script has placed the player, so they cannot be
--- declared in KEYS; they carry the cfg key's hash tag, so they live in its slot.
+-- Cohorts and leagues of a board. A cohort board places each player, at their first accepted
+-- submit in a period, in the newest cohort of their league that has room; each cohort keeps its
+-- own sorted set holding exactly the members (same k, same member bytes) the board's sorted set
+-- holds for its players, written by the same code path (submit.lib.lua's apply hands this lib
+-- the member it wrote), so cohort ranks follow every tie rule of the board.
+--
+-- Keys, all under the board's hash tag (one slot), rooted at R = {lb:id}:co:<generation>: (the
+-- board's createdAt, so a board deleted and created again never sees its predecessor's cohorts):
+--   R..'lg'     hash playerId -> league index (0 = lowest), kept across periods (leagues only)
+--   R..'lgc'    hash league index -> players in it
+--   R..'periods' zset of the periods that have cohorts (score = the period number)
+--   R..'pending' zset of periods whose movements are not all applied (leagues only; only those
+--               before the current period are due)
+--   per period P, under R..P..':':
+--     h     hash: n (cohorts opened), o<L> (newest cohort of league L), l<c> (league of cohort c),
+--           p<c> (players placed in c), s (settle cursor: cohorts below it are settled),
+--           d<c> (cohort c settled early by a placement), mvn (movements recorded)
+--     m     hash playerId -> "<cohort>\t<member>" (member '' while removed from the standings)
+--     c<c>  zset: cohort c's standings (k and member as in the period's z)
+--     d<c>  zset: its distinct k (dense boards)
+--     mv    zset playerId by movement order; mvh hash playerId -> "from\tto\tcohort\tcohortRank"
+--   {lb:id}:co:gens  set of generations that have cohort keys (for cleaning up)
+-- These keys are derived here from the cfg key and the generation: a cohort id is only known
+-- once the script has placed the player, so they cannot be declared in KEYS; they carry the cfg
+-- key's hash tag, so they live in its slot (like archived periods' keys in erase.lua).
 --- @include "standings.lib"
 --- @include "standings-write.lib"
 --- @include "board.lib"

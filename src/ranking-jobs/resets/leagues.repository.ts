@@ -12,15 +12,20 @@ export type SettleStep =
 @Injectable()
 export class LeaguesRepository {
   private readonly settleScript = new LuaScript('settle-leagues.lua', __dirname);
+  private readonly dropScript = new LuaScript('drop-cohorts.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
-  /** Settles up to `cohorts` cohorts of the board's oldest closed, unsettled period. */
-  async settleStep(boardId: string, cohorts: number): Promise<SettleStep> {
+  /**
+   * Settles up to `cohorts` cohorts of the board's oldest closed, unsettled period, stopping
+   * once the step has done `budget` units of work (10 a cohort, 1 a player moved; at least one
+   * cohort per step): 150 is ~1.5 ms of Valkey time here (bench/leagues.mjs).
+   */
+  async settleStep(boardId: string, cohorts: number, budget = 150): Promise<SettleStep> {
     const reply = (await this.settleScript.run(
       this.valkey.api,
       [new BoardKeys(boardId).cfg],
-      [cohorts],
+      [cohorts, budget],
     )) as ScriptReply[];
     switch (reply[0]) {
       case 'PROGRESS':
@@ -42,5 +47,19 @@ export class LeaguesRepository {
       default:
         return { status: 'none' };
     }
+  }
+
+  /**
+   * Drops up to `cohorts` cohorts' keys that nothing reads any more (a pruned period's, a deleted
+   * board's); true when more may be left.
+   */
+  async dropStaleStep(boardId: string, cohorts: number): Promise<boolean> {
+    const k = new BoardKeys(boardId);
+    const reply = await this.dropScript.run(
+      this.valkey.api,
+      [k.cfg, k.periods, `${k.tag}:co:gens`],
+      [cohorts],
+    );
+    return reply === 1;
   }
 }

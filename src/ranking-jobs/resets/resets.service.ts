@@ -125,6 +125,7 @@ export class ResetsService {
     const dropped: string[] = [];
     for (;;) {
       const id = await this.repo.pruneOne(board.id, board.retainPeriods);
+      if (!id) await this.leagues.dropStale(board.id); // the pruned periods' cohorts
       if (!id) return { dropped };
       dropped.push(id);
     }
