@@ -38,6 +38,11 @@ export interface DomainEvents {
   'player.hidden': { playerId: string; reason?: string; boards: string[] };
   /** A hidden player is visible again on every board; `boards`: where an entry moved back. */
   'player.unhidden': { playerId: string; boards: string[] };
+  /**
+   * The promotions and demotions of a closed period were applied (once per period, by the reset
+   * job); `GET /v1/leaderboards/{id}/periods/{periodId}/movements` lists who moved where.
+   */
+  'league.moved': { boardId: string; periodId: string; moved: number };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -1,4 +1,4 @@
-import { notFound, ProblemException } from '../common/problem';
+import { badRequest, notFound, ProblemException } from '../common/problem';
 
 /** Board configuration and period as the services see it (not the storage shape). */
 export const SORT_ORDERS = ['desc', 'asc'] as const;
@@ -33,6 +33,18 @@ export interface Tiebreaker {
 /** Most tie-break columns a board may have. */
 export const MAX_TIEBREAKERS = 3;
 
+/** A league of a cohort board, lowest first: at each close the top `promote` of every cohort
+ * move up one league and the bottom `demote` move down one. */
+export interface League {
+  name: string;
+  promote: number;
+  demote: number;
+}
+
+export const MIN_COHORT_SIZE = 2;
+export const MAX_COHORT_SIZE = 1000;
+export const MAX_LEAGUES = 20;
+
 export interface BoardSettings {
   title: string;
   sortOrder: SortOrder;
@@ -56,6 +68,10 @@ export interface BoardSettings {
   joinRequired: boolean;
   maxPlayers: number | null;
   maxAttempts: number | null;
+  /** Players per cohort (2–1,000), or null: no cohorts. Fixed at creation. */
+  cohortSize: number | null;
+  /** Leagues, lowest first (cohort boards only; [] = none). Fixed at creation. */
+  leagues: League[];
 }
 
 /**
@@ -105,6 +121,8 @@ export function defaultSettings(id: string): BoardSettings {
     joinRequired: false,
     maxPlayers: null,
     maxAttempts: null,
+    cohortSize: null,
+    leagues: [],
   };
 }
 
@@ -118,3 +136,21 @@ export const FIRST_PERIOD_ID = periodIdFor(1);
 /** The one "no such board" problem (404), worded the same everywhere. */
 export const boardNotFound = (boardId: string): ProblemException =>
   notFound(`Leaderboard "${boardId}" does not exist.`);
+
+/** The 400 for cohort settings that contradict each other (each field is valid on its own). */
+export function checkCohortSettings(
+  s: Partial<Pick<BoardSettings, 'cohortSize' | 'leagues'>>,
+): void {
+  const leagues = s.leagues ?? [];
+  if (leagues.length === 0) return;
+  if (!s.cohortSize)
+    throw badRequest('leagues', 'need cohortSize (leagues move players between cohorts)');
+  const seen = new Set<string>();
+  leagues.forEach((l, i) => {
+    if (seen.has(l.name)) throw badRequest(`leagues.${i}.name`, `"${l.name}" is used twice`);
+    seen.add(l.name);
+    if (l.promote + l.demote > s.cohortSize!) {
+      throw badRequest(`leagues.${i}`, 'promote + demote must not exceed cohortSize');
+    }
+  });
+}

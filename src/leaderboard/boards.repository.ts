@@ -3,7 +3,16 @@ import { LuaScript } from '../valkey/lua-script';
 import { BOARD_REGISTRY_KEY, BoardKeys, LEGACY_BOARD_REGISTRY_KEY } from './board.keys';
 import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Board, MutableSettings, RankMode, SortOrder, Tiebreaker, Tier, UpdateMode } from './board';
+import {
+  Board,
+  League,
+  MutableSettings,
+  RankMode,
+  SortOrder,
+  Tiebreaker,
+  Tier,
+  UpdateMode,
+} from './board';
 
 type BoardHash = Record<string, string>;
 
@@ -50,6 +59,8 @@ function fromHash(h: BoardHash): Board {
     maxScore: Number(h.maxScore),
     retainPeriods: Number(h.retainPeriods),
     tiers: JSON.parse(h.tiers || '[]') as Tier[],
+    cohortSize: h.cohortSize ? Number(h.cohortSize) : null,
+    leagues: JSON.parse(h.leagues || '[]') as League[],
     createdAt: Number(h.createdAt),
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),

@@ -8,6 +8,7 @@ import {
   MutableSettings,
   BoardSettings,
   boardNotFound,
+  checkCohortSettings,
 } from './board';
 import type { DomainEvents } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
@@ -94,8 +95,12 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The 400 for settings that contradict each other (boards files check them before applying). */
-  checkBounds(s: Pick<BoardSettings, 'minScore' | 'maxScore'>): void {
+  checkBounds(
+    s: Pick<BoardSettings, 'minScore' | 'maxScore'> &
+      Partial<Pick<BoardSettings, 'cohortSize' | 'leagues'>>,
+  ): void {
     if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
+    checkCohortSettings(s);
   }
 
   private view(board: Board, memberCount: number): BoardView {

@@ -13,6 +13,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/hidden-write.lib"
+--- @include "../valkey/cohorts.lib"
 local CFG, HIDDEN, PERIODS, PMETA, VER, Z, R, DZ, ZH = 1, 2, 3, 4, 5, 6, 7, 8, 9
 local c = redis.call('HMGET', KEYS[CFG], 'rankMode', 'layout', 'cols')
 if not c[1] then return -1 end
@@ -25,11 +26,23 @@ for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
   local z, r, dz = archivedPeriodKeys(ARGV[2], p)
   archived[#archived + 1] = { id = p, P = periodOf(z, r, dz, c[3]), moved = 0 }
 end
+local co = cohortConfig(KEYS[CFG])
 local moved, movedArchived = 0, 0
 for i = 3, #ARGV do
   local pid = ARGV[i]
   if hide then redis.call('SADD', KEYS[HIDDEN], pid) else redis.call('SREM', KEYS[HIDDEN], pid) end
-  moved = moved + moveEntry(current, pid, hide, dense)
+  local m = moveEntry(current, pid, hide, dense)
+  moved = moved + m
+  -- The player's cohort of the current period follows (cohorts.lib): out of its sorted set while
+  -- hidden (the seat is kept), back in when shown.
+  if co and m > 0 then
+    if hide then
+      cohortRemoved(co, pid)
+    else
+      local member = memberOf(current, getRecord(current, pid), pid)
+      cohortWrite(co, pid, member, redis.call('ZSCORE', current.z, member))
+    end
+  end
   for _, a in ipairs(archived) do a.moved = a.moved + moveEntry(a.P, pid, hide, dense) end
 end
 for _, a in ipairs(archived) do

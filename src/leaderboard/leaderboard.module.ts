@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { BoardsController } from './boards.controller';
 import { BoardsRepository } from './boards.repository';
 import { BoardsService } from './boards.service';
+import { CohortsController } from './cohorts.controller';
+import { CohortsRepository } from './cohorts.repository';
+import { CohortsService } from './cohorts.service';
 import { HiddenPlayersRepository } from './hidden-players.repository';
 import { HiddenPlayersService } from './hidden-players.service';
 import { LayoutMigration } from './layout-migration';
@@ -32,6 +35,8 @@ import { StandingsService } from './standings.service';
     PlayerStandingsService,
     HiddenPlayersRepository,
     HiddenPlayersService,
+    CohortsRepository,
+    CohortsService,
   ],
   exports: [
     BoardsService,
@@ -42,6 +47,8 @@ import { StandingsService } from './standings.service';
     PlayerStandingsService,
     LayoutMigration,
     HiddenPlayersService,
+    CohortsService,
+    CohortsRepository,
   ],
 })
 export class LeaderboardModule {}
@@ -54,6 +61,7 @@ export class LeaderboardModule {}
     StandingsController,
     PeriodsController,
     PlayerStandingsController,
+    CohortsController,
   ],
 })
 export class LeaderboardApiModule {}

@@ -36,3 +36,13 @@ export class PeriodIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** Validates a `{cohortId}` path segment: a cohort number, 1 or more (400 naming it otherwise). */
+@Injectable()
+export class CohortIdPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^[1-9]\d{0,8}$/.test(value))
+      throw badRequest('cohortId', 'must be a cohort number (1, 2, …)');
+    return Number(value);
+  }
+}

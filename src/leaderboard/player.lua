@@ -12,9 +12,12 @@
 --- @include "read.lib"
 --- @include "../valkey/hidden.lib"
 --- @include "../valkey/tournament.lib"
+--- @include "../valkey/cohorts.lib"
 
 local ctx, header, rate, A = beginRead(1)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec, score, rank = ownStandingOf(ctx, header, A[2])
--- On a tournament board's current period, the player's attempts too (as in players.lua).
+-- On a cohort board the player's cohort columns, on a tournament board's current period their
+-- attempts (as in players.lua).
+header[8] = cohortReadColumns(KEYS[1], KEYS[2], { A[2] })
 return { header, { A[2], rec or '', score or '', rank or 0 }, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }

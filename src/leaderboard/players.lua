@@ -11,6 +11,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
 --- @include "../valkey/tournament.lib"
+--- @include "../valkey/cohorts.lib"
 
 local ctx, header, rate, A = beginRead(1)
 if not ctx then return header end -- the answer already: refused, not found or not modified
@@ -23,4 +24,5 @@ for i = 2, #A do
   rows[#rows + 1] = score or ''
   rows[#rows + 1] = rank or 0
 end
+header[8] = cohortReadColumns(KEYS[1], KEYS[2], { unpack(A, 2) })
 return { header, rows, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }

@@ -18,6 +18,34 @@ export interface RankedEntry {
   displayName?: string;
   metadata?: Record<string, unknown>;
   updatedAt: number;
+  /** Player reads of a cohort board: the player's cohort standing in the period read. */
+  cohort?: CohortStanding;
+}
+
+export interface CohortStanding {
+  cohortId: number;
+  /** null while the player is placed but removed from the period's standings */
+  cohortRank: number | null;
+  cohortTotal: number;
+  /** '' on boards without leagues */
+  league: string;
+}
+
+/** Player reads append the players' cohort columns to their header (see cohortReadColumns). */
+function withCohorts(rows: Rows, flat: ScriptReply | undefined): Rows {
+  if (!Array.isArray(flat)) return rows;
+  rows.forEach((row, i) => {
+    const cohortId = String(flat[4 * i] ?? '');
+    if (!row.entry || !cohortId) return;
+    const rank = String(flat[4 * i + 1]);
+    row.entry.cohort = {
+      cohortId: Number(cohortId),
+      cohortRank: rank ? Number(rank) : null,
+      cohortTotal: Number(flat[4 * i + 2]),
+      league: String(flat[4 * i + 3]),
+    };
+  });
+  return rows;
 }
 
 export interface StandingsHeader {
@@ -224,7 +252,10 @@ export class StandingsRepository {
     return {
       status: 'ok',
       header: decoded,
-      rows: decodeRows(reply[1] as ScriptReply[], decoded.columns?.length ?? 0),
+      rows: withCohorts(
+        decodeRows(reply[1] as ScriptReply[], decoded.columns?.length ?? 0),
+        header[7],
+      ),
       version: String(header[5]),
       rate,
       ...decodeAttempts(reply[3]),

@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { EventBus } from '../events/event-bus';
 import { DiscoveryModule } from '@nestjs/core';
 import { LeaderboardModule } from '../leaderboard/leaderboard.module';
@@ -9,6 +9,8 @@ import { WorkerRunner } from './queue/worker-runner';
 import { ResetsController } from './resets/resets.controller';
 import { ResetsRepository } from './resets/resets.repository';
 import { ResetsService } from './resets/resets.service';
+import { LeagueSettlement } from './resets/league-settlement';
+import { LeaguesRepository } from './resets/leagues.repository';
 import { SchedulesAtBoot } from './resets/schedules-at-boot';
 import { SchedulesService } from './resets/schedules.service';
 import { TournamentJobs } from './resets/tournament-jobs';
@@ -45,10 +47,33 @@ export class StatsModule implements OnModuleInit {
 /** Resets, schedules, pruning and the sweep; `POST /reset`. */
 @Module({
   imports: [QueueModule, LeaderboardModule, StatsModule],
-  providers: [ResetsRepository, ResetsService, SchedulesService, TournamentJobs],
-  exports: [SchedulesService, ResetsService],
+  providers: [
+    ResetsRepository,
+    ResetsService,
+    SchedulesService,
+    TournamentJobs,
+    LeaguesRepository,
+    LeagueSettlement,
+  ],
+  exports: [SchedulesService, ResetsService, LeagueSettlement],
 })
-export class ResetsModule {}
+export class ResetsModule implements OnModuleInit {
+  private readonly logger = new Logger(ResetsModule.name);
+  constructor(
+    private readonly events: EventBus,
+    private readonly leagues: LeagueSettlement,
+  ) {}
+
+  onModuleInit(): void {
+    // A deleted board's cohorts and leagues (should this fail, a board created again under the
+    // id drops them at its first prune).
+    this.events.on('board.deleted', (e) =>
+      this.leagues.dropStale(e.boardId).catch((err: Error) => {
+        this.logger.warn(`Cohort keys of ${e.boardId} not dropped yet: ${err.message}`);
+      }),
+    );
+  }
+}
 
 /** The job families' providers, shared by api and worker processes (no controllers). */
 @Module({

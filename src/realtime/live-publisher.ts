@@ -3,9 +3,11 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { StandingsRepository } from '../leaderboard/standings.repository';
+import { CohortsRepository } from '../leaderboard/cohorts.repository';
 import { topPercent } from '../leaderboard/rank-maths';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import {
+  CohortList,
   LIVE_NAMESPACE,
   LiveSnapshot,
   MAX_TOP,
@@ -17,6 +19,7 @@ import {
   toTopRow,
 } from './live';
 import { LiveRepository } from './live.repository';
+import { readCohortList } from './cohort-list';
 
 /** At most this many boards publish at once in one process; the rest wait their turn. */
 const MAX_CONCURRENT_PUBLISHES = 32;
@@ -72,6 +75,7 @@ export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
     private readonly events: EventBus,
     config: AppConfig,
     valkey: ValkeyConnections,
+    private readonly cohorts: CohortsRepository,
   ) {
     this.intervalMs = Math.ceil(1000 / config.liveMaxHz);
     // The emitter does not handle rejected publishes either: same never-reject connection.
@@ -248,6 +252,33 @@ export class LivePublisher implements OnModuleInit, BeforeApplicationShutdown {
         topPercent: now ? topPercent(now.rank, after.total) : null,
       });
     }
+    await this.publishCohorts(boardId, generation, at);
     return null;
+  }
+
+  /**
+   * `cohort.top` to the watchers of each watched player's cohort whose list changed since the
+   * last publish: coalesced and rate-bound with the board's other events (same gate and tick).
+   */
+  private async publishCohorts(boardId: string, generation: string, at: string): Promise<void> {
+    const players = await this.live.watchedCohorts(boardId);
+    if (players.length === 0) return;
+    const lists = new Map<string, CohortList>();
+    for (const playerId of players) {
+      const list = await readCohortList(this.cohorts, boardId, playerId).catch(() => null);
+      if (list) lists.set(playerId, list);
+    }
+    const encoded = new Map([...lists].map(([p, l]) => [p, JSON.stringify(l)]));
+    const changed = await this.live.saveCohorts(boardId, encoded, { generation });
+    const ns = this.emitter.of(LIVE_NAMESPACE);
+    for (const playerId of changed ?? []) {
+      const list = lists.get(playerId)!;
+      ns.to(rooms.cohort(boardId, playerId)).emit('cohort.top', {
+        leaderboardId: boardId,
+        playerId,
+        ...list,
+        at,
+      });
+    }
   }
 }

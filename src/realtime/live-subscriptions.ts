@@ -8,9 +8,12 @@ import { ValkeyThrottlerStorage } from '../common/throttling';
 import { AppConfig } from '../config/app-config';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { StandingsService } from '../leaderboard/standings.service';
+import { CohortsRepository } from '../leaderboard/cohorts.repository';
+import { readCohortList } from './cohort-list';
 import { IpReadBudget } from './connection-limits';
 import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
 import {
+  CohortList,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   MAX_TOP,
   PlayerState,
@@ -26,6 +29,15 @@ const RENEW_BATCH = 500;
 interface Subscription {
   top: number;
   playerIds: string[];
+  /** the player whose cohort the subscriber watches (`cohort.top`) */
+  cohortOf?: string;
+}
+
+/** A subscribe's ack: the top page and players, and the watched cohort when one was asked. */
+export interface Subscribed {
+  top: PageDto;
+  players: PlayerDto[];
+  cohort?: CohortList | null;
 }
 
 interface SocketState {
@@ -66,6 +78,7 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
     throttle: ValkeyThrottlerStorage,
+    private readonly cohorts: CohortsRepository,
   ) {
     this.budget = new IpReadBudget(throttle, config.rateLimits.readPerIp);
     this.maxWatched = config.liveLimits.maxWatchedPerBoard;
@@ -130,7 +143,23 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
         }
         if (players.length < RENEW_BATCH) break;
       }
+      const cohortOfs = this.cohortOfsOf(boardId);
+      if (cohortOfs.length > 0) {
+        await this.live.watchCohorts(boardId, cohortOfs, 0).catch((err: Error) => {
+          this.logger.warn(`Could not renew cohort watches for ${boardId}: ${err.message}`);
+        });
+      }
     }
+  }
+
+  /** The players whose cohort this process's sockets watch on the board. */
+  private cohortOfsOf(boardId: string): string[] {
+    const players = new Set<string>();
+    for (const state of this.states.values()) {
+      const cohortOf = state.subscriptions.get(boardId)?.cohortOf;
+      if (cohortOf) players.add(cohortOf);
+    }
+    return [...players];
   }
 
   /**
@@ -167,7 +196,7 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     return this.states.get(socket)?.ip ?? clientIp(socket.request, this.config.trustProxy);
   }
 
-  subscribe(socket: Socket, dto: SubscribeDto): Promise<{ top: PageDto; players: PlayerDto[] }> {
+  subscribe(socket: Socket, dto: SubscribeDto): Promise<Subscribed> {
     return this.serial(socket, () => this.doSubscribe(socket, dto));
   }
 
@@ -183,10 +212,7 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     return run;
   }
 
-  private async doSubscribe(
-    socket: Socket,
-    dto: SubscribeDto,
-  ): Promise<{ top: PageDto; players: PlayerDto[] }> {
+  private async doSubscribe(socket: Socket, dto: SubscribeDto): Promise<Subscribed> {
     const state = this.states.get(socket);
     if (!state) throw new ProblemException(409, 'conflict', 'The connection is closing.');
     const boardId = dto.leaderboardId;
@@ -202,12 +228,13 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     const before = new Set(existing?.playerIds ?? []);
     const added = playerIds.filter((p) => !before.has(p));
     const dropped = [...before].filter((p) => !playerIds.includes(p));
-    const wanted = this.roomsOf(boardId, { top: dto.top, playerIds });
+    const wanted = this.roomsOf(boardId, { top: dto.top, playerIds, cohortOf: dto.cohortOf });
     // Counted before the lease is taken: a release by another socket of this process, from now
     // on, sees this one watching and keeps the lease.
     this.hold(boardId, added);
     let top: PageDto;
     let players: PlayerDto[];
+    let cohort: CohortList | null = null;
     try {
       // Watch and join before reading: a publish after the read reaches this socket, and one
       // before it is in what the ack shows — nothing falls between. A watch over the board's
@@ -223,6 +250,16 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
             `have (${this.maxWatched}); players someone already watches can still be subscribed to.`,
         );
       }
+      if (dto.cohortOf) {
+        const cohortWatch = await this.live.watchCohorts(boardId, [dto.cohortOf], this.maxWatched);
+        if (cohortWatch.status === 'full') {
+          throw new ProblemException(
+            429,
+            'too-many-watched-players',
+            `Board ${boardId} already has ${cohortWatch.watched} watched cohorts, the most it may have (${this.maxWatched}).`,
+          );
+        }
+      }
       await socket.join(wanted);
       try {
         // Two reads, whatever the number of players: the top 100 and one lookup of the players.
@@ -233,6 +270,18 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
         top = page;
         players = lookup?.entries ?? [];
         await this.seedBaseline(top, players);
+        if (dto.cohortOf) {
+          cohort = await readCohortList(this.cohorts, boardId, dto.cohortOf);
+          if (cohort) {
+            await this.live.saveCohorts(
+              boardId,
+              new Map([[dto.cohortOf, JSON.stringify(cohort)]]),
+              {
+                onlyIfAbsent: true,
+              },
+            );
+          }
+        }
       } catch (err) {
         // Nothing half-done stays behind: rooms the previous subscription still needs are kept.
         const keep = existing ? this.roomsOf(boardId, existing) : [];
@@ -255,10 +304,11 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
     } else {
       this.metrics.liveSubscriptions.inc();
     }
-    state.subscriptions.set(boardId, { top: dto.top, playerIds });
+    state.subscriptions.set(boardId, { top: dto.top, playerIds, cohortOf: dto.cohortOf });
     // The replaced subscription's players stop being watched now, not when their lease ends.
     await this.release(boardId, this.unhold(boardId, dropped));
-    return { top: { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) }, players };
+    const page = { ...top, limit: dto.top, entries: top.entries.slice(0, dto.top) };
+    return { top: page, players, ...(dto.cohortOf ? { cohort } : {}) };
   }
 
   private async doUnsubscribe(socket: Socket, dto: UnsubscribeDto): Promise<void> {
@@ -336,6 +386,7 @@ export class LiveSubscriptions implements OnModuleInit, OnModuleDestroy {
       rooms.board(boardId),
       rooms.top(boardId, sub.top),
       ...sub.playerIds.map((p) => rooms.player(boardId, p)),
+      ...(sub.cohortOf ? [rooms.cohort(boardId, sub.cohortOf)] : []),
     ];
   }
 }

@@ -16,10 +16,12 @@ import { createValidationPipe } from '../common/validation';
 import { PageDto, PlayerDto } from '../leaderboard/dto/standings.dto';
 import { ConnectionBudget } from './connection-budget';
 import { SubscribeDto, UnsubscribeDto } from './dto/live.dto';
-import { LIVE_NAMESPACE } from './live';
+import { CohortList, LIVE_NAMESPACE } from './live';
 import { LiveSubscriptions } from './live-subscriptions';
 
-type Ack = { ok: true; top?: PageDto; players?: PlayerDto[] } | { ok: false; error: Problem };
+type Ack =
+  | { ok: true; top?: PageDto; players?: PlayerDto[]; cohort?: CohortList | null }
+  | { ok: false; error: Problem };
 
 /**
  * Events (and namespace connects) a client connection may send per second on average, and in

@@ -55,6 +55,8 @@ export class LiveRepository {
   private readonly gateScript = new LuaScript('take-gate.lua', __dirname);
   private readonly saveScript = new LuaScript('save-live.lua', __dirname);
   private readonly watchedScript = new LuaScript('watched.lua', __dirname);
+  private readonly watchCohortsScript = new LuaScript('watch-cohorts.lua', __dirname);
+  private readonly cohortSnapScript = new LuaScript('cohort-snap.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -193,5 +195,53 @@ export class LiveRepository {
     )) as [number, string];
     if (wait < 0) return null;
     return wait === 0 ? { taken: true, generation } : { taken: false, waitMs: wait };
+  }
+
+  /**
+   * Takes or extends watch leases on players' cohorts (`subscribe {cohortOf}`); `full` when new
+   * ones would pass `maxPlayers` (nothing written), `gone` when the board does not exist.
+   */
+  async watchCohorts(
+    boardId: string,
+    playerIds: string[],
+    maxPlayers: number,
+  ): Promise<WatchOutcome> {
+    if (playerIds.length === 0) return { status: 'ok', skipped: 0 };
+    const now = Date.now();
+    const reply = (await this.watchCohortsScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg, this.key(boardId, 'cohorts')],
+      [now, now + WATCH_LEASE_MS, maxPlayers, WATCH_LEASE_MS * 2, ...new Set(playerIds)],
+    )) as [string, number?];
+    if (reply[0] === 'GONE') return { status: 'gone' };
+    if (reply[0] === 'FULL') return { status: 'full', watched: Number(reply[1]) };
+    return { status: 'ok', skipped: 0 };
+  }
+
+  /** Players whose cohort someone watches (unexpired leases). */
+  async watchedCohorts(boardId: string): Promise<string[]> {
+    return this.valkey.api.zrangebyscore(this.key(boardId, 'cohorts'), Date.now(), '+inf');
+  }
+
+  /**
+   * Records the cohort lists published (or, `onlyIfAbsent`, a subscriber's baseline) per
+   * watched player; answers the players whose list changed, or null when the board is gone.
+   */
+  async saveCohorts(
+    boardId: string,
+    lists: Map<string, string>,
+    opts: { generation?: string; onlyIfAbsent?: boolean } = {},
+  ): Promise<string[] | null> {
+    const reply = await this.cohortSnapScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg, this.key(boardId, 'csnap')],
+      [
+        opts.generation ?? '',
+        opts.onlyIfAbsent ? '1' : '0',
+        STATE_TTL_S,
+        ...[...lists].flatMap(([playerId, list]) => [playerId, list]),
+      ],
+    );
+    return Array.isArray(reply) ? reply.map(String) : null;
   }
 }

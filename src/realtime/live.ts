@@ -8,7 +8,17 @@ export const rooms = {
   top: (boardId: string, n: number) => `top:${boardId}:${n}`,
   /** watchers of one player on the board */
   player: (boardId: string, playerId: string) => `player:${boardId}:${playerId}`,
+  /** watchers of one player's cohort (`subscribe {cohortOf}`) */
+  cohort: (boardId: string, playerId: string) => `cohort:${boardId}:${playerId}`,
 };
+
+/** What `cohort.top` carries, and what a publish compares with the last one sent. */
+export interface CohortList {
+  periodId: string;
+  cohortId: number;
+  league?: string;
+  entries: TopRow[];
+}
 
 export interface TopRow {
   rank: number;

@@ -9,6 +9,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/tournament.lib"
+--- @include "../valkey/cohorts.lib"
 local CFG, Z, R, DZ, PERIODS, VER = 1, 2, 3, 4, 5, 6
 local cfg = redis.call('HMGET', KEYS[CFG], 'period', 'layout', 'cols')
 if not cfg[1] then return {} end
@@ -20,5 +21,6 @@ for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
   if removePlayer(periodOf(z, r, dz, cfg[3]), pid) == 1 then removed[#removed + 1] = p end
 end
 forgetEntrant(KEYS[7], pid) -- a tournament seat and attempts (valkey/tournament.lib.lua)
+cohortEraseFrom(KEYS[CFG], pid)
 if #removed > 0 then bumpVersion(KEYS[VER]) end
 return removed

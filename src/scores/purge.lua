@@ -6,6 +6,7 @@
 --- @include "../valkey/layout.lib"
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
+--- @include "../valkey/cohorts.lib"
 local CFG, Z, R, DZ, VER = 1, 2, 3, 4, 5
 local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'layout', 'cols')
 if not c[1] then return -1 end
@@ -20,6 +21,7 @@ if #members < tonumber(ARGV[3]) then
     members[#members + 1] = m
   end
 end
+cohortRemovals(KEYS[CFG], P)
 local removed = 0
 for _, member in ipairs(members) do
   removed = removed + removePlayer(P, string.sub(member, P.skip + 1))

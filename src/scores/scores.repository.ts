@@ -30,6 +30,8 @@ export interface SubmissionRow {
   updatedAt: number;
   /** After the write; absent on boards without tie-break columns. */
   subscores?: number[];
+  /** On cohort boards: the player's cohort and standing in it after the write. */
+  cohort?: { cohortId: number; cohortRank: number; cohortTotal: number };
 }
 
 /** Why the submit script refused the subscores (see parseSubs in submit.lib.lua). */
@@ -45,8 +47,19 @@ export type SubmitOutcome<T> =
   | EntryRefused;
 
 function decodeRow(line: string): SubmissionRow {
-  const [periodId, score, rank, previousScore, previousRank, updated, updatedAt, subscores] =
-    line.split('\t');
+  const [
+    periodId,
+    score,
+    rank,
+    previousScore,
+    previousRank,
+    updated,
+    updatedAt,
+    subscores,
+    cohortId,
+    cohortRank,
+    cohortTotal,
+  ] = line.split('\t');
   const row: SubmissionRow = {
     periodId,
     score: Number(score),
@@ -58,6 +71,13 @@ function decodeRow(line: string): SubmissionRow {
   };
   // Absent from rows recorded (for idempotent replays) before boards had columns.
   if (subscores) row.subscores = subscores.split(',').map(Number);
+  if (cohortId) {
+    row.cohort = {
+      cohortId: Number(cohortId),
+      cohortRank: Number(cohortRank),
+      cohortTotal: Number(cohortTotal),
+    };
+  }
   return row;
 }
 

@@ -18,12 +18,14 @@
 --- @include "../valkey/time.lib"
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/hidden-write.lib"
+--- @include "../valkey/cohorts.lib"
 -- Entries follow the body hash in A, ENTRY_FIELDS values each.
 local ENTRIES_FROM, ENTRY_FIELDS = 3, 5
 local nLimits, A = limitArgs()
 local refusedOutside, bodyHash = A[1] == '1', A[2]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
+b.co = cohortConfig(KEYS[CFG])
 -- Each entry is looked up twice (checked, then applied): hash each player once.
 b.P.h = {}
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
@@ -75,7 +77,11 @@ for i = 0, n - 1 do
   local at = ENTRIES_FROM + i * ENTRY_FIELDS
   local veiled = unveil(P, dense, hiddenKey, A[at])
   local r = apply(b, A[at], A[at + 1], A[at + 2], A[at + 3], now, A[at + 4])
-  if veiled then moveEntry(P, A[at], true, dense) end
+  if b.co then cohortColumns(b.co, A[at], r) end
+  if veiled then
+    moveEntry(P, A[at], true, dense)
+    if b.co then cohortRemoved(b.co, A[at]) end -- out of sight in the cohort too
+  end
   rows[#rows + 1] = table.concat(r, '\t')
   changed = changed or r[6] == 1
 end

@@ -7,6 +7,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../common/rate-limit.lib"
+--- @include "../valkey/cohorts.lib"
 
 local CFG, SEQ, Z, R, DZ, VER, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
 local RATE_KEYS_FROM = 9
@@ -163,6 +164,7 @@ local function apply(b, pid, valueStr, dn, md, now, subsText)
   end
   redis.call('ZADD', P.z, k, member)
   if dense then denseAdded(P, k, member) end
+  if b.co then cohortWrite(b.co, pid, member, k) end
   local count
   if not prev then
     if P.count then

@@ -17,11 +17,13 @@
 --- @include "../valkey/time.lib"
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/hidden-write.lib"
+--- @include "../valkey/cohorts.lib"
 local nLimits, A = limitArgs()
 local refusedOutside, pid, score, displayName, metadata, bodyHash, subs = A[1] == '1', A[2], A[3], A[4],
   A[5], A[6], A[7] or ''
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
+b.co = cohortConfig(KEYS[CFG])
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
 -- Tournament rules (valkey/tournament.lib.lua; the entrants key is the last of KEYS, after the
@@ -30,7 +32,11 @@ local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], { pid })
 if entry then return entry end
 local veiled = unveil(b.P, b.rankMode == 'dense', hiddenSetOf(KEYS[CFG]), pid) -- a hidden player (hidden-write.lib)
 local r = apply(b, pid, score, displayName, metadata, nowMs(), subs)
-if veiled then moveEntry(b.P, pid, true, b.rankMode == 'dense') end
+if b.co and r[1] ~= 'OUT_OF_BOUNDS' and r[1] ~= 'SUBSCORES' then cohortColumns(b.co, pid, r) end
+if veiled then
+  moveEntry(b.P, pid, true, b.rankMode == 'dense')
+  if b.co then cohortRemoved(b.co, pid) end -- out of sight in the cohort too
+end
 if r[1] == 'OUT_OF_BOUNDS' or r[1] == 'SUBSCORES' then return r end
 recordAttempts(attempts, KEYS[6])
 return accepted(b, bodyHash, table.concat(r, '\t'), nLimits, r[6] == 1)

@@ -203,5 +203,6 @@ local function removePlayer(P, pid)
   -- Not in z: a hidden player's entry, in zh (whose records r keeps too).
   if not k then redis.call('ZREM', P.zh, member) end
   if redis.call('EXISTS', P.z) == 0 and redis.call('EXISTS', P.zh) == 0 then redis.call('UNLINK', P.r) end
+  if P.removed then P.removed(pid) end
   return 1
 end

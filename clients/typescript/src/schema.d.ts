@@ -241,6 +241,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboards/{id}/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current period's cohorts with league and size, in opening order */
+        get: operations["CohortsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/cohorts/{cohortId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of one cohort of the current period, ranked within it */
+        get: operations["CohortsController_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/players/{playerId}/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's whole cohort in the current period, in one call */
+        get: operations["CohortsController_ofPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An archived period's cohorts with league and size */
+        get: operations["CohortsController_archivedList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/cohorts/{cohortId}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of one cohort of an archived period (final standings) */
+        get: operations["CohortsController_archivedPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/players/{playerId}/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's whole cohort in an archived period */
+        get: operations["CohortsController_archivedOfPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/leagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Players per league, lowest league first (boards with leagues) */
+        get: operations["CohortsController_leagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/periods/{periodId}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A closed period's promotions and demotions, in the order they were applied */
+        get: operations["CohortsController_movements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{id}/players/{playerId}/league": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a player's league (admin): used from their next placement in a cohort */
+        put: operations["CohortsController_setLeague"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaderboards/{id}/scores": {
         parameters: {
             query?: never;
@@ -461,6 +614,14 @@ export interface components {
              */
             order: "desc" | "asc";
         };
+        LeagueDto: {
+            /** @example bronze */
+            name: string;
+            /** @example 5 */
+            promote: number;
+            /** @example 5 */
+            demote: number;
+        };
         CreateBoardDto: {
             /** @example Weekly Arena */
             title?: string;
@@ -541,6 +702,13 @@ export interface components {
              * @example 3
              */
             maxAttempts?: number | null;
+            /**
+             * @description Players per cohort: each player is placed in a cohort of this size at their first accepted submit in a period; null = no cohorts. Immutable.
+             * @example 50
+             */
+            cohortSize?: number | null;
+            /** @description Leagues, lowest first (needs cohortSize): at each period close the top `promote` of every cohort move up one league, the bottom `demote` down one. Immutable. */
+            leagues?: components["schemas"]["LeagueDto"][];
         };
         PeriodDto: {
             /** @example 0000000001 */
@@ -574,6 +742,9 @@ export interface components {
             tiers: components["schemas"]["TierDto"][];
             /** @description Tie-break columns ([] = ties order by who reached the score first) */
             tiebreakers: components["schemas"]["TiebreakerDto"][];
+            /** @example 50 */
+            cohortSize: number | null;
+            leagues: components["schemas"]["LeagueDto"][];
             /** @example 1520 */
             memberCount: number;
             /** @example 2026-11-27T08:00:00.000Z */
@@ -672,6 +843,11 @@ export interface components {
              * @deprecated
              * @description Immutable: rejected with 400
              */
+            cohortSize?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
             joinRequired?: Record<string, unknown>;
             /**
              * @deprecated
@@ -683,6 +859,11 @@ export interface components {
              * @description Immutable: rejected with 400
              */
             maxAttempts?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            leagues?: Record<string, unknown>;
         };
         EntryDto: {
             /** @example 1 */
@@ -768,6 +949,26 @@ export interface components {
              * @example 1
              */
             attemptsLeft?: number | null;
+            /**
+             * @description Cohort boards: the player's cohort
+             * @example 12
+             */
+            cohortId?: number;
+            /**
+             * @description Cohort boards: rank within the cohort (same rank mode and ties)
+             * @example 2
+             */
+            cohortRank?: number;
+            /**
+             * @description Cohort boards: the cohort's ranked players
+             * @example 50
+             */
+            cohortTotal?: number;
+            /**
+             * @description Boards with leagues: the player's league (archived periods: the league of their cohort)
+             * @example silver
+             */
+            league?: string;
         };
         AroundDto: {
             /** @example global */
@@ -879,6 +1080,161 @@ export interface components {
             /** @description in board id order */
             entries: components["schemas"]["BoardStandingDto"][];
         };
+        CohortDto: {
+            /**
+             * @description Cohorts are numbered 1, 2, … per period, in opening order
+             * @example 3
+             */
+            cohortId: number;
+            /**
+             * @description The cohort's league (boards with leagues)
+             * @example silver
+             */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            size: number;
+        };
+        CohortListDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /**
+             * @description Cohorts opened in the period
+             * @example 20000
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            cohorts: components["schemas"]["CohortDto"][];
+        };
+        CohortPageDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /** @example 3 */
+            cohortId: number;
+            /** @example silver */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            /** @description Ranks are within the cohort */
+            entries: components["schemas"]["EntryDto"][];
+        };
+        PlayerCohortDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /** @example alice */
+            playerId: string;
+            /** @example 3 */
+            cohortId: number;
+            /** @example silver */
+            league?: string;
+            /**
+             * @description Players ranked in the cohort
+             * @example 50
+             */
+            total: number;
+            /**
+             * @description The player's rank in the cohort (null if removed from the period)
+             * @example 4
+             */
+            cohortRank: number | null;
+            /** @description The whole cohort, best first */
+            entries: components["schemas"]["EntryDto"][];
+        };
+        LeagueCountDto: {
+            /** @example silver */
+            name: string;
+            /**
+             * @description Players whose league this is
+             * @example 1200
+             */
+            players: number;
+        };
+        LeaguesDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @description Lowest league first */
+            leagues: components["schemas"]["LeagueCountDto"][];
+            /**
+             * @description Closed periods whose movements the reset job is still applying (counts are final at 0)
+             * @example 0
+             */
+            pendingPeriods: number;
+        };
+        MovementDto: {
+            /** @example alice */
+            playerId: string;
+            /** @example silver */
+            from: string;
+            /** @example gold */
+            to: string;
+            /** @example 3 */
+            cohortId: number;
+            /**
+             * @description Final rank in the cohort
+             * @example 1
+             */
+            cohortRank: number;
+        };
+        MovementsDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000001 */
+            periodId: string;
+            /**
+             * @description False while the reset job is still applying this period's movements
+             * @example true
+             */
+            settled: boolean;
+            /**
+             * @description Movements recorded so far
+             * @example 4000
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 25 */
+            limit: number;
+            /** @description In the order they were applied (by cohort) */
+            movements: components["schemas"]["MovementDto"][];
+        };
+        SetLeagueDto: {
+            /**
+             * @description One of the board's league names
+             * @example gold
+             */
+            league: string;
+        };
+        PlayerLeagueDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example alice */
+            playerId: string;
+            /** @example gold */
+            league: string;
+            /**
+             * @description null: a new player
+             * @example silver
+             */
+            previousLeague: string | null;
+        };
         SubmitScoreDto: {
             /** @example alice */
             playerId: string;
@@ -940,6 +1296,21 @@ export interface components {
              * @example true
              */
             updated: boolean;
+            /**
+             * @description Cohort boards: the player's cohort
+             * @example 12
+             */
+            cohortId?: number;
+            /**
+             * @description Cohort boards: rank within the cohort
+             * @example 2
+             */
+            cohortRank?: number;
+            /**
+             * @description Cohort boards: the cohort's ranked players
+             * @example 50
+             */
+            cohortTotal?: number;
         };
         SubmitBatchDto: {
             entries: components["schemas"]["SubmitScoreDto"][];
@@ -2050,6 +2421,482 @@ export interface operations {
             };
             /** @description Valkey unavailable, or a board still being converted to the current storage layout (after an upgrade); nothing was changed, retry after Retry-After. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_list: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_page: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                cohortId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_ofPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerCohortDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedList: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedPage: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+                cohortId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_archivedOfPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerCohortDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_leagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaguesDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_movements: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CohortsController_setLeague: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLeagueDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerLeagueDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

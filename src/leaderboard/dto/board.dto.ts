@@ -32,6 +32,9 @@ import {
   Board,
   BOARD_ID_PATTERN,
   MAX_TIEBREAKERS,
+  MAX_COHORT_SIZE,
+  MAX_LEAGUES,
+  MIN_COHORT_SIZE,
   RANK_MODES,
   RankMode,
   SORT_ORDERS,
@@ -86,6 +89,26 @@ export class TiebreakerDto {
   })
   @IsIn(SORT_ORDERS)
   order!: SortOrder;
+}
+
+export class LeagueDto {
+  @ApiProperty({ example: 'bronze', minLength: 1, maxLength: 32 })
+  @IsString()
+  @Length(1, 32)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
+  name!: string;
+
+  @ApiProperty({ example: 5, minimum: 0, maximum: MAX_COHORT_SIZE })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COHORT_SIZE)
+  promote!: number;
+
+  @ApiProperty({ example: 5, minimum: 0, maximum: MAX_COHORT_SIZE })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_COHORT_SIZE)
+  demote!: number;
 }
 
 /** Fields that may change after creation (PATCH). */
@@ -260,6 +283,37 @@ export class CreateBoardDto extends MutableBoardFieldsDto {
   @Min(1)
   @Max(MAX_ENTRY_LIMIT)
   maxAttempts?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: MIN_COHORT_SIZE,
+    maximum: MAX_COHORT_SIZE,
+    example: 50,
+    description:
+      'Players per cohort: each player is placed in a cohort of this size at their first ' +
+      'accepted submit in a period; null = no cohorts. Immutable.',
+  })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(MIN_COHORT_SIZE)
+  @Max(MAX_COHORT_SIZE)
+  cohortSize?: number | null;
+
+  @ApiPropertyOptional({
+    type: [LeagueDto],
+    maxItems: MAX_LEAGUES,
+    description:
+      'Leagues, lowest first (needs cohortSize): at each period close the top `promote` of every ' +
+      'cohort move up one league, the bottom `demote` down one. Immutable.',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_LEAGUES)
+  @IsObject({ each: true, message: 'each league must be a JSON object' })
+  @ValidateNested({ each: true })
+  @Type(() => LeagueDto)
+  leagues?: LeagueDto[];
 }
 
 export class UpdateBoardDto extends MutableBoardFieldsDto {
@@ -291,6 +345,11 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
+  cohortSize?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
   joinRequired?: unknown;
 
   @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
@@ -302,6 +361,11 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   maxAttempts?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  leagues?: unknown;
 }
 
 /** Most boards one page of the board list holds. */
@@ -349,6 +413,8 @@ export class BoardDto {
     description: 'Tie-break columns ([] = ties order by who reached the score first)',
   })
   tiebreakers!: TiebreakerDto[];
+  @ApiProperty({ nullable: true, type: Number, example: 50 }) cohortSize!: number | null;
+  @ApiProperty({ type: [LeagueDto] }) leagues!: LeagueDto[];
   @ApiProperty({ example: 1520 }) memberCount!: number;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
@@ -378,6 +444,8 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     retainPeriods: board.retainPeriods,
     tiers: board.tiers.map((t) => ({ name: t.name, topPercent: t.topPercent })),
     tiebreakers: (board.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
+    cohortSize: board.cohortSize,
+    leagues: board.leagues.map((l) => ({ name: l.name, promote: l.promote, demote: l.demote })),
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {

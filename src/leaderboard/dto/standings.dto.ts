@@ -108,6 +108,21 @@ export class PlayerDto extends EntryDto {
     description: 'With `attempts`: how many more are accepted this period (null = no maxAttempts)',
   })
   attemptsLeft?: number | null;
+  @ApiPropertyOptional({ example: 12, description: "Cohort boards: the player's cohort" })
+  cohortId?: number;
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'Cohort boards: rank within the cohort (same rank mode and ties)',
+  })
+  cohortRank?: number;
+  @ApiPropertyOptional({ example: 50, description: "Cohort boards: the cohort's ranked players" })
+  cohortTotal?: number;
+  @ApiPropertyOptional({
+    example: 'silver',
+    description:
+      "Boards with leagues: the player's league (archived periods: the league of their cohort)",
+  })
+  league?: string;
 }
 
 export class LookupResultDto {
@@ -143,5 +158,17 @@ export function toPlayerDto(leaderboardId: string, h: StandingsHeader, e: Ranked
     total: h.total,
     topPercent: percent,
     ...(tier !== undefined ? { tier } : {}),
+    ...cohortFields(e),
+  };
+}
+
+function cohortFields(e: RankedEntry): Partial<PlayerDto> {
+  const c = e.cohort;
+  if (!c) return {};
+  return {
+    cohortId: c.cohortId,
+    ...(c.cohortRank !== null ? { cohortRank: c.cohortRank } : {}),
+    cohortTotal: c.cohortTotal,
+    ...(c.league ? { league: c.league } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { JobQueues } from '../queue/job-queues';
 import type { PruneJob, ResetJob, ScheduledResetJob } from '../queue/queue-names';
 import { StorageLayoutPendingError } from '../../valkey/lua-script';
 import { ResetOutcome, ResetsRepository } from './resets.repository';
+import { LeagueSettlement } from './league-settlement';
 
 /**
  * Period rollover. A reset is idempotent per (board, period): manual resets name the period
@@ -25,6 +26,7 @@ export class ResetsService {
     private readonly queues: JobQueues,
     private readonly events: EventBus,
     private readonly layout: LayoutMigration,
+    private readonly leagues: LeagueSettlement,
   ) {}
 
   /**
@@ -89,6 +91,8 @@ export class ResetsService {
     // Deleted, or deleted and created again (another generation): not this job's board.
     if (outcome.status === 'board-not-found') throw new UnrecoverableError('board was deleted');
     await this.after(boardId, outcome);
+    // Every attempt, so a retry finishes the movements of a close a killed worker began.
+    await this.leagues.settle(boardId);
     return outcome;
   }
 
@@ -108,6 +112,7 @@ export class ResetsService {
       // A manual reset or a schedule change raced us: look again.
       if (outcome.status === 'stale') continue;
       await this.after(boardId, outcome);
+      await this.leagues.settle(boardId);
       return outcome;
     }
     throw new Error(`could not settle the scheduled reset of ${boardId}`);
@@ -149,6 +154,7 @@ export class ResetsService {
     const dropped: string[] = [];
     for (;;) {
       const id = await this.repo.pruneOne(board.id, board.retainPeriods);
+      if (!id) await this.leagues.dropStale(board.id); // the pruned periods' cohorts
       if (!id) return { dropped };
       dropped.push(id);
     }

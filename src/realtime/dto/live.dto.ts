@@ -23,6 +23,11 @@ export class SubscribeDto {
     message: 'each playerId must be 1-128 of A-Z a-z 0-9 _ - . : @',
   })
   playerIds: string[] = [];
+
+  @IsOptionalNonNull()
+  @IsString()
+  @Matches(PLAYER_ID_PATTERN, { message: 'cohortOf must be 1-128 of A-Z a-z 0-9 _ - . : @' })
+  cohortOf?: string;
 }
 
 export class UnsubscribeDto {

@@ -101,6 +101,12 @@ export class SubmitResultDto {
   @ApiProperty({ example: 7, nullable: true, type: Number }) previousRank!: number | null;
   @ApiProperty({ example: true, description: 'False when the stored score did not change' })
   updated!: boolean;
+  @ApiPropertyOptional({ example: 12, description: "Cohort boards: the player's cohort" })
+  cohortId?: number;
+  @ApiPropertyOptional({ example: 2, description: 'Cohort boards: rank within the cohort' })
+  cohortRank?: number;
+  @ApiPropertyOptional({ example: 50, description: "Cohort boards: the cohort's ranked players" })
+  cohortTotal?: number;
 }
 
 /** Maps a stored submission outcome to the response DTO. */
@@ -119,6 +125,7 @@ export function toSubmitResult(
     previousScore: row.previousScore,
     previousRank: row.previousRank,
     updated: row.updated,
+    ...(row.cohort ?? {}),
   };
 }
 

@@ -1,0 +1,23 @@
+-- Sets a player's league on a board with leagues (admin): first settles the cohorts the player
+-- was in during closed periods not settled yet, so a movement still due cannot overwrite the
+-- admin's choice afterwards. Takes effect at the player's next placement: a player already
+-- placed in the current period stays in their cohort, and its close moves them as usual.
+-- KEYS: 1 cfg, 2 ver. ARGV: 1 playerId, 2 league name.
+-- Returns { 'OK', previous league name or '' } | { 'NOT_FOUND' } | { 'NO_LEAGUES' } |
+-- { 'UNKNOWN_LEAGUE' }.
+--- @include "../valkey/cohorts.lib"
+--- @include "../valkey/layout.lib"
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'NOT_FOUND' } end
+local co = cohortConfig(KEYS[1])
+if not co or not co.leagues then return { 'NO_LEAGUES' } end
+local L
+for i, league in ipairs(co.leagues) do
+  if league.name == ARGV[2] then L = i - 1 end
+end
+if not L then return { 'UNKNOWN_LEAGUE' } end
+local pid = ARGV[1]
+settlePlayer(co, pid)
+local previous = redis.call('HGET', co.root .. 'lg', pid)
+setLeague(co, pid, L)
+bumpVersion(KEYS[2])
+return { 'OK', previous and leagueName(co, tonumber(previous)) or '' }

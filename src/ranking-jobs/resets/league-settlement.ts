@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '../../events/event-bus';
+import { LeaguesRepository } from './leagues.repository';
+
+/**
+ * The most cohorts one settle step takes; a step also stops after a work budget of ~1.5 ms of
+ * Valkey time (see LeaguesRepository.settleStep; bench/leagues.mjs measures it), so no call
+ * nears 10 ms whatever the cohort size.
+ */
+export const SETTLE_COHORTS_PER_STEP = 1000;
+
+/**
+ * The league half of a period close, run by the reset job after its reset script (on every
+ * attempt, so a retry after a crash finishes what the crashed attempt began): promotions and
+ * demotions of every closed period not settled yet, oldest first, in bounded atomic steps.
+ */
+@Injectable()
+export class LeagueSettlement {
+  private readonly logger = new Logger(LeagueSettlement.name);
+
+  constructor(
+    private readonly repo: LeaguesRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  /**
+   * Drops the cohort keys of the board's pruned periods (once settled) and of a deleted board,
+   * 1,000 cohorts per step (UNLINK of small keys: ~1 ms).
+   */
+  async dropStale(boardId: string): Promise<void> {
+    while (await this.repo.dropStaleStep(boardId, 1000));
+  }
+
+  /** Settles every closed period of the board; returns the periods this call finished. */
+  async settle(boardId: string, cohortsPerStep = SETTLE_COHORTS_PER_STEP): Promise<string[]> {
+    const finished: string[] = [];
+    for (;;) {
+      const step = await this.repo.settleStep(boardId, cohortsPerStep);
+      if (step.status === 'none') {
+        // Periods pruned before they were settled are dropped once they are.
+        if (finished.length > 0) await this.dropStale(boardId);
+        return finished;
+      }
+      if (step.status === 'done') {
+        finished.push(step.periodId);
+        this.logger.log(
+          `Leagues of ${boardId} settled for period ${step.periodId}: ${step.movedInPeriod} moved`,
+        );
+        // Once per period: only the step that finished it gets here.
+        await this.events.emit('league.moved', {
+          boardId,
+          periodId: step.periodId,
+          moved: step.movedInPeriod,
+        });
+      }
+    }
+  }
+}

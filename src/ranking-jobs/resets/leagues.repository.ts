@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { LuaScript, ScriptReply } from '../../valkey/lua-script';
+import { BoardKeys } from '../../leaderboard/board.keys';
+import { ValkeyConnections } from '../../valkey/valkey-connections';
+
+export type SettleStep =
+  | { status: 'none' }
+  | { status: 'progress'; periodId: string; moved: number; done: number; cohorts: number }
+  | { status: 'done'; periodId: string; moved: number; movedInPeriod: number };
+
+/** League movements at a period close (settle-leagues.lua), in bounded atomic steps. */
+@Injectable()
+export class LeaguesRepository {
+  private readonly settleScript = new LuaScript('settle-leagues.lua', __dirname);
+  private readonly dropScript = new LuaScript('drop-cohorts.lua', __dirname);
+
+  constructor(private readonly valkey: ValkeyConnections) {}
+
+  /**
+   * Settles up to `cohorts` cohorts of the board's oldest closed, unsettled period, stopping
+   * once the step has done `budget` units of work (10 a cohort, 1 a player moved; at least one
+   * cohort per step): 150 is ~1.5 ms of Valkey time here (bench/leagues.mjs).
+   */
+  async settleStep(boardId: string, cohorts: number, budget = 150): Promise<SettleStep> {
+    const reply = (await this.settleScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg],
+      [cohorts, budget],
+    )) as ScriptReply[];
+    switch (reply[0]) {
+      case 'PROGRESS':
+        return {
+          status: 'progress',
+          periodId: String(reply[1]),
+          moved: Number(reply[2]),
+          done: Number(reply[3]),
+          cohorts: Number(reply[4]),
+        };
+      case 'DONE':
+        return {
+          status: 'done',
+          periodId: String(reply[1]),
+          moved: Number(reply[2]),
+          movedInPeriod: Number(reply[3]),
+        };
+      case null:
+      default:
+        return { status: 'none' };
+    }
+  }
+
+  /**
+   * Drops up to `cohorts` cohorts' keys that nothing reads any more (a pruned period's, a deleted
+   * board's); true when more may be left.
+   */
+  async dropStaleStep(boardId: string, cohorts: number): Promise<boolean> {
+    const k = new BoardKeys(boardId);
+    const reply = await this.dropScript.run(
+      this.valkey.api,
+      [k.cfg, k.periods, `${k.tag}:co:gens`],
+      [cohorts],
+    );
+    return reply === 1;
+  }
+}
