@@ -13,6 +13,7 @@ import { LeaderboardApiModule } from './leaderboard/leaderboard.module';
 import { RankingJobsApiModule, WorkerModule } from './ranking-jobs/ranking-jobs.module';
 import { LiveGatewayModule, LivePublisherModule } from './realtime/realtime.module';
 import { ScoresApiModule } from './scores/scores.module';
+import { WebhooksApiModule, WebhooksModule } from './webhooks/webhooks.module';
 
 /** The public HTTP surface: each feature's routes and the guards (the problem+json filter is global in every mode, see app.ts). */
 @Module({
@@ -22,6 +23,7 @@ import { ScoresApiModule } from './scores/scores.module';
     ScoresApiModule,
     RankingJobsApiModule,
     LiveGatewayModule,
+    WebhooksApiModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -38,7 +40,7 @@ export class ApiModule {}
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const worker = [WorkerModule, LivePublisherModule];
+    const worker = [WorkerModule, LivePublisherModule, WebhooksModule];
     const modeModules =
       config.mode === 'api'
         ? [ApiModule]

@@ -72,6 +72,14 @@ class EnvSchema {
   @IsOptional()
   @Matches(/^[\x20-\x7e]{1,200}$/, { message: 'must be a Cache-Control header value' })
   READ_CACHE_CONTROL?: string;
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE?: string;
+  @IsOptional()
+  @Matches(/^\d{1,9}(,\d{1,9}){0,29}$/, {
+    message: 'must be 1-30 comma-separated delays in milliseconds, e.g. 10000,30000,90000',
+  })
+  WEBHOOK_RETRY_DELAYS_MS?: string;
 }
 
 export interface ApiKeyDigests {
@@ -99,6 +107,23 @@ export interface LiveLimits {
   /** Players with a watch lease on one board, across every instance. */
   maxWatchedPerBoard: number;
 }
+
+/** Webhook deliveries (src/webhooks); see the README, "Webhooks". */
+export interface WebhookSettings {
+  /**
+   * Lets webhooks target private, loopback and link-local addresses and plain `http` in
+   * production (development and tests); off, both are refused at creation and at delivery.
+   */
+  allowPrivate: boolean;
+  /** The wait before each retry of a failed delivery (attempts = retries + 1). */
+  retryDelaysMs: number[];
+}
+
+/**
+ * The default retry schedule: 10 s × 3^n for n = 0…8, so the 10th and last attempt comes about
+ * 27 hours after the first (10 s, 30 s, 90 s, 4.5 min, 13.5 min, 40 min, 2 h, 6 h, 18 h).
+ */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = Array.from({ length: 9 }, (_, n) => 10_000 * 3 ** n);
 
 /** The validated, typed configuration. Built once at startup by {@link loadConfig}. */
 export class AppConfig {
@@ -135,6 +160,11 @@ export class AppConfig {
     readonly durableWrites: DurableWrites = 'off',
     /** The Cache-Control of public reads (they carry an ETag; see README "Caching reads"). */
     readonly readCacheControl: string = 'no-cache',
+    /** Webhook deliveries (see {@link WebhookSettings}). */
+    readonly webhooks: WebhookSettings = {
+      allowPrivate: false,
+      retryDelaysMs: DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+    },
   ) {}
 }
 
@@ -350,5 +380,11 @@ export function loadConfig(
     },
     (env.VALKEY_DURABLE_WRITES as DurableWrites | undefined) ?? 'off',
     env.READ_CACHE_CONTROL ?? 'no-cache',
+    {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+      retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS
+        ? env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number)
+        : DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+    },
   );
 }

@@ -104,7 +104,10 @@ export class BoardsController {
   @SkipThrottle()
   @Patch(':id')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Change mutable settings (immutable fields give 400)' })
+  @ApiOperation({
+    summary: 'Change mutable settings (immutable fields give 400)',
+    description: 'New rewards and resultsTop apply to periods that close after the change.',
+  })
   @ApiOkResponse({ type: BoardDto })
   @ApiBadRequestResponse({ type: Problem })
   @ApiNotFoundResponse({ type: Problem })
@@ -113,6 +116,7 @@ export class BoardsController {
     @Body() body: UpdateBoardDto,
   ): Promise<BoardDto> {
     const { title, resetSchedule, timezone, minScore, maxScore, retainPeriods, tiers } = body;
+    const { rewards, resultsTop } = body;
     return toDto(
       await this.boards.update(id, {
         title,
@@ -122,6 +126,8 @@ export class BoardsController {
         maxScore,
         retainPeriods,
         tiers,
+        rewards,
+        resultsTop,
       }),
     );
   }

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { LuaScript } from '../valkey/lua-script';
 import { BOARD_REGISTRY_KEY, BoardKeys, LEGACY_BOARD_REGISTRY_KEY } from './board.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
-import { Board, MutableSettings, RankMode, SortOrder, Tier, UpdateMode } from './board';
+import {
+  Board,
+  DEFAULT_RESULTS_TOP,
+  MutableSettings,
+  RankMode,
+  Reward,
+  SortOrder,
+  Tier,
+  UpdateMode,
+} from './board';
 
 type BoardHash = Record<string, string>;
 
@@ -37,6 +46,9 @@ function fromHash(h: BoardHash): Board {
     maxScore: Number(h.maxScore),
     retainPeriods: Number(h.retainPeriods),
     tiers: JSON.parse(h.tiers || '[]') as Tier[],
+    // Boards created before rewards existed have neither field.
+    rewards: JSON.parse(h.rewards || '[]') as Reward[],
+    resultsTop: h.resultsTop ? Number(h.resultsTop) : DEFAULT_RESULTS_TOP,
     createdAt: Number(h.createdAt),
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),

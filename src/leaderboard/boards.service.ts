@@ -8,6 +8,7 @@ import {
   MutableSettings,
   BoardSettings,
   boardNotFound,
+  rewardsProblem,
 } from './board';
 import type { DomainEvents } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
@@ -84,8 +85,12 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     return { id, ...settings, createdAt: now, periodId: FIRST_PERIOD_ID, periodStartedAt: now };
   }
 
-  private checkBounds(s: Pick<BoardSettings, 'minScore' | 'maxScore'>): void {
+  private checkBounds(
+    s: Pick<BoardSettings, 'minScore' | 'maxScore' | 'rewards' | 'resultsTop'>,
+  ): void {
     if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
+    const rewards = rewardsProblem(s.rewards, s.resultsTop);
+    if (rewards) throw badRequest(rewards.path, rewards.message);
   }
 
   private view(board: Board, memberCount: number): BoardView {
@@ -109,6 +114,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     }
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
     await this.events.emit('board.saved', savedEvent(board));
+    await this.events.emit('board.created', { boardId: id, generation: board.createdAt });
     return this.view(board, 0);
   }
 

@@ -32,6 +32,7 @@ import { StandingsService } from './standings.service';
     StandingsService,
     StandingsRepository,
     PeriodsService,
+    PeriodsRepository,
     LayoutMigration,
   ],
 })

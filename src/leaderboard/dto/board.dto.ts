@@ -19,15 +19,20 @@ import {
 import {
   IsCron,
   IsImmutable,
+  IsJsonValue,
   IsOptionalNonNull,
   IsSafeInteger,
   IsTimeZone,
+  MaxJsonBytes,
   QueryInteger,
 } from '../../common/validation';
 import { MAX_SCHEDULE_LENGTH } from '../schedule';
 import {
   Board,
   BOARD_ID_PATTERN,
+  DEFAULT_RESULTS_TOP,
+  MAX_RESULTS_TOP,
+  MAX_REWARDS,
   RANK_MODES,
   RankMode,
   SORT_ORDERS,
@@ -47,6 +52,33 @@ export class TierDto {
   @Min(0.0001)
   @Max(100)
   topPercent!: number;
+}
+
+export class RewardDto {
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_RESULTS_TOP })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  fromRank!: number;
+
+  @ApiProperty({
+    example: 3,
+    minimum: 1,
+    maximum: MAX_RESULTS_TOP,
+    description: 'Inclusive; at least fromRank and at most the board’s resultsTop',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  toRank!: number;
+
+  @ApiProperty({
+    example: { gems: 500, badge: 'podium' },
+    description: 'Any JSON value but null, at most 1 KiB serialized; passed through as given',
+  })
+  @IsJsonValue()
+  @MaxJsonBytes(1024)
+  reward!: unknown;
 }
 
 /** Fields that may change after creation (PATCH). */
@@ -101,6 +133,34 @@ export class MutableBoardFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers?: TierDto[];
+
+  @ApiPropertyOptional({
+    type: [RewardDto],
+    maxItems: MAX_REWARDS,
+    description:
+      'Rewards by final rank, written into each closed period’s results; ranges must not overlap. ' +
+      'Tied players whose ranks straddle two ranges all get the better range’s reward.',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_REWARDS)
+  @IsObject({ each: true, message: 'each reward must be a JSON object' })
+  @ValidateNested({ each: true })
+  @Type(() => RewardDto)
+  rewards?: RewardDto[];
+
+  @ApiPropertyOptional({
+    example: DEFAULT_RESULTS_TOP,
+    minimum: 1,
+    maximum: MAX_RESULTS_TOP,
+    default: DEFAULT_RESULTS_TOP,
+    description: 'How many entries each closed period’s results hold',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  resultsTop?: number;
 }
 
 export class CreateBoardDto extends MutableBoardFieldsDto {
@@ -187,6 +247,8 @@ export class BoardDto {
   @ApiProperty({ example: 9007199254740991 }) maxScore!: number;
   @ApiProperty({ example: 7 }) retainPeriods!: number;
   @ApiProperty({ type: [TierDto] }) tiers!: TierDto[];
+  @ApiProperty({ type: [RewardDto] }) rewards!: RewardDto[];
+  @ApiProperty({ example: DEFAULT_RESULTS_TOP }) resultsTop!: number;
   @ApiProperty({ example: 1520 }) memberCount!: number;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
@@ -207,6 +269,12 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     maxScore: board.maxScore,
     retainPeriods: board.retainPeriods,
     tiers: board.tiers.map((t) => ({ name: t.name, topPercent: t.topPercent })),
+    rewards: board.rewards.map((r) => ({
+      fromRank: r.fromRank,
+      toRank: r.toRank,
+      reward: r.reward,
+    })),
+    resultsTop: board.resultsTop,
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {

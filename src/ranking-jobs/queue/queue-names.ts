@@ -3,8 +3,9 @@ export const QUEUE_PREFIX = '{valkran}';
 
 export const JOBS = {
   ranking: ['recompute'],
-  resets: ['reset', 'scheduled-reset'],
+  resets: ['reset', 'scheduled-reset', 'results'],
   maintenance: ['sweep', 'prune'],
+  webhooks: ['deliver'],
 } as const;
 
 export type QueueName = keyof typeof JOBS;
@@ -31,6 +32,24 @@ export interface ScheduledResetJob {
 export interface PruneJob {
   boardId: string;
 }
+/** Writes and announces a closed period's results: idempotent per (board, generation, period). */
+export interface ResultsJob {
+  boardId: string;
+  generation: number;
+  periodId: string;
+}
+/** One webhook delivery: retried with the same id and body until it succeeds or runs out. */
+export interface WebhookDeliveryJob {
+  webhookId: string;
+  /** Stable across retries: the receiver dedupes on it (`Valkran-Delivery`). */
+  deliveryId: string;
+  event: string;
+  /** The JSON body, signed as is on every attempt. */
+  body: string;
+}
+
+/** The backoff type of jobs retried on a configured schedule (see WorkerRunner). */
+export const SCHEDULED_BACKOFF = 'schedule';
 
 /** BullMQ job ids may not contain ':'; board ids and period ids never do. */
 /**
@@ -40,3 +59,6 @@ export interface PruneJob {
 export const resetJobId = (boardId: string, generation: number, periodId: string): string =>
   `reset__${boardId}__${generation}__${periodId}`;
 export const schedulerId = (boardId: string): string => `reset-schedule__${boardId}`;
+export const resultsJobId = (boardId: string, generation: number, periodId: string): string =>
+  `results__${boardId}__${generation}__${periodId}`;
+export const deliveryJobId = (deliveryId: string): string => `delivery__${deliveryId}`;

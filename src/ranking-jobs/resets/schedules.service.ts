@@ -7,6 +7,7 @@ import { StatsRepository } from '../stats/stats.repository';
 import { HandlesJob } from '../queue/job-handlers';
 import { JobQueues } from '../queue/job-queues';
 import { ResetsRepository } from './resets.repository';
+import { ResultsService } from '../results/results.service';
 
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -24,6 +25,7 @@ export class SchedulesService implements OnModuleInit {
     private readonly queues: JobQueues,
     private readonly stats: StatsRepository,
     private readonly resets: ResetsRepository,
+    private readonly results: ResultsService,
   ) {}
 
   onModuleInit(): void {
@@ -72,7 +74,8 @@ export class SchedulesService implements OnModuleInit {
 
   /**
    * The safety net: schedulers re-asserted, stats recomputed where they are behind the board
-   * (a change signal lost with a crashed api process), archives beyond retention dropped.
+   * (a change signal lost with a crashed api process), archives beyond retention dropped,
+   * closed periods' results written.
    */
   @HandlesJob('maintenance', 'sweep')
   async onSweep(_job: Job): Promise<{ boards: number; recomputed: number; pruned: number }> {
@@ -99,6 +102,8 @@ export class SchedulesService implements OnModuleInit {
         await this.queues.prune(board.id);
         pruned++;
       }
+      // Closed periods whose results job was lost (a worker died right after the reset).
+      await this.results.catchUp(board.id);
     }
     this.logger.debug(`Sweep: ${recomputed} boards to recompute, ${pruned} to prune`);
     return { boards: (await this.boards.ids()).length, recomputed, pruned };
