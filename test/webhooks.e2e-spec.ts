@@ -298,6 +298,54 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
     expect(metric(text, 'valkran_webhook_failing', { webhook: hook.id })).toBe(0);
   });
 
+  it('documents the routes, their guards and the events in OpenAPI', async () => {
+    const doc = (await f.api.get('/openapi.json')).body;
+    const ops: [string, string, string[]][] = [
+      ['/v1/webhooks', 'post', ['201', '400', '401', '403', '409']],
+      ['/v1/webhooks', 'get', ['200', '401', '403']],
+      ['/v1/webhooks/{webhookId}', 'get', ['200', '400', '401', '403', '404']],
+      ['/v1/webhooks/{webhookId}', 'patch', ['200', '400', '401', '403', '404']],
+      ['/v1/webhooks/{webhookId}', 'delete', ['204', '400', '401', '403', '404']],
+      ['/v1/webhooks/{webhookId}/deliveries', 'get', ['200', '400', '401', '403', '404']],
+      ['/v1/webhooks/{webhookId}/test', 'post', ['200', '400', '401', '403', '404']],
+    ];
+    for (const [path, method, statuses] of ops) {
+      const op = doc.paths[path]?.[method];
+      expect(op).toBeDefined();
+      expect(Object.keys(op.responses).sort()).toEqual(statuses);
+      expect(op.security).toEqual([{ bearer: [] }]);
+    }
+    const results = doc.paths['/v1/leaderboards/{id}/periods/{periodId}/results'].get;
+    expect(Object.keys(results.responses).sort()).toEqual(['200', '400', '404', '429']);
+    expect(results.security).toBeUndefined();
+    const schemas = doc.components.schemas;
+    expect(schemas.CreateWebhookDto.required).toEqual(['url', 'events']);
+    expect(schemas.CreateWebhookDto.properties.events.items.enum).toEqual([
+      'period.closed',
+      'leaderboard.created',
+      'leaderboard.deleted',
+      'player.erased',
+    ]);
+    expect(schemas.UpdateWebhookDto.required).toBeUndefined();
+    expect(schemas.CreatedWebhookDto.required).toContain('secret');
+    expect(schemas.WebhookDto.properties).not.toHaveProperty('secret');
+    // A reward is any JSON value, not only an object.
+    for (const schema of [
+      schemas.RewardDto.properties.reward,
+      schemas.ResultEntryDto.properties.reward,
+    ]) {
+      expect(schema.type).toBeUndefined();
+      expect(schema.oneOf.map((o: { type: string }) => o.type)).toEqual([
+        'string',
+        'number',
+        'boolean',
+        'array',
+        'object',
+      ]);
+    }
+    expect(schemas.BoardDto.required).toEqual(expect.arrayContaining(['rewards', 'resultsTop']));
+  });
+
   it('announces player.erased to its subscribers only', async () => {
     const erased = await create({ url: receiver.url, events: ['player.erased'] });
     const other = await startReceiver();

@@ -29,7 +29,6 @@ import { WebhooksService } from './webhooks.service';
 @ApiTags('webhooks')
 @RequireScope('admin')
 @SkipThrottle()
-@ApiBadRequestResponse({ type: Problem })
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -41,6 +40,7 @@ export class WebhooksController {
       'The response carries the signing `secret` (generated when not given): it is never shown ' +
       'again. Deliveries are signed with it (`Valkran-Signature`).',
   })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiCreatedResponse({ type: CreatedWebhookDto })
   @ApiConflictResponse({ type: Problem, description: 'The most webhooks exist (`webhook-limit`)' })
   async create(@Body() body: CreateWebhookDto): Promise<CreatedWebhookDto> {
@@ -57,6 +57,7 @@ export class WebhooksController {
 
   @Get(':webhookId')
   @ApiOperation({ summary: 'A webhook and its health (`failing`)' })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiOkResponse({ type: WebhookDto })
   @ApiNotFoundResponse({ type: Problem })
   async get(@Param('webhookId', WebhookIdPipe) id: string): Promise<WebhookDto> {
@@ -65,6 +66,7 @@ export class WebhooksController {
 
   @Patch(':webhookId')
   @ApiOperation({ summary: 'Change the URL, events, secret or description' })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiOkResponse({ type: WebhookDto })
   @ApiNotFoundResponse({ type: Problem })
   async update(
@@ -77,6 +79,7 @@ export class WebhooksController {
   @Delete(':webhookId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook (queued deliveries to it are dropped)' })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: Problem })
   async delete(@Param('webhookId', WebhookIdPipe) id: string): Promise<void> {
@@ -85,6 +88,7 @@ export class WebhooksController {
 
   @Get(':webhookId/deliveries')
   @ApiOperation({ summary: 'The last 100 delivery attempts, newest first' })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiOkResponse({ type: DeliveryListDto })
   @ApiNotFoundResponse({ type: Problem })
   async deliveries(@Param('webhookId', WebhookIdPipe) id: string): Promise<DeliveryListDto> {
@@ -98,6 +102,7 @@ export class WebhooksController {
     summary: 'Send a signed `ping` now (one attempt, no retries) and report how it went',
     description: 'A 200 whatever the receiver answered: `ok` says whether it took it (2xx).',
   })
+  @ApiBadRequestResponse({ type: Problem })
   @ApiOkResponse({ type: TestDeliveryDto })
   @ApiNotFoundResponse({ type: Problem })
   async test(@Param('webhookId', WebhookIdPipe) id: string): Promise<TestDeliveryDto> {

@@ -54,6 +54,17 @@ export class TierDto {
   topPercent!: number;
 }
 
+/** OpenAPI for "any JSON value but null" (without it the reflected type would say object). */
+export const ANY_JSON_VALUE = {
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'array', items: {} },
+    { type: 'object' },
+  ],
+};
+
 export class RewardDto {
   @ApiProperty({ example: 1, minimum: 1, maximum: MAX_RESULTS_TOP })
   @IsInt()
@@ -73,6 +84,7 @@ export class RewardDto {
   toRank!: number;
 
   @ApiProperty({
+    ...ANY_JSON_VALUE,
     example: { gems: 500, badge: 'podium' },
     description: 'Any JSON value but null, at most 1 KiB serialized; passed through as given',
   })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { PeriodResults } from '../../../events/domain-events';
 import { isoFromMs } from '../../../common/iso-time';
+import { ANY_JSON_VALUE } from '../../../leaderboard/dto/board.dto';
 
 export class ResultEntryDto {
   @ApiProperty({ example: 1, description: 'Final rank in the board’s rank mode' }) rank!: number;
@@ -9,6 +10,7 @@ export class ResultEntryDto {
   @ApiPropertyOptional({ example: 'Alice' }) displayName?: string;
   @ApiPropertyOptional({ example: { level: 12 }, type: Object }) metadata?: Record<string, unknown>;
   @ApiPropertyOptional({
+    ...ANY_JSON_VALUE,
     example: { gems: 500 },
     description:
       'The reward of the range the rank falls in (tied players: the best range the tie reaches); ' +
