@@ -246,7 +246,10 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
       failingSince: null,
       lastSuccessAt: expect.any(String),
     });
-    const text = (await f.api.get('/metrics')).body as string;
+    const text = await waitFor(async () => {
+      const t = (await f.api.get('/metrics')).body as string;
+      return metric(t, 'valkran_webhook_failing', { webhook: hook.id }) === 0 && t;
+    }, 5000);
     const labels = { webhook: hook.id, event: 'leaderboard.created' };
     expect(
       metric(text, 'valkran_webhook_deliveries_total', { ...labels, outcome: 'retrying' }),
@@ -274,8 +277,13 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
     expect(failing.failingSince).toEqual(expect.any(String));
     const log = (await f.api.admin('GET', `/v1/webhooks/${hook.id}/deliveries`)).body.deliveries;
     expect(log[0]).toMatchObject({ attempt: 4, statusCode: 503, nextRetryAt: null });
-    let text = (await f.api.get('/metrics')).body as string;
-    expect(metric(text, 'valkran_webhook_failing', { webhook: hook.id })).toBe(1);
+    // The gauge is read from Valkey at most once a second.
+    const gauge = (want: number) =>
+      waitFor(async () => {
+        const text = (await f.api.get('/metrics')).body as string;
+        return metric(text, 'valkran_webhook_failing', { webhook: hook.id }) === want && text;
+      }, 5000);
+    const text = await gauge(1);
     expect(
       metric(text, 'valkran_webhook_deliveries_total', {
         webhook: hook.id,
@@ -294,8 +302,7 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
     expect(last.json.data).toEqual({ webhookId: hook.id });
     expect(verified(last)).toBe(true);
     expect((await f.api.admin('GET', `/v1/webhooks/${hook.id}`)).body.failing).toBe(false);
-    text = (await f.api.get('/metrics')).body as string;
-    expect(metric(text, 'valkran_webhook_failing', { webhook: hook.id })).toBe(0);
+    await gauge(0);
   });
 
   it('documents the routes, their guards and the events in OpenAPI', async () => {

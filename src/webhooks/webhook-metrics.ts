@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { Metrics } from '../common/metrics';
-import { WebhooksRepository } from './webhooks.repository';
+import { Webhook, WebhooksRepository } from './webhooks.repository';
+
+/** How long one reading of the webhooks' health serves /metrics. */
+export const FAILING_READ_TTL_MS = 1000;
 
 /**
  * The webhooks' Prometheus series, on the process's registry:
@@ -29,10 +32,26 @@ export class WebhookMetrics {
       registers: [metrics.registry],
     });
     metrics.onScrape(async () => {
-      const hooks = await repo.list();
+      const hooks = await this.read(repo);
       // Deleted webhooks drop out of the series.
       this.failing.reset();
       for (const h of hooks) this.failing.set({ webhook: h.id }, h.failing ? 1 : 0);
     });
+  }
+
+  private last: { at: number; value: Promise<Webhook[]> } | null = null;
+
+  /**
+   * The webhooks, read at most once per FAILING_READ_TTL_MS however often /metrics is scraped
+   * (concurrent scrapes share one read; a failed read is kept as long, so a scrape flood during
+   * an outage costs Valkey nothing either).
+   */
+  private read(repo: WebhooksRepository): Promise<Webhook[]> {
+    const now = Date.now();
+    if (this.last && now - this.last.at < FAILING_READ_TTL_MS) return this.last.value;
+    const value = repo.list();
+    value.catch(() => undefined);
+    this.last = { at: now, value };
+    return value;
   }
 }
