@@ -22,6 +22,7 @@ import {
   BoardsFileAtBootModule,
   BoardsFileModule,
 } from './leaderboard/boards-file/boards-file.module';
+import { WebhooksApiModule, WebhooksModule } from './webhooks/webhooks.module';
 
 /** The public HTTP surface: each feature's routes and the guards (the problem+json filter is global in every mode, see app.ts). */
 @Module({
@@ -32,6 +33,7 @@ import {
     RankingJobsApiModule,
     LiveGatewayModule,
     AdminConsoleModule,
+    WebhooksApiModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -48,7 +50,7 @@ export class ApiModule {}
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const worker = [WorkerModule, LivePublisherModule, BoardsFileAtBootModule];
+    const worker = [WorkerModule, LivePublisherModule, BoardsFileAtBootModule, WebhooksModule];
     const modeModules =
       config.mode === 'api'
         ? [ApiModule]

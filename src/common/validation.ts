@@ -78,6 +78,10 @@ export const MaxJsonBytes = (max: number): PropertyDecorator =>
     `must serialize to at most ${max} bytes of JSON`,
   );
 
+/** Any JSON value but null: a string, number, boolean, array or object. */
+export const IsJsonValue = (): PropertyDecorator =>
+  simple('isJsonValue', (v) => v !== undefined && v !== null, 'must be a JSON value (not null)');
+
 export const IsPlainObject = (): PropertyDecorator =>
   simple(
     'isPlainObject',

@@ -121,6 +121,27 @@ describe('loadConfig', () => {
     ).toMatchObject({ maxmemory: '2gb' });
   });
 
+  it('reads the webhook settings: private targets off, retries over about a day by default', () => {
+    const c = loadConfig({ ...base, ADMIN_API_KEYS: 'a'.repeat(16) }, []);
+    expect(c.webhooks.allowPrivate).toBe(false);
+    const delays = c.webhooks.retryDelaysMs;
+    expect(delays).toHaveLength(9);
+    delays.slice(1).forEach((d, i) => expect(d).toBe(delays[i] * 3));
+    const total = delays.reduce((a, b) => a + b, 0) / 3_600_000;
+    expect(total).toBeGreaterThan(20);
+    expect(total).toBeLessThan(30);
+    const custom = loadConfig(
+      {
+        ...base,
+        ADMIN_API_KEYS: 'a'.repeat(16),
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_RETRY_DELAYS_MS: '100,200,400',
+      },
+      [],
+    );
+    expect(custom.webhooks).toEqual({ allowPrivate: true, retryDelaysMs: [100, 200, 400] });
+  });
+
   it.each([
     [{ PORT: '70000' }, 'PORT'],
     [{ MAX_BOARDS: '0' }, 'MAX_BOARDS'],
@@ -134,6 +155,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', VALKEY_URL: undefined }, 'VALKEY_URL'],
     [{ NODE_ENV: 'production' }, 'ADMIN_API_KEYS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ WEBHOOK_RETRY_DELAYS_MS: '10,,20' }, 'WEBHOOK_RETRY_DELAYS_MS'],
+    [{ WEBHOOK_RETRY_DELAYS_MS: '1s' }, 'WEBHOOK_RETRY_DELAYS_MS'],
   ])('rejects %j naming %s', (env, name) => {
     let error: unknown;
     try {

@@ -74,6 +74,14 @@ class EnvSchema {
   @Matches(/^[\x20-\x7e]{1,200}$/, { message: 'must be a Cache-Control header value' })
   READ_CACHE_CONTROL?: string;
   @IsOptional() @IsString() @MaxLength(4096) BOARDS_FILE?: string;
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE?: string;
+  @IsOptional()
+  @Matches(/^\d{1,9}(,\d{1,9}){0,29}$/, {
+    message: 'must be 1-30 comma-separated delays in milliseconds, e.g. 10000,30000,90000',
+  })
+  WEBHOOK_RETRY_DELAYS_MS?: string;
 }
 
 export interface ApiKeyDigests {
@@ -101,6 +109,23 @@ export interface LiveLimits {
   /** Players with a watch lease on one board, across every instance. */
   maxWatchedPerBoard: number;
 }
+
+/** Webhook deliveries (src/webhooks); see the README, "Webhooks". */
+export interface WebhookSettings {
+  /**
+   * Lets webhooks target private, loopback and link-local addresses and plain `http` in
+   * production (development and tests); off, both are refused at creation and at delivery.
+   */
+  allowPrivate: boolean;
+  /** The wait before each retry of a failed delivery (attempts = retries + 1). */
+  retryDelaysMs: number[];
+}
+
+/**
+ * The default retry schedule: 10 s × 3^n for n = 0…8, so the 10th and last attempt comes about
+ * 27 hours after the first (10 s, 30 s, 90 s, 4.5 min, 13.5 min, 40 min, 2 h, 6 h, 18 h).
+ */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = Array.from({ length: 9 }, (_, n) => 10_000 * 3 ** n);
 
 /** The validated, typed configuration. Built once at startup by {@link loadConfig}. */
 export class AppConfig {
@@ -139,6 +164,11 @@ export class AppConfig {
     readonly readCacheControl: string = 'no-cache',
     /** The boards file (YAML or JSON) worker processes apply at startup; null = none. */
     readonly boardsFile: string | null = null,
+    /** Webhook deliveries (see {@link WebhookSettings}). */
+    readonly webhooks: WebhookSettings = {
+      allowPrivate: false,
+      retryDelaysMs: DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+    },
   ) {}
 }
 
@@ -355,5 +385,11 @@ export function loadConfig(
     (env.VALKEY_DURABLE_WRITES as DurableWrites | undefined) ?? 'off',
     env.READ_CACHE_CONTROL ?? 'no-cache',
     env.BOARDS_FILE ?? null,
+    {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+      retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS
+        ? env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number)
+        : DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+    },
   );
 }

@@ -3,6 +3,28 @@
  * that must react to another's change subscribes here instead of importing the other's
  * service. Payloads are plain data (ids, periods, counts), so this file depends on no feature.
  */
+/** One entry of a closed period's results (ranks in the board's rank mode). */
+export interface PeriodResultEntry {
+  rank: number;
+  playerId: string;
+  score: number;
+  displayName?: string;
+  metadata?: Record<string, unknown>;
+  /** The reward of the range the entry's rank falls in (ties: the better range); absent if none. */
+  reward?: unknown;
+}
+
+/** A closed period's results, as stored once by the results job. */
+export interface PeriodResults {
+  leaderboardId: string;
+  periodId: string;
+  startedAt: number;
+  closedAt: number;
+  /** Members of the period when it closed (entries holds at most `resultsTop` of them). */
+  total: number;
+  entries: PeriodResultEntry[];
+}
+
 export interface DomainEvents {
   /** A board was created, or a PATCH changed its reset schedule or time zone. */
   'board.saved': {
@@ -12,6 +34,8 @@ export interface DomainEvents {
     resetSchedule: string | null;
     timezone: string;
   };
+  /** A board was created (after `board.saved`, which creation announces too). */
+  'board.created': { boardId: string; generation: number };
   /** A board and every period of it were deleted (its own keys are gone already). */
   'board.deleted': { boardId: string };
   /** Scores of the board's current period changed (submit, batch, removal, purge, erase). */
@@ -43,6 +67,13 @@ export interface DomainEvents {
    * job); `GET /v1/leaderboards/{id}/periods/{periodId}/movements` lists who moved where.
    */
   'league.moved': { boardId: string; periodId: string; moved: number };
+  /**
+   * A closed period's results are stored (once per period; the announcement itself may repeat
+   * after a crash, so listeners must be idempotent per board, generation and period).
+   */
+  'period.closed': { boardId: string; generation: number; results: PeriodResults };
+  /** A player was erased from every board (`removedFrom`: the periods that held them). */
+  'player.erased': { playerId: string; removedFrom: { boardId: string; periodId: string }[] };
 }
 
 export type DomainEventName = keyof DomainEvents;

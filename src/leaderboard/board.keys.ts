@@ -14,6 +14,8 @@ import type { PeriodRef } from './board';
  *                      read returns; reads answer "<createdAt>.<ver>" (a re-created board differs)
  *   {lb:id}:cur:z|r|dz the current period (below)
  *   {lb:id}:arc:<period>:z|r|dz  an archived period, same layout (a reset renames cur:* to it)
+ *   {lb:id}:arc:<period>:results the period's results (ranking-jobs/results/results.keys.ts),
+ *                      unlinked with the period's other keys
  *   {lb:id}:periods    zset of archived period ids (score = archive time)
  *   {lb:id}:pmeta      hash: period id -> JSON {startedAt, endedAt, total}
  *

@@ -45,6 +45,51 @@ export const MIN_COHORT_SIZE = 2;
 export const MAX_COHORT_SIZE = 1000;
 export const MAX_LEAGUES = 20;
 
+/** What players whose final rank is within [fromRank, toRank] get when a period closes. */
+export interface Reward {
+  fromRank: number;
+  toRank: number;
+  /** Any JSON value (≤ 1 KiB serialized), passed through to results and webhooks as given. */
+  reward: unknown;
+}
+
+export const MAX_REWARDS = 50;
+export const MAX_RESULTS_TOP = 10_000;
+export const DEFAULT_RESULTS_TOP = 100;
+
+/**
+ * What is wrong with a board's rewards, if anything: each range must have fromRank ≤ toRank,
+ * end within the results (toRank ≤ resultsTop: a rank past them is never written, so its reward
+ * would never be paid), and not overlap another range.
+ */
+export function rewardsProblem(
+  rewards: Reward[],
+  resultsTop: number,
+): { path: string; message: string } | null {
+  for (const [i, r] of rewards.entries()) {
+    if (r.fromRank > r.toRank) {
+      return { path: `rewards.${i}.toRank`, message: 'must not be less than fromRank' };
+    }
+    if (r.toRank > resultsTop) {
+      return {
+        path: `rewards.${i}.toRank`,
+        message: `must not exceed resultsTop (${resultsTop}): ranks past the results are never paid`,
+      };
+    }
+  }
+  const order = rewards.map((r, i) => ({ r, i })).sort((a, b) => a.r.fromRank - b.r.fromRank);
+  for (let n = 1; n < order.length; n++) {
+    const prev = order[n - 1];
+    if (order[n].r.fromRank <= prev.r.toRank) {
+      return {
+        path: `rewards.${order[n].i}`,
+        message: `ranks ${order[n].r.fromRank}-${order[n].r.toRank} overlap rewards.${prev.i} (${prev.r.fromRank}-${prev.r.toRank})`,
+      };
+    }
+  }
+  return null;
+}
+
 export interface BoardSettings {
   title: string;
   sortOrder: SortOrder;
@@ -72,6 +117,10 @@ export interface BoardSettings {
   cohortSize: number | null;
   /** Leagues, lowest first (cohort boards only; [] = none). Fixed at creation. */
   leagues: League[];
+  /** Rewards by final rank, paid out in a closed period's results. */
+  rewards: Reward[];
+  /** How many entries a closed period's results hold. */
+  resultsTop: number;
 }
 
 /**
@@ -89,6 +138,8 @@ export const MUTABLE_FIELDS = [
   'startsAt',
   'endsAt',
   'activeFor',
+  'rewards',
+  'resultsTop',
 ] as const satisfies readonly (keyof BoardSettings)[];
 export type MutableField = (typeof MUTABLE_FIELDS)[number];
 export type MutableSettings = Pick<BoardSettings, MutableField>;
@@ -123,6 +174,8 @@ export function defaultSettings(id: string): BoardSettings {
     maxAttempts: null,
     cohortSize: null,
     leagues: [],
+    rewards: [],
+    resultsTop: DEFAULT_RESULTS_TOP,
   };
 }
 

@@ -107,7 +107,10 @@ export class BoardsController {
   @SkipThrottle()
   @Patch(':id')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Change mutable settings (immutable fields give 400)' })
+  @ApiOperation({
+    summary: 'Change mutable settings (immutable fields give 400)',
+    description: 'New rewards and resultsTop apply to periods that close after the change.',
+  })
   @ApiOkResponse({ type: BoardDto })
   @ApiBadRequestResponse({ type: Problem })
   @ApiConflictResponse({
@@ -120,6 +123,7 @@ export class BoardsController {
     @Body() body: UpdateBoardDto,
   ): Promise<BoardDto> {
     const { title, resetSchedule, timezone, minScore, maxScore, retainPeriods, tiers } = body;
+    const { rewards, resultsTop } = body;
     return toDto(
       await this.boards.update(id, {
         title,
@@ -131,6 +135,8 @@ export class BoardsController {
         tiers,
         activeFor: body.activeFor,
         ...tournamentInput(body),
+        rewards,
+        resultsTop,
       }),
     );
   }

@@ -5,9 +5,11 @@ import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import {
   Board,
+  DEFAULT_RESULTS_TOP,
   League,
   MutableSettings,
   RankMode,
+  Reward,
   SortOrder,
   Tiebreaker,
   Tier,
@@ -61,6 +63,9 @@ function fromHash(h: BoardHash): Board {
     tiers: JSON.parse(h.tiers || '[]') as Tier[],
     cohortSize: h.cohortSize ? Number(h.cohortSize) : null,
     leagues: JSON.parse(h.leagues || '[]') as League[],
+    // Boards created before rewards existed have neither field.
+    rewards: JSON.parse(h.rewards || '[]') as Reward[],
+    resultsTop: h.resultsTop ? Number(h.resultsTop) : DEFAULT_RESULTS_TOP,
     createdAt: Number(h.createdAt),
     periodId: h.period,
     periodStartedAt: Number(h.periodStartedAt),

@@ -9,6 +9,7 @@ import {
   BoardSettings,
   boardNotFound,
   checkCohortSettings,
+  rewardsProblem,
 } from './board';
 import type { DomainEvents } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
@@ -96,11 +97,13 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The 400 for settings that contradict each other (boards files check them before applying). */
   checkBounds(
-    s: Pick<BoardSettings, 'minScore' | 'maxScore'> &
+    s: Pick<BoardSettings, 'minScore' | 'maxScore' | 'rewards' | 'resultsTop'> &
       Partial<Pick<BoardSettings, 'cohortSize' | 'leagues'>>,
   ): void {
     if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
     checkCohortSettings(s);
+    const rewards = rewardsProblem(s.rewards, s.resultsTop);
+    if (rewards) throw badRequest(rewards.path, rewards.message);
   }
 
   private view(board: Board, memberCount: number): BoardView {
@@ -131,6 +134,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
     if (!(await this.repo.create(board))) throw conflict(`Leaderboard "${id}" already exists.`);
     await this.hidden.syncBoard(id);
     await this.events.emit('board.saved', savedEvent(board));
+    await this.events.emit('board.created', { boardId: id, generation: board.createdAt });
     return this.view(board, 0);
   }
 

@@ -45,6 +45,7 @@ import { StandingsService } from './standings.service';
     StandingsRepository,
     PeriodsService,
     PlayerStandingsService,
+    PeriodsRepository,
     LayoutMigration,
     HiddenPlayersService,
     CohortsService,

@@ -18,6 +18,9 @@ import { StatsController } from './stats/stats.controller';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
 import { StatsTrigger } from './stats/stats-trigger';
+import { ResultsController } from './results/results.controller';
+import { ResultsRepository } from './results/results.repository';
+import { ResultsService } from './results/results.service';
 
 /** Queue infrastructure: the producer side of every queue and the job-handler registry. */
 @Module({
@@ -44,9 +47,17 @@ export class StatsModule implements OnModuleInit {
   }
 }
 
+/** Closed periods' results and rewards (the `results` job); drops its keys of a deleted board. */
+@Module({
+  imports: [QueueModule, LeaderboardModule],
+  providers: [ResultsRepository, ResultsService],
+  exports: [ResultsService],
+})
+export class ResultsModule {}
+
 /** Resets, schedules, pruning and the sweep; `POST /reset`. */
 @Module({
-  imports: [QueueModule, LeaderboardModule, StatsModule],
+  imports: [QueueModule, LeaderboardModule, StatsModule, ResultsModule],
   providers: [
     ResetsRepository,
     ResetsService,
@@ -77,15 +88,15 @@ export class ResetsModule implements OnModuleInit {
 
 /** The job families' providers, shared by api and worker processes (no controllers). */
 @Module({
-  imports: [QueueModule, StatsModule, ResetsModule],
-  exports: [QueueModule, StatsModule, ResetsModule],
+  imports: [QueueModule, StatsModule, ResultsModule, ResetsModule],
+  exports: [QueueModule, StatsModule, ResultsModule, ResetsModule],
 })
 export class RankingJobsModule {}
 
 /** API side: the job families' HTTP routes and the queue dashboard. */
 @Module({
   imports: [RankingJobsModule],
-  controllers: [StatsController, ResetsController],
+  controllers: [StatsController, ResetsController, ResultsController],
   providers: [QueueDashboard],
 })
 export class RankingJobsApiModule {}

@@ -48,6 +48,11 @@ export class ModerationService {
       await this.events.emit('scores.changed', { boardId: board.id });
       for (const periodId of periods) removedFrom.push({ leaderboardId: board.id, periodId });
     }
+    // Other features' copies (closed periods' results) go too; webhooks announce it.
+    await this.events.emit('player.erased', {
+      playerId,
+      removedFrom: removedFrom.map((r) => ({ boardId: r.leaderboardId, periodId: r.periodId })),
+    });
     return { playerId, removedFrom };
   }
 }

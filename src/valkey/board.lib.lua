@@ -19,8 +19,10 @@ local function archivedPeriodKeys(archivePrefix, periodId)
 end
 
 -- Drops an archived period's keys, its hidden players' zset (zh), those of layout 1 (h, dc) and of
--- a migration under way (zn) included; UNLINK frees the memory off the main thread.
+-- a migration under way (zn) included, and its results (ranking-jobs/results: kept as long as the
+-- period); UNLINK frees the memory off the main thread.
 local function unlinkArchivedPeriod(archivePrefix, periodId)
   local base = archivePrefix .. periodId .. ':'
-  redis.call('UNLINK', base .. 'z', base .. 'r', base .. 'dz', base .. 'h', base .. 'dc', base .. 'zn', base .. 'zh')
+  redis.call('UNLINK', base .. 'z', base .. 'r', base .. 'dz', base .. 'h', base .. 'dc', base .. 'zn', base .. 'zh',
+    base .. 'results')
 end

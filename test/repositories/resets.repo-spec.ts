@@ -1,6 +1,7 @@
 import { PeriodsRepository } from '../../src/leaderboard/periods.repository';
 import { StandingsRepository } from '../../src/leaderboard/standings.repository';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
+import { ResultsRepository } from '../../src/ranking-jobs/results/results.repository';
 import { ScoresRepository } from '../../src/scores/scores.repository';
 import { boardOf, NO_KEY, useRepositories } from '../support/repositories';
 
@@ -156,6 +157,14 @@ describe('ResetsRepository (reset, prune-periods against real Valkey)', () => {
         await submit(board.id, `p${p}`, p);
         await resets().reset(board.id, String(p).padStart(10, '0'), null);
       }
+      // A period whose results are still to be written is kept until they are.
+      expect(await resets().pruneOne(board.id, 1)).toBeNull();
+      for (let p = 1; p <= 3; p++)
+        await new ResultsRepository(f.connections).finish(
+          board.id,
+          String(p).padStart(10, '0'),
+          board.createdAt,
+        );
       expect(await resets().pruneOne(board.id, 3)).toBeNull();
       expect(await resets().pruneOne(board.id, 1)).toBe('0000000001');
       expect(await resets().pruneOne(board.id, 1)).toBe('0000000002');

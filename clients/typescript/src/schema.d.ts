@@ -96,7 +96,10 @@ export interface paths {
         delete: operations["BoardsController_delete"];
         options?: never;
         head?: never;
-        /** Change mutable settings (immutable fields give 400) */
+        /**
+         * Change mutable settings (immutable fields give 400)
+         * @description New rewards and resultsTop apply to periods that close after the change.
+         */
         patch: operations["BoardsController_update"];
         trace?: never;
     };
@@ -554,6 +557,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaderboards/{id}/periods/{periodId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A closed period’s final results: its best entries with their rewards
+         * @description Written once by the worker right after the period closes (a scheduled or manual reset) and kept as long as the archived period. 404 until then.
+         */
+        get: operations["ResultsController_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/whoami": {
         parameters: {
             query?: never;
@@ -568,6 +591,83 @@ export interface paths {
         get: operations["WhoAmIController_whoami"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook, oldest first (secrets are never shown) */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /**
+         * Register a webhook
+         * @description The response carries the signing `secret` (generated when not given): it is never shown again. Deliveries are signed with it (`Valkran-Signature`).
+         */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook and its health (`failing`) */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook (queued deliveries to it are dropped) */
+        delete: operations["WebhooksController_delete"];
+        options?: never;
+        head?: never;
+        /** Change the URL, events, secret or description */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 100 delivery attempts, newest first */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed `ping` now (one attempt, no retries) and report how it went
+         * @description A 200 whatever the receiver answered: `ok` says whether it took it (2xx).
+         */
+        post: operations["WebhooksController_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,6 +703,23 @@ export interface components {
              * @example 1
              */
             topPercent: number;
+        };
+        RewardDto: {
+            /** @example 1 */
+            fromRank: number;
+            /**
+             * @description Inclusive; at least fromRank and at most the board’s resultsTop
+             * @example 3
+             */
+            toRank: number;
+            /**
+             * @description Any JSON value but null, at most 1 KiB serialized; passed through as given
+             * @example {
+             *       "gems": 500,
+             *       "badge": "podium"
+             *     }
+             */
+            reward: string | number | boolean | unknown[] | Record<string, unknown>;
         };
         TiebreakerDto: {
             /** @example deaths */
@@ -665,6 +782,14 @@ export interface components {
              * @example 172800
              */
             activeFor?: number | null;
+            /** @description Rewards by final rank, written into each closed period’s results; ranges must not overlap. Tied players whose ranks straddle two ranges all get the better range’s reward. */
+            rewards?: components["schemas"]["RewardDto"][];
+            /**
+             * @description How many entries each closed period’s results hold
+             * @default 100
+             * @example 100
+             */
+            resultsTop?: number;
             /** @example weekly-arena */
             id: string;
             /**
@@ -745,6 +870,9 @@ export interface components {
             /** @example 50 */
             cohortSize: number | null;
             leagues: components["schemas"]["LeagueDto"][];
+            rewards: components["schemas"]["RewardDto"][];
+            /** @example 100 */
+            resultsTop: number;
             /** @example 1520 */
             memberCount: number;
             /** @example 2026-11-27T08:00:00.000Z */
@@ -814,6 +942,14 @@ export interface components {
              * @example 172800
              */
             activeFor?: number | null;
+            /** @description Rewards by final rank, written into each closed period’s results; ranges must not overlap. Tied players whose ranks straddle two ranges all get the better range’s reward. */
+            rewards?: components["schemas"]["RewardDto"][];
+            /**
+             * @description How many entries each closed period’s results hold
+             * @default 100
+             * @example 100
+             */
+            resultsTop?: number;
             /**
              * @deprecated
              * @description Immutable: rejected with 400
@@ -1507,6 +1643,49 @@ export interface components {
              */
             periodId: string;
         };
+        ResultEntryDto: {
+            /**
+             * @description Final rank in the board’s rank mode
+             * @example 1
+             */
+            rank: number;
+            /** @example alice */
+            playerId: string;
+            /** @example 1200 */
+            score: number;
+            /** @example Alice */
+            displayName?: string;
+            /**
+             * @example {
+             *       "level": 12
+             *     }
+             */
+            metadata?: Record<string, unknown>;
+            /**
+             * @description The reward of the range the rank falls in (tied players: the best range the tie reaches); absent when none
+             * @example {
+             *       "gems": 500
+             *     }
+             */
+            reward?: string | number | boolean | unknown[] | Record<string, unknown>;
+        };
+        PeriodResultsDto: {
+            /** @example weekly */
+            leaderboardId: string;
+            /** @example 0000000002 */
+            periodId: string;
+            /** @example 2026-11-16T00:00:00.000Z */
+            startedAt: string;
+            /** @example 2026-11-23T00:00:00.000Z */
+            closedAt: string;
+            /**
+             * @description members when the period closed
+             * @example 1520
+             */
+            total: number;
+            /** @description The best `resultsTop` entries at the close, best first (plus the rest of a rewarded tie at the cut) */
+            entries: components["schemas"]["ResultEntryDto"][];
+        };
         WhoAmIDto: {
             /**
              * @description what the presented key may do (this route answers admin keys only)
@@ -1514,6 +1693,159 @@ export interface components {
              * @enum {string}
              */
             scope: "admin";
+        };
+        CreateWebhookDto: {
+            /**
+             * @description https (plain http only outside production or with WEBHOOK_ALLOW_PRIVATE=true); private, loopback and link-local targets are refused, at creation and at every delivery, unless WEBHOOK_ALLOW_PRIVATE=true
+             * @example https://game.example/hooks/valkran
+             */
+            url: string;
+            /**
+             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased. Not emitted yet, so not accepted yet: tournament.started, tournament.ended, league.moved.
+             * @example [
+             *       "period.closed"
+             *     ]
+             */
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            /** @description The signing secret (printable ASCII, no spaces); generated when absent. Shown only in this response */
+            secret?: string;
+            /** @example Season payouts */
+            description?: string;
+        };
+        CreatedWebhookDto: {
+            /** @example wh_5f0c2a9be1d34c7a8b6e0f12 */
+            id: string;
+            /** @example https://game.example/hooks/valkran */
+            url: string;
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            /** @example Season payouts */
+            description: string | null;
+            /**
+             * @description Deliveries have failed for a day (or one ran out of retries) since the last success; cleared by the next success. A failing webhook still gets deliveries.
+             * @example false
+             */
+            failing: boolean;
+            /** @description first failure since the last success */
+            failingSince: string | null;
+            lastSuccessAt: string | null;
+            lastFailureAt: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-11-27T08:00:00.000Z */
+            updatedAt: string;
+            /**
+             * @description The signing secret: shown here only, never again (store it now)
+             * @example whsec_Jr8cX3…
+             */
+            secret: string;
+        };
+        WebhookDto: {
+            /** @example wh_5f0c2a9be1d34c7a8b6e0f12 */
+            id: string;
+            /** @example https://game.example/hooks/valkran */
+            url: string;
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            /** @example Season payouts */
+            description: string | null;
+            /**
+             * @description Deliveries have failed for a day (or one ran out of retries) since the last success; cleared by the next success. A failing webhook still gets deliveries.
+             * @example false
+             */
+            failing: boolean;
+            /** @description first failure since the last success */
+            failingSince: string | null;
+            lastSuccessAt: string | null;
+            lastFailureAt: string | null;
+            /** @example 2026-11-27T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-11-27T08:00:00.000Z */
+            updatedAt: string;
+        };
+        UpdateWebhookDto: {
+            /**
+             * @description https (plain http only outside production or with WEBHOOK_ALLOW_PRIVATE=true); private, loopback and link-local targets are refused, at creation and at every delivery, unless WEBHOOK_ALLOW_PRIVATE=true
+             * @example https://game.example/hooks/valkran
+             */
+            url?: string;
+            /**
+             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased. Not emitted yet, so not accepted yet: tournament.started, tournament.ended, league.moved.
+             * @example [
+             *       "period.closed"
+             *     ]
+             */
+            events?: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            /** @description A new signing secret (printable ASCII, no spaces); never shown again */
+            secret?: string;
+            /**
+             * @description "" clears it
+             * @example Season payouts
+             */
+            description?: string;
+        };
+        DeliveryAttemptDto: {
+            /**
+             * @description Stable across retries (Valkran-Delivery)
+             * @example dlv_8a7c…
+             */
+            deliveryId: string;
+            /** @example period.closed */
+            event: string;
+            /**
+             * @description 1 for the first attempt
+             * @example 1
+             */
+            attempt: number;
+            /** @example 2026-11-27T08:00:00.000Z */
+            at: string;
+            /** @example 200 */
+            statusCode: number | null;
+            /** @example 42 */
+            durationMs: number;
+            /** @example null */
+            error: string | null;
+            /**
+             * @description When the next attempt is due; null after a success or the last attempt
+             * @example null
+             */
+            nextRetryAt: string | null;
+        };
+        DeliveryListDto: {
+            /** @example wh_5f0c2a9be1d34c7a8b6e0f12 */
+            webhookId: string;
+            /** @description the last 100 attempts, newest first */
+            deliveries: components["schemas"]["DeliveryAttemptDto"][];
+        };
+        TestDeliveryDto: {
+            /**
+             * @description Stable across retries (Valkran-Delivery)
+             * @example dlv_8a7c…
+             */
+            deliveryId: string;
+            /** @example period.closed */
+            event: string;
+            /**
+             * @description 1 for the first attempt
+             * @example 1
+             */
+            attempt: number;
+            /** @example 2026-11-27T08:00:00.000Z */
+            at: string;
+            /** @example 200 */
+            statusCode: number | null;
+            /** @example 42 */
+            durationMs: number;
+            /** @example null */
+            error: string | null;
+            /**
+             * @description When the next attempt is due; null after a success or the last attempt
+             * @example null
+             */
+            nextRetryAt: string | null;
+            /**
+             * @description the receiver answered 2xx
+             * @example true
+             */
+            ok: boolean;
         };
     };
     responses: never;
@@ -3500,6 +3832,55 @@ export interface operations {
             };
         };
     };
+    ResultsController_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodResultsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reads from this IP; see Retry-After. Answers of limited routes carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset. */
+            429: {
+                headers: {
+                    /** @description seconds until the window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     WhoAmIController_whoami: {
         parameters: {
             query?: never;
@@ -3528,6 +3909,378 @@ export interface operations {
             };
             /** @description The key lacks the needed scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"][];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The most webhooks exist (`webhook-limit`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestDeliveryDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the needed scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,9 +21,11 @@ import {
 import {
   IsCron,
   IsImmutable,
+  IsJsonValue,
   IsOptionalNonNull,
   IsSafeInteger,
   IsTimeZone,
+  MaxJsonBytes,
   QueryInteger,
   UniqueNames,
 } from '../../common/validation';
@@ -35,6 +37,9 @@ import {
   MAX_COHORT_SIZE,
   MAX_LEAGUES,
   MIN_COHORT_SIZE,
+  DEFAULT_RESULTS_TOP,
+  MAX_RESULTS_TOP,
+  MAX_REWARDS,
   RANK_MODES,
   RankMode,
   SORT_ORDERS,
@@ -109,6 +114,45 @@ export class LeagueDto {
   @Min(0)
   @Max(MAX_COHORT_SIZE)
   demote!: number;
+}
+
+/** OpenAPI for "any JSON value but null" (without it the reflected type would say object). */
+export const ANY_JSON_VALUE = {
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'array', items: {} },
+    { type: 'object' },
+  ],
+};
+
+export class RewardDto {
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_RESULTS_TOP })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  fromRank!: number;
+
+  @ApiProperty({
+    example: 3,
+    minimum: 1,
+    maximum: MAX_RESULTS_TOP,
+    description: 'Inclusive; at least fromRank and at most the board’s resultsTop',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  toRank!: number;
+
+  @ApiProperty({
+    ...ANY_JSON_VALUE,
+    example: { gems: 500, badge: 'podium' },
+    description: 'Any JSON value but null, at most 1 KiB serialized; passed through as given',
+  })
+  @IsJsonValue()
+  @MaxJsonBytes(1024)
+  reward!: unknown;
 }
 
 /** Fields that may change after creation (PATCH). */
@@ -204,6 +248,34 @@ export class MutableBoardFieldsDto {
   @Min(1)
   @Max(MAX_ACTIVE_FOR_SECONDS)
   activeFor?: number | null;
+
+  @ApiPropertyOptional({
+    type: [RewardDto],
+    maxItems: MAX_REWARDS,
+    description:
+      'Rewards by final rank, written into each closed period’s results; ranges must not overlap. ' +
+      'Tied players whose ranks straddle two ranges all get the better range’s reward.',
+  })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_REWARDS)
+  @IsObject({ each: true, message: 'each reward must be a JSON object' })
+  @ValidateNested({ each: true })
+  @Type(() => RewardDto)
+  rewards?: RewardDto[];
+
+  @ApiPropertyOptional({
+    example: DEFAULT_RESULTS_TOP,
+    minimum: 1,
+    maximum: MAX_RESULTS_TOP,
+    default: DEFAULT_RESULTS_TOP,
+    description: 'How many entries each closed period’s results hold',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS_TOP)
+  resultsTop?: number;
 }
 
 export class CreateBoardDto extends MutableBoardFieldsDto {
@@ -415,6 +487,8 @@ export class BoardDto {
   tiebreakers!: TiebreakerDto[];
   @ApiProperty({ nullable: true, type: Number, example: 50 }) cohortSize!: number | null;
   @ApiProperty({ type: [LeagueDto] }) leagues!: LeagueDto[];
+  @ApiProperty({ type: [RewardDto] }) rewards!: RewardDto[];
+  @ApiProperty({ example: DEFAULT_RESULTS_TOP }) resultsTop!: number;
   @ApiProperty({ example: 1520 }) memberCount!: number;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: PeriodDto }) period!: PeriodDto;
@@ -446,6 +520,12 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     tiebreakers: (board.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
     cohortSize: board.cohortSize,
     leagues: board.leagues.map((l) => ({ name: l.name, promote: l.promote, demote: l.demote })),
+    rewards: board.rewards.map((r) => ({
+      fromRank: r.fromRank,
+      toRank: r.toRank,
+      reward: r.reward,
+    })),
+    resultsTop: board.resultsTop,
     memberCount,
     createdAt: new Date(board.createdAt).toISOString(),
     period: {

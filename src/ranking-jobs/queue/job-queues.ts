@@ -11,8 +11,13 @@ import {
   RecomputeJob,
   ResetJob,
   resetJobId,
+  ResultsJob,
+  resultsJobId,
+  SCHEDULED_BACKOFF,
   ScheduledResetJob,
   schedulerId,
+  WebhookDeliveryJob,
+  deliveryJobId,
 } from './queue-names';
 
 /** How long one reading of the queues' job counts serves /metrics and /health/ready. */
@@ -137,6 +142,34 @@ export class JobQueues implements OnApplicationShutdown {
       job = await this.queues.resets.add('reset', data, { jobId });
     }
     return job.id ?? jobId;
+  }
+
+  /**
+   * Enqueues the writing and announcing of a closed period's results; like {@link reset}, the
+   * job id makes a repeated request a no-op and a job that failed for good is replaced.
+   */
+  async results(boardId: string, generation: number, periodId: string): Promise<void> {
+    const data: ResultsJob = { boardId, generation, periodId };
+    const jobId = resultsJobId(boardId, generation, periodId);
+    const job = await this.queues.resets.add('results', data, { jobId });
+    if (await job.isFailed()) {
+      await job.remove();
+      await this.queues.resets.add('results', data, { jobId });
+    }
+  }
+
+  /**
+   * Enqueues a webhook delivery, once per delivery id (a repeated announcement adds nothing
+   * while the job is kept: a day after it completed, a week after it failed). Retried
+   * `retryDelaysMs.length` times on that schedule (the workers' `schedule` backoff).
+   */
+  async deliver(data: WebhookDeliveryJob, retries: number): Promise<void> {
+    await this.queues.webhooks.add('deliver', data, {
+      jobId: deliveryJobId(data.deliveryId),
+      attempts: retries + 1,
+      backoff: { type: SCHEDULED_BACKOFF },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    });
   }
 
   async prune(boardId: string): Promise<void> {

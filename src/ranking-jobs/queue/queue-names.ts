@@ -3,8 +3,9 @@ export const QUEUE_PREFIX = '{valkran}';
 
 export const JOBS = {
   ranking: ['recompute'],
-  resets: ['reset', 'scheduled-reset', 'tournament-start', 'tournament-end'],
+  resets: ['reset', 'scheduled-reset', 'tournament-start', 'tournament-end', 'results'],
   maintenance: ['sweep', 'prune'],
+  webhooks: ['deliver'],
 } as const;
 
 export type QueueName = keyof typeof JOBS;
@@ -46,6 +47,25 @@ export const tournamentJobId = (
   at: number,
 ): string => `tournament-${edge}__${boardId}__${generation}__${at}`;
 
+/** Writes and announces a closed period's results: idempotent per (board, generation, period). */
+export interface ResultsJob {
+  boardId: string;
+  generation: number;
+  periodId: string;
+}
+/** One webhook delivery: retried with the same id and body until it succeeds or runs out. */
+export interface WebhookDeliveryJob {
+  webhookId: string;
+  /** Stable across retries: the receiver dedupes on it (`Valkran-Delivery`). */
+  deliveryId: string;
+  event: string;
+  /** The JSON body, signed as is on every attempt. */
+  body: string;
+}
+
+/** The backoff type of jobs retried on a configured schedule (see WorkerRunner). */
+export const SCHEDULED_BACKOFF = 'schedule';
+
 /** BullMQ job ids may not contain ':'; board ids and period ids never do. */
 /**
  * A reset's job id: board, the board's generation (its creation time, so a board deleted and
@@ -54,3 +74,6 @@ export const tournamentJobId = (
 export const resetJobId = (boardId: string, generation: number, periodId: string): string =>
   `reset__${boardId}__${generation}__${periodId}`;
 export const schedulerId = (boardId: string): string => `reset-schedule__${boardId}`;
+export const resultsJobId = (boardId: string, generation: number, periodId: string): string =>
+  `results__${boardId}__${generation}__${periodId}`;
+export const deliveryJobId = (deliveryId: string): string => `delivery__${deliveryId}`;

@@ -8,20 +8,34 @@ import { Job, Worker } from 'bullmq';
 import { ValkeyConnections } from '../../valkey/valkey-connections';
 import { Metrics } from '../../common/metrics';
 import { JobHandlerRegistry } from './job-handlers';
-import { QUEUE_NAMES, QUEUE_PREFIX, QueueName } from './queue-names';
+import { QUEUE_NAMES, QUEUE_PREFIX, QueueName, SCHEDULED_BACKOFF } from './queue-names';
+import { AppConfig } from '../../config/app-config';
 import { shutdownStep } from '../../common/shutdown';
 
 // A stats job is two short Valkey scripts: its time is round trips, not CPU, so many run at
 // once (at most one per board: the jobs are deduplicated per board). None waits on the live
 // gate any more (the publisher has its own loop), so every slot does work.
-const CONCURRENCY: Record<QueueName, number> = { ranking: 64, resets: 2, maintenance: 1 };
+// Webhook deliveries wait on other people's servers (up to 10 s each), not on Valkey or CPU.
+const CONCURRENCY: Record<QueueName, number> = {
+  ranking: 64,
+  resets: 2,
+  maintenance: 1,
+  webhooks: 16,
+};
 /**
  * Reset and maintenance jobs take milliseconds, so a short lock lets another worker pick up
  * the job of a worker that died mid-job within seconds rather than BullMQ's default 30 s.
  */
 /** How long running jobs get to finish on shutdown (they take milliseconds when Valkey answers). */
 const JOB_GRACE_MS = 5000;
-const LOCK_MS: Record<QueueName, number> = { ranking: 30_000, resets: 5_000, maintenance: 10_000 };
+// A delivery takes at most its 10 s timeout; the lock is renewed while it runs, and a delivery
+// whose worker died is taken over when the lock lapses.
+const LOCK_MS: Record<QueueName, number> = {
+  ranking: 30_000,
+  resets: 5_000,
+  maintenance: 10_000,
+  webhooks: 12_000,
+};
 
 /**
  * Runs the BullMQ workers (worker and all modes). Its connection retries forever: a worker
@@ -36,7 +50,18 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly valkey: ValkeyConnections,
     private readonly registry: JobHandlerRegistry,
     private readonly metrics: Metrics,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The delay before retry number `attemptsMade` (1 = the first retry) of a job with the
+   * `schedule` backoff: the configured webhook retry schedule, its last step repeated.
+   */
+  private scheduledBackoff(attemptsMade: number, type?: string): number {
+    if (type !== SCHEDULED_BACKOFF) throw new Error(`Unknown backoff type ${type}`);
+    const delays = this.config.webhooks.retryDelaysMs;
+    return delays[Math.min(attemptsMade, delays.length) - 1] ?? 0;
+  }
 
   private observe(queue: QueueName, job: Job | undefined, outcome: 'completed' | 'failed'): void {
     if (!job?.processedOn) return;
@@ -58,6 +83,7 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
         concurrency: CONCURRENCY[queue],
         lockDuration: LOCK_MS[queue],
         stalledInterval: LOCK_MS[queue],
+        settings: { backoffStrategy: (n: number, type?: string) => this.scheduledBackoff(n, type) },
         autorun: true,
       });
       worker.on('completed', (job) => this.observe(queue, job, 'completed'));

@@ -1,7 +1,8 @@
 -- Archives the current period and opens an empty one, atomically: a racing submission runs
 -- wholly before (lands in the archive) or wholly after (lands in the new period).
 -- KEYS: 1 cfg, 2 z, 3 r, 4 dz (of the current period), 5 periods, 6 pmeta,
---       7 z, 8 r, 9 dz (of the archive for the expected period), 10 ver
+--       7 z, 8 r, 9 dz (of the archive for the expected period), 10 ver,
+--       11 results-pending (ranking-jobs/results/results.keys.ts)
 -- ARGV: 1 expected current period id (the archive keys are computed for it),
 --       2 scheduled fire time in ms ('' = manual): only a period that started before it closes,
 --         and it closes at that time (the new period starts there), whenever the job runs
@@ -18,7 +19,7 @@
 --- @include "../../valkey/board.lib"
 --- @include "../../valkey/layout.lib"
 --- @include "../../valkey/tournament.lib"
-local CFG, PERIODS, PMETA, VER = 1, 5, 6, 10
+local CFG, PERIODS, PMETA, VER, PENDING = 1, 5, 6, 10, 11
 local generation = ARGV[4] or ''
 if not boardGeneration(KEYS[CFG], generation ~= '' and generation or nil) then
   return { 'NOT_FOUND' }
@@ -53,6 +54,11 @@ redis.call('ZADD', KEYS[PERIODS], endedAt, current)
 redis.call('HSET', KEYS[PMETA], current,
   '{"startedAt":' .. string.format('%.0f', startedAt) .. ',"endedAt":' .. string.format('%.0f', endedAt) ..
   ',"total":' .. total .. '}')
+-- The closed period's results are written once by the results job, with the rewards as they
+-- are now: a PATCH right after the close does not change what this period pays.
+local rw = redis.call('HMGET', KEYS[CFG], 'rewards', 'resultsTop', 'createdAt')
+redis.call('HSET', KEYS[PENDING], current, '{"generation":' .. rw[3] .. ',"resultsTop":' ..
+  ((rw[2] and rw[2] ~= '') and rw[2] or '100') .. ',"rewards":' .. ((rw[1] and rw[1] ~= '') and rw[1] or '[]') .. '}')
 local nextId = string.format('%010d', tonumber(current) + 1)
 redis.call('HSET', KEYS[CFG], 'period', nextId, 'periodStartedAt', string.format('%.0f', endedAt))
 bumpVersion(KEYS[VER])

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LuaScript, ScriptReply } from '../../valkey/lua-script';
 import { BoardKeys } from '../../leaderboard/board.keys';
 import { ValkeyConnections } from '../../valkey/valkey-connections';
+import { pendingResultsKey } from '../results/results.keys';
 
 export type ResetOutcome =
   | { status: 'reset'; archivedPeriodId: string; periodId: string; endedAt: number }
@@ -40,7 +41,19 @@ export class ResetsRepository {
     const arc = k.archived(expectedPeriodId);
     const reply = (await this.resetScript.run(
       this.valkey.api,
-      [k.cfg, cur.z, cur.r, cur.dz, k.periods, k.periodMeta, arc.z, arc.r, arc.dz, k.version],
+      [
+        k.cfg,
+        cur.z,
+        cur.r,
+        cur.dz,
+        k.periods,
+        k.periodMeta,
+        arc.z,
+        arc.r,
+        arc.dz,
+        k.version,
+        pendingResultsKey(boardId),
+      ],
       [
         ...(scheduled
           ? [
@@ -72,12 +85,15 @@ export class ResetsRepository {
     }
   }
 
-  /** Drops the oldest archive beyond `retain`; returns its id, or null if none was dropped. */
+  /**
+   * Drops the oldest archive beyond `retain`; returns its id, or null if none was dropped (none
+   * beyond, or the oldest one's results are still to be written).
+   */
   async pruneOne(boardId: string, retain: number): Promise<string | null> {
     const k = new BoardKeys(boardId);
     const dropped = await this.pruneScript.run(
       this.valkey.api,
-      [k.periods, k.periodMeta, k.cfg, k.version],
+      [k.periods, k.periodMeta, k.cfg, k.version, pendingResultsKey(boardId)],
       [retain, k.archivePrefix],
     );
     return dropped ? String(dropped) : null;

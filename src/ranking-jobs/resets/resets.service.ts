@@ -11,6 +11,7 @@ import type { PruneJob, ResetJob, ScheduledResetJob } from '../queue/queue-names
 import { StorageLayoutPendingError } from '../../valkey/lua-script';
 import { ResetOutcome, ResetsRepository } from './resets.repository';
 import { LeagueSettlement } from './league-settlement';
+import { ResultsService } from '../results/results.service';
 
 /**
  * Period rollover. A reset is idempotent per (board, period): manual resets name the period
@@ -27,6 +28,7 @@ export class ResetsService {
     private readonly events: EventBus,
     private readonly layout: LayoutMigration,
     private readonly leagues: LeagueSettlement,
+    private readonly results: ResultsService,
   ) {}
 
   /**
@@ -60,7 +62,8 @@ export class ResetsService {
       `Reset ${boardId}: archived period ${outcome.archivedPeriodId}, opened ${outcome.periodId}`,
     );
     // The reset is committed: a retry of this job would find it done and skip all of this,
-    // so nothing here may fail the job. The sweep catches up on a lost prune or recompute.
+    // so nothing here may fail the job. The sweep catches up on a lost prune, recompute or
+    // results job (the reset recorded the period as pending results).
     try {
       await this.events.emit('period.reset', {
         boardId,
@@ -72,6 +75,7 @@ export class ResetsService {
       this.logger.warn(`Reset listener failed for ${boardId}: ${(err as Error).message}`);
     }
     const follow = await Promise.allSettled([
+      this.results.catchUp(boardId),
       this.queues.prune(boardId),
       this.queues.recompute(boardId),
     ]);

@@ -8,6 +8,7 @@ import { HandlesJob } from '../queue/job-handlers';
 import { JobQueues } from '../queue/job-queues';
 import { ResetsRepository } from './resets.repository';
 import { TournamentJobs } from './tournament-jobs';
+import { ResultsService } from '../results/results.service';
 
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -26,6 +27,7 @@ export class SchedulesService implements OnModuleInit {
     private readonly stats: StatsRepository,
     private readonly resets: ResetsRepository,
     private readonly tournaments: TournamentJobs,
+    private readonly results: ResultsService,
   ) {}
 
   onModuleInit(): void {
@@ -75,7 +77,8 @@ export class SchedulesService implements OnModuleInit {
 
   /**
    * The safety net: schedulers re-asserted, stats recomputed where they are behind the board
-   * (a change signal lost with a crashed api process), archives beyond retention dropped.
+   * (a change signal lost with a crashed api process), archives beyond retention dropped,
+   * closed periods' results written.
    */
   @HandlesJob('maintenance', 'sweep')
   async onSweep(_job: Job): Promise<{ boards: number; recomputed: number; pruned: number }> {
@@ -102,6 +105,8 @@ export class SchedulesService implements OnModuleInit {
         await this.queues.prune(board.id);
         pruned++;
       }
+      // Closed periods whose results job was lost (a worker died right after the reset).
+      await this.results.catchUp(board.id);
     }
     this.logger.debug(`Sweep: ${recomputed} boards to recompute, ${pruned} to prune`);
     return { boards: (await this.boards.ids()).length, recomputed, pruned };
