@@ -113,7 +113,7 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
       ['url', { ...good, url: `http://127.0.0.1/${'x'.repeat(2050)}` }],
       ['url', { events: ['period.closed'] }],
       ['events', { ...good, events: [] }],
-      ['events', { ...good, events: ['tournament.started'] }],
+      ['events', { ...good, events: ['tournament.paused'] }],
       ['events', { ...good, events: ['period.closed', 'period.closed'] }],
       ['events', { ...good, events: 'period.closed' }],
       ['secret', { ...good, secret: 'short' }],
@@ -332,6 +332,9 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
       'leaderboard.created',
       'leaderboard.deleted',
       'player.erased',
+      'tournament.started',
+      'tournament.ended',
+      'league.moved',
     ]);
     expect(schemas.UpdateWebhookDto.required).toBeUndefined();
     expect(schemas.CreatedWebhookDto.required).toContain('secret');
@@ -352,6 +355,56 @@ describe('webhooks (e2e, all mode, real receivers)', () => {
     }
     expect(schemas.BoardDto.required).toEqual(expect.arrayContaining(['rewards', 'resultsTop']));
   });
+
+  it('announces tournament.started, tournament.ended and league.moved, once each', async () => {
+    await create({
+      url: receiver.url,
+      events: ['tournament.started', 'tournament.ended', 'league.moved'],
+    });
+    // A tournament that starts in a second and ends a second later.
+    const startsAt = Math.ceil(Date.now() / 1000) * 1000 + 1000;
+    const cup = await f.board({
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + 1000).toISOString(),
+    });
+    await waitFor(async () => receiver.of('tournament.ended').length === 1, 15_000, 'the end');
+    expect(receiver.of('tournament.started').map((r) => r.json.data)).toEqual([
+      { leaderboardId: cup, periodId: '0000000001', startsAt: new Date(startsAt).toISOString() },
+    ]);
+    expect(receiver.of('tournament.ended')[0].json.data).toEqual({
+      leaderboardId: cup,
+      periodId: '0000000001',
+      endsAt: new Date(startsAt + 1000).toISOString(),
+      resultsUrl: `/v1/leaderboards/${cup}/periods/0000000001/results`,
+    });
+    // Leagues: the best of each cohort moves up at the close.
+    const league = await f.board({
+      cohortSize: 2,
+      leagues: [
+        { name: 'bronze', promote: 1, demote: 0 },
+        { name: 'silver', promote: 0, demote: 1 },
+      ],
+    });
+    await f.api.batch(league, [
+      { playerId: 'l1', score: 10 },
+      { playerId: 'l2', score: 5 },
+    ]);
+    await f.api.admin('POST', `/v1/leaderboards/${league}/reset`);
+    await waitFor(async () => receiver.of('league.moved').length === 1, 15_000, 'league.moved');
+    expect(receiver.of('league.moved')[0].json.data).toEqual({
+      leaderboardId: league,
+      periodId: '0000000001',
+      moved: 1,
+      movementsUrl: `/v1/leaderboards/${league}/periods/0000000001/movements`,
+    });
+    await new Promise((r) => setTimeout(r, 300)); // fixed on purpose: nothing more may arrive
+    expect(receiver.received.map((r) => r.json.event).sort()).toEqual([
+      'league.moved',
+      'tournament.ended',
+      'tournament.started',
+    ]);
+    expect(receiver.received.every((r) => verified(r))).toBe(true);
+  }, 40_000);
 
   it('announces player.erased to its subscribers only', async () => {
     const erased = await create({ url: receiver.url, events: ['player.erased'] });

@@ -6,7 +6,10 @@ describe('the admin console bundle', () => {
   it('is built from the sources outside production and refused in production when missing', () => {
     expect(existsSync(PREBUILT_BUNDLE)).toBe(false);
     expect(locateBundle(false)).toEqual({ kind: 'sources', entry: findSourceEntry() });
-    expect(() => locateBundle(true)).toThrow(/npm run build/);
+    // A built app (dist/) in production has no esbuild: no bundle is a startup error.
+    expect(() => locateBundle(true, false)).toThrow(/npm run build/);
+    // The app run from its sources with production settings (tests) bundles them.
+    expect(locateBundle(true, true)).toEqual({ kind: 'sources', entry: findSourceEntry() });
   });
 
   it('bundles the browser code without any server code', async () => {

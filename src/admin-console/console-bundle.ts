@@ -43,12 +43,17 @@ export async function bundleConsole(entry: string): Promise<string> {
 export type BundleSource = { kind: 'prebuilt'; js: Buffer } | { kind: 'sources'; entry: string };
 
 /**
- * Finds the console script: the prebuilt bundle if there is one; otherwise, outside production,
- * the sources (bundled on first request). In production a missing bundle is a startup error.
+ * Finds the console script: the prebuilt bundle if there is one; otherwise, outside production
+ * or when the app itself runs from its TypeScript sources (tests of production settings), the
+ * sources (bundled on first request). A built app in production without its bundle is a startup
+ * error: esbuild is not installed there.
  */
-export function locateBundle(production: boolean): BundleSource {
+export function locateBundle(
+  production: boolean,
+  fromSources = __filename.endsWith('.ts'),
+): BundleSource {
   if (existsSync(PREBUILT_BUNDLE)) return { kind: 'prebuilt', js: readFileSync(PREBUILT_BUNDLE) };
-  const entry = production ? null : findSourceEntry();
+  const entry = production && !fromSources ? null : findSourceEntry();
   if (entry) return { kind: 'sources', entry };
   throw new Error(
     `The admin console bundle ${PREBUILT_BUNDLE} is missing: build the app with "npm run build" (nest build, then the console bundle).`,

@@ -1,7 +1,6 @@
 /**
  * The events a webhook may subscribe to, and the `data` each delivers. To add one (issue 10's
- * `tournament.started`/`tournament.ended`, the leagues issue's `league.moved`): add its name
- * here and its payload to {@link WebhookPayloads} (the compiler then asks for both), and
+ * events of a feature still to come): add its name here and its payload to {@link WebhookPayloads} (the compiler then asks for both), and
  * announce it from WebhooksService where the domain event that causes it is heard. Names are
  * accepted only once something emits them, so no webhook waits for an event that never comes.
  */
@@ -10,11 +9,11 @@ export const WEBHOOK_EVENTS = [
   'leaderboard.created',
   'leaderboard.deleted',
   'player.erased',
+  'tournament.started',
+  'tournament.ended',
+  'league.moved',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
-/** Events issue 10 and the leagues issue plan; not emitted yet, so not accepted yet. */
-export const PLANNED_WEBHOOK_EVENTS = ['tournament.started', 'tournament.ended', 'league.moved'];
 
 export interface ResultEntryPayload {
   rank: number;
@@ -56,6 +55,25 @@ export interface WebhookPayloads {
   'player.erased': {
     playerId: string;
     removedFrom: { leaderboardId: string; periodId: string }[];
+  };
+  /** A tournament's startsAt passed; `periodId` was current then. */
+  'tournament.started': { leaderboardId: string; periodId: string; startsAt: string };
+  /** A tournament's endsAt closed its last period (`periodId`, the final standings). */
+  'tournament.ended': {
+    leaderboardId: string;
+    periodId: string;
+    endsAt: string;
+    /** The final results, once the results job wrote them (404 before). */
+    resultsUrl: string;
+  };
+  /** A closed period's promotions and demotions were applied (leagues). */
+  'league.moved': {
+    leaderboardId: string;
+    periodId: string;
+    /** Players who changed league. */
+    moved: number;
+    /** Who moved where. */
+    movementsUrl: string;
   };
   /** `POST /v1/webhooks/{id}/test`; delivered whatever the webhook subscribes to. */
   ping: { webhookId: string };

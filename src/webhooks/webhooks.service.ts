@@ -106,6 +106,37 @@ export class WebhooksService implements OnModuleInit {
         });
       }),
     );
+    // From the tournament and reset jobs (worker): a failure fails the job, which retries; the
+    // event id is derived from what happened, so a repeated announcement queues no second delivery.
+    const eventIdOf = (...parts: (string | number)[]) =>
+      `evt_${sha256Hex(parts.join('\n')).slice(0, 24)}`;
+    this.events.on('tournament.started', async (e) => {
+      await this.announce(
+        'tournament.started',
+        eventIdOf('tournament.started', e.boardId, e.generation, e.startsAt),
+        { leaderboardId: e.boardId, periodId: e.periodId, startsAt: isoFromMs(e.startsAt) },
+      );
+    });
+    this.events.on('tournament.ended', async (e) => {
+      await this.announce(
+        'tournament.ended',
+        eventIdOf('tournament.ended', e.boardId, e.generation, e.endsAt),
+        {
+          leaderboardId: e.boardId,
+          periodId: e.periodId,
+          endsAt: isoFromMs(e.endsAt),
+          resultsUrl: `/v1/leaderboards/${e.boardId}/periods/${e.periodId}/results`,
+        },
+      );
+    });
+    this.events.on('league.moved', async (e) => {
+      await this.announce('league.moved', eventIdOf('league.moved', e.boardId, e.periodId), {
+        leaderboardId: e.boardId,
+        periodId: e.periodId,
+        moved: e.moved,
+        movementsUrl: `/v1/leaderboards/${e.boardId}/periods/${e.periodId}/movements`,
+      });
+    });
     // From the results job: a failure fails the job, which retries; the event id is derived
     // from the period, so a repeated announcement queues no second delivery.
     this.events.on('period.closed', async ({ boardId, generation, results }) => {

@@ -1701,12 +1701,12 @@ export interface components {
              */
             url: string;
             /**
-             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased. Not emitted yet, so not accepted yet: tournament.started, tournament.ended, league.moved.
+             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased, tournament.started, tournament.ended, league.moved.
              * @example [
              *       "period.closed"
              *     ]
              */
-            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased" | "tournament.started" | "tournament.ended" | "league.moved")[];
             /** @description The signing secret (printable ASCII, no spaces); generated when absent. Shown only in this response */
             secret?: string;
             /** @example Season payouts */
@@ -1717,7 +1717,7 @@ export interface components {
             id: string;
             /** @example https://game.example/hooks/valkran */
             url: string;
-            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased" | "tournament.started" | "tournament.ended" | "league.moved")[];
             /** @example Season payouts */
             description: string | null;
             /**
@@ -1744,7 +1744,7 @@ export interface components {
             id: string;
             /** @example https://game.example/hooks/valkran */
             url: string;
-            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            events: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased" | "tournament.started" | "tournament.ended" | "league.moved")[];
             /** @example Season payouts */
             description: string | null;
             /**
@@ -1768,12 +1768,12 @@ export interface components {
              */
             url?: string;
             /**
-             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased. Not emitted yet, so not accepted yet: tournament.started, tournament.ended, league.moved.
+             * @description Events to deliver: period.closed, leaderboard.created, leaderboard.deleted, player.erased, tournament.started, tournament.ended, league.moved.
              * @example [
              *       "period.closed"
              *     ]
              */
-            events?: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased")[];
+            events?: ("period.closed" | "leaderboard.created" | "leaderboard.deleted" | "player.erased" | "tournament.started" | "tournament.ended" | "league.moved")[];
             /** @description A new signing secret (printable ASCII, no spaces); never shown again */
             secret?: string;
             /**

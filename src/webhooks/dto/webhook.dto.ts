@@ -12,14 +12,12 @@ import {
 } from 'class-validator';
 import { IsOptionalNonNull } from '../../common/validation';
 import { isoFromMs } from '../../common/iso-time';
-import { PLANNED_WEBHOOK_EVENTS, WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
+import { WEBHOOK_EVENTS, WebhookEvent } from '../webhook-events';
 import type { DeliveryAttemptRecord, Webhook } from '../webhooks.repository';
 
 export const MAX_URL_LENGTH = 2048;
 const SECRET_PATTERN = /^[\x21-\x7e]{16,256}$/;
-const EVENTS_DESCRIPTION =
-  `Events to deliver: ${WEBHOOK_EVENTS.join(', ')}. ` +
-  `Not emitted yet, so not accepted yet: ${PLANNED_WEBHOOK_EVENTS.join(', ')}.`;
+const EVENTS_DESCRIPTION = `Events to deliver: ${WEBHOOK_EVENTS.join(', ')}.`;
 
 const URL_DESCRIPTION =
   'https (plain http only outside production or with WEBHOOK_ALLOW_PRIVATE=true); private, ' +
