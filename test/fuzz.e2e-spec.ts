@@ -140,6 +140,7 @@ const PARAM_VALID: Record<string, RegExp> = {
   playerId: PLAYER_RE,
   periodId: PERIOD_RE,
   webhookId: WEBHOOK_RE,
+  cohortId: /^[1-9]\d{0,8}$/,
 };
 const validSegment = (name: string, segment: string): boolean => {
   const decoded = safeDecode(segment);
@@ -155,6 +156,7 @@ const pathValue: Record<string, fc.Arbitrary<string>> = {
   playerId: validPlayerId,
   periodId: fc.constantFrom(...PERIODS),
   webhookId: fc.constantFrom('wh_000000000000000000000000', 'wh_0123456789abcdef01234567'),
+  cohortId: fc.constantFrom('1', '2', '999999999'),
 };
 
 /** Path segments (already on the wire) that must fail the parameter's validation. */
@@ -206,7 +208,15 @@ const int = (min = -(2 ** 53 - 1), max = 2 ** 53 - 1): fc.Arbitrary<number> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.integer({ min: Math.max(min, -1e6), max: Math.min(max, 1e6) }) },
     { weight: 1, arbitrary: fc.constantFrom(min, max) },
-    { weight: 1, arbitrary: fc.maxSafeInteger().filter((n) => n >= min && n <= max) },
+    // Anywhere in the range: a filter over every safe integer would almost never pass for a
+    // small range (cohortSize, league promote/demote…) and fast-check would spin on it.
+    {
+      weight: 1,
+      arbitrary:
+        max - min <= 2 ** 31
+          ? fc.integer({ min, max })
+          : fc.maxSafeInteger().filter((n) => n >= min && n <= max),
+    },
   );
 
 /** Values that break a named body field whatever the rest of the body says. */
