@@ -441,6 +441,164 @@ describe('the admin console in headless Chromium', () => {
     });
   }, 60000);
 
+  it('creates a cohort board with leagues through the form, shows cohorts and movements, hides and unhides a player', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${t.baseUrl}/admin#/new`);
+    await page.waitForSelector('#board-form');
+    await page.fill('#f-id', 'ladder');
+    await page.fill('#f-cohortSize', '2');
+    await page.click('#add-league');
+    await page.click('#add-league');
+    await page.fill('#f-leagues-0-name', 'bronze');
+    await page.fill('#f-leagues-0-promote', '1');
+    await page.fill('#f-leagues-0-demote', '0');
+    await page.fill('#f-leagues-1-name', 'silver');
+    await page.fill('#f-leagues-1-promote', '-1');
+    await page.fill('#f-leagues-1-demote', '1');
+    await page.click('#board-submit');
+    // A negative promote: the API names leagues.1.promote, shown beside that field only.
+    await page.waitForFunction(
+      () => document.querySelector('[data-error-for="leagues.1.promote"]')?.textContent !== '',
+    );
+    expect(await errorFor('leagues.1.promote')).toMatch(/not be less than 0/);
+    expect(await errorFor('leagues.0.promote')).toBe('');
+    expect(await errorFor('cohortSize')).toBe('');
+    expect(await page.getAttribute('#f-leagues-1-promote', 'aria-invalid')).toBe('true');
+    expect((await api.get('/v1/leaderboards/ladder')).status).toBe(404);
+
+    await page.fill('#f-leagues-1-promote', '0');
+    await page.click('#board-submit');
+    await page.waitForSelector('#board-title');
+    expect((await api.get('/v1/leaderboards/ladder')).body).toMatchObject({
+      cohortSize: 2,
+      leagues: [
+        { name: 'bronze', promote: 1, demote: 0 },
+        { name: 'silver', promote: 0, demote: 1 },
+      ],
+    });
+    await page.waitForSelector('#cohorts-table');
+    expect(await page.textContent('#cohorts-table')).toContain('No cohorts yet');
+
+    // Scores through the API: cohorts of two in arrival order, all in the lowest league.
+    expect(
+      (
+        await api.batch('ladder', [
+          { playerId: 'ann', score: 10 },
+          { playerId: 'ben', score: 30 },
+          { playerId: 'cat', score: 20 },
+        ])
+      ).status,
+    ).toBe(200);
+    await page.reload();
+    await page.waitForFunction(
+      () => document.querySelectorAll('#cohorts-table tbody tr[data-cohort]').length === 2,
+    );
+    const cohortRows = await page.$$eval('#cohorts-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(cohortRows).toEqual([
+      ['#1', 'bronze', '2'],
+      ['#2', 'bronze', '1'],
+    ]);
+    expect(await page.textContent('#league-counts [data-league="bronze"]')).toBe('3 players');
+    expect(await page.textContent('#league-counts [data-league="silver"]')).toBe('0 players');
+    await page.click('#cohorts-table tr[data-cohort="1"] button');
+    await page.waitForSelector('#cohort-entries-table tr[data-player]');
+    expect(
+      await page.$$eval('#cohort-entries-table tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      ),
+    ).toEqual([
+      ['1', 'ben', '30'],
+      ['2', 'ann', '10'],
+    ]);
+    expect(await page.textContent('#cohort-title')).toBe('Cohort 1 · bronze');
+
+    // Find ann: her cohort on the card; hide her (with a reason, confirmed), see the flag.
+    await page.fill('#find-form input[name=playerId]', 'ann');
+    await page.click('#find-form button[type=submit]');
+    await page.waitForSelector('#player-card:not([hidden])');
+    expect(await page.textContent('#player-card')).toContain('cohort 1: #2 of 2 · league bronze');
+    await page.waitForSelector('#hidden-status[data-hidden="false"]');
+    await page.fill('#f-hide-reason', 'x'.repeat(201));
+    await page.click('#toggle-hidden');
+    await confirm();
+    await page.waitForFunction(
+      () => document.querySelector('#hide-form [data-error-for="reason"]')?.textContent !== '',
+    );
+    expect(await errorFor('reason')).toMatch(/200/);
+    expect((await api.admin('GET', '/v1/players/ann')).body.hidden).toBe(false);
+    await page.fill('#f-hide-reason', 'speed hack, ticket 7');
+    await page.click('#toggle-hidden');
+    await confirm();
+    await page.waitForSelector('#hidden-status[data-hidden="true"]');
+    const flag = await page.textContent('#hidden-status');
+    expect(flag).toContain('Hidden since');
+    expect(flag).toContain('speed hack, ticket 7');
+    const status = (await api.admin('GET', '/v1/players/ann')).body;
+    expect(status).toMatchObject({ hidden: true, reason: 'speed hack, ticket 7' });
+    expect(flag).toContain(
+      await page.evaluate((iso) => new Date(iso).toLocaleString(), status.hiddenAt),
+    );
+    // Out of her cohort's view for everyone else.
+    await page.click('#cohorts-table tr[data-cohort="1"] button');
+    await page.waitForFunction(
+      () => document.querySelectorAll('#cohort-entries-table tr[data-player]').length === 1,
+    );
+    // Cancelled: nothing changes; then confirmed: shown again.
+    await page.click('#toggle-hidden');
+    await page.waitForSelector('#confirm[open]');
+    await page.click('#confirm-cancel');
+    expect((await api.admin('GET', '/v1/players/ann')).body.hidden).toBe(true);
+    await page.click('#toggle-hidden');
+    await confirm();
+    await page.waitForSelector('#hidden-status[data-hidden="false"]');
+    expect((await api.admin('GET', '/v1/players/ann')).body).toEqual({
+      playerId: 'ann',
+      hidden: false,
+    });
+
+    // League override on a league board: cat to silver for her next placement.
+    await page.selectOption('#league-form select[name=league]', 'silver');
+    await page.click('#league-form button[type=submit]');
+    await confirm();
+    await page.waitForFunction(
+      () => (document.querySelector('#league-form .form-error.ok')?.textContent ?? '') !== '',
+    );
+    expect(await page.textContent('#league-form .form-error')).toContain('bronze → silver');
+    expect((await api.get('/v1/leaderboards/ladder/leagues')).body.leagues).toEqual([
+      { name: 'bronze', players: 2 },
+      { name: 'silver', players: 1 },
+    ]);
+
+    // A close promotes the top of each bronze cohort: the archived period shows the movements.
+    await api.admin('POST', '/v1/leaderboards/ladder/reset');
+    await waitFor(
+      async () =>
+        (await api.get('/v1/leaderboards/ladder/periods/0000000001/movements')).body?.settled ===
+        true,
+      10_000,
+      'the movements',
+    );
+    await page.goto(`${t.baseUrl}/admin#/boards/ladder/periods/0000000001`);
+    await page.waitForSelector('#movements-table tr[data-player]');
+    const moves = await page.$$eval('#movements-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(moves).toEqual(expect.arrayContaining([['ben', 'bronze', 'silver', '1', '1']]));
+    expect(await page.textContent('#cohorts-panel h2')).toBe('Cohorts of period 0000000001');
+    await page.waitForSelector('#cohorts-table tr[data-cohort="2"]');
+
+    // Editing: cohort size and leagues are fixed at creation, shown disabled.
+    await page.goto(`${t.baseUrl}/admin#/boards/ladder/edit`);
+    await page.waitForSelector('#board-form[data-mode="edit"]');
+    for (const fixed of ['#f-cohortSize', '#f-leagues-0-name', '#f-leagues-1-promote']) {
+      expect(await page.isDisabled(fixed)).toBe(true);
+    }
+    expect(await page.inputValue('#f-leagues-1-name')).toBe('silver');
+    expect(await page.$('#add-league')).toBeNull();
+  }, 60000);
+
   it('fits a phone screen', async () => {
     await api.admin('POST', '/v1/leaderboards', {
       id: 'phone',
@@ -455,6 +613,10 @@ describe('the admin console in headless Chromium', () => {
       ['#/new', '#board-form'],
       // a tournament with tie-break columns: its panel, subscore columns, the edit form
       ['#/boards/cup', '#entries-table tr[data-player]'],
+      // a cohort board with leagues: the cohorts and league counts, the edit form's leagues
+      ['#/boards/ladder', '#league-counts [data-league="silver"]'],
+      ['#/boards/ladder/edit', '#f-leagues-1-demote'],
+      ['#/boards/ladder/periods/0000000001', '#movements-table tr[data-player]'],
       ['#/boards/cup/edit', '#board-form'],
     ]) {
       await page.goto(`${t.baseUrl}/admin${hash}`);

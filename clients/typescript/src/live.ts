@@ -39,11 +39,34 @@ export interface ResetEvent {
   periodId: string;
 }
 
+/** A player's cohort as live messages carry it (cohort boards): the whole cohort, best first. */
+export interface LiveCohort {
+  periodId: string;
+  cohortId: number;
+  /** Boards with leagues. */
+  league?: string;
+  entries: TopRow[];
+}
+
+/**
+ * `cohort.top`: the cohort of the player watched with `cohortOf` changed (coalesced with the
+ * board's other live events).
+ */
+export interface CohortTopEvent extends LiveCohort {
+  leaderboardId: string;
+  /** The watched player (`cohortOf`). */
+  playerId: string;
+  /** ISO time the change was published. */
+  at: string;
+}
+
 export interface SubscribeOptions {
   /** Top entries to receive, 1-100 (default 10). */
   top?: number;
   /** Players to watch, up to 10. */
   playerIds?: string[];
+  /** A player whose cohort to watch (`cohort.top`); the board must have cohorts (else 404). */
+  cohortOf?: string;
 }
 
 /** A subscription's initial state: the top page and the watched players on the board. */
@@ -51,6 +74,11 @@ export interface Subscription {
   leaderboardId: string;
   top: Page;
   players: Player[];
+  /**
+   * With `cohortOf`: that player's cohort now, or null while they have none yet (not placed in
+   * this period). Absent without `cohortOf`.
+   */
+  cohort?: LiveCohort | null;
 }
 
 /** Every event a {@link LiveClient} emits, with its payload. */
@@ -58,6 +86,7 @@ export interface LiveEvents {
   'leaderboard.top': TopEvent;
   'player.rank': PlayerRankEvent;
   'leaderboard.reset': ResetEvent;
+  'cohort.top': CohortTopEvent;
   /**
    * A subscription renewed after a reconnect, with the fresh initial state: events sent while
    * the client was away are lost, so redraw from this.
@@ -69,7 +98,9 @@ export interface LiveEvents {
   disconnect: { reason: string };
 }
 
-type SubscribeAck = { ok: true; top: Page; players: Player[] } | { ok: false; error: Problem };
+type SubscribeAck =
+  | { ok: true; top: Page; players: Player[]; cohort?: LiveCohort | null }
+  | { ok: false; error: Problem };
 type UnsubscribeAck = { ok: true } | { ok: false; error: Problem };
 
 /** The `/live` namespace's messages, for socket.io-client's typings. */
@@ -77,10 +108,11 @@ export interface ServerToClientEvents {
   'leaderboard.top': (e: TopEvent) => void;
   'player.rank': (e: PlayerRankEvent) => void;
   'leaderboard.reset': (e: ResetEvent) => void;
+  'cohort.top': (e: CohortTopEvent) => void;
 }
 export interface ClientToServerEvents {
   subscribe: (
-    m: { leaderboardId: string; top: number; playerIds: string[] },
+    m: { leaderboardId: string; top: number; playerIds: string[]; cohortOf?: string },
     ack: (a: SubscribeAck) => void,
   ) => void;
   unsubscribe: (m: { leaderboardId: string }, ack: (a: UnsubscribeAck) => void) => void;
@@ -98,6 +130,7 @@ export interface LiveClientOptions {
 interface Wanted {
   top: number;
   playerIds: string[];
+  cohortOf?: string;
   /** acknowledged once: renewed after every reconnect */
   active: boolean;
 }
@@ -148,6 +181,7 @@ export class LiveClient {
     this.socket.on('leaderboard.top', (e) => this.forward('leaderboard.top', e));
     this.socket.on('player.rank', (e) => this.forward('player.rank', e));
     this.socket.on('leaderboard.reset', (e) => this.forward('leaderboard.reset', e));
+    this.socket.on('cohort.top', (e) => this.forward('cohort.top', e));
   }
 
   get connected(): boolean {
@@ -169,6 +203,7 @@ export class LiveClient {
     const wanted: Wanted = {
       top: options.top ?? 10,
       playerIds: options.playerIds ?? [],
+      ...(options.cohortOf === undefined ? {} : { cohortOf: options.cohortOf }),
       active: false,
     };
     this.wanted.set(leaderboardId, wanted);
@@ -248,12 +283,18 @@ export class LiveClient {
       leaderboardId,
       top: wanted.top,
       playerIds: wanted.playerIds,
+      ...(wanted.cohortOf === undefined ? {} : { cohortOf: wanted.cohortOf }),
     })) as SubscribeAck;
     if (!ack.ok) {
       const problem = toProblem(ack.error?.status ?? 500, ack.error, 'subscribe refused');
       throw new ValkranError(problem.status, problem);
     }
-    return { leaderboardId, top: ack.top, players: ack.players ?? [] };
+    return {
+      leaderboardId,
+      top: ack.top,
+      players: ack.players ?? [],
+      ...(wanted.cohortOf === undefined ? {} : { cohort: ack.cohort ?? null }),
+    };
   }
 
   /** Resolves once connected; rejects if the client is closed first. */
@@ -272,7 +313,7 @@ export class LiveClient {
     });
   }
 
-  private forward<K extends 'leaderboard.top' | 'player.rank' | 'leaderboard.reset'>(
+  private forward<K extends 'leaderboard.top' | 'player.rank' | 'leaderboard.reset' | 'cohort.top'>(
     event: K,
     payload: LiveEvents[K],
   ): void {

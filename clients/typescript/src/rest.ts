@@ -30,6 +30,16 @@ export type PurgeResult = Schemas['PurgeResultDto'];
 export type WhoAmI = Schemas['WhoAmIDto'];
 export type PlayerStandings = Schemas['PlayerStandingsDto'];
 export type BoardStanding = Schemas['BoardStandingDto'];
+export type League = Schemas['LeagueDto'];
+export type Cohort = Schemas['CohortDto'];
+export type CohortList = Schemas['CohortListDto'];
+export type CohortPage = Schemas['CohortPageDto'];
+export type PlayerCohort = Schemas['PlayerCohortDto'];
+export type LeagueCounts = Schemas['LeaguesDto'];
+export type Movements = Schemas['MovementsDto'];
+export type Movement = Schemas['MovementDto'];
+export type PlayerLeague = Schemas['PlayerLeagueDto'];
+export type PlayerStatus = Schemas['HiddenPlayerDto'];
 export type { components, paths };
 
 /** A page of boards, with how many there are in all (the X-Total-Count header). */
@@ -84,6 +94,11 @@ export interface SubmitOptions extends CallOptions {
 export interface PageOptions extends CallOptions {
   offset?: number;
   limit?: number;
+}
+
+export interface PeriodOptions extends CallOptions {
+  /** An archived period's id (from {@link ValkranClient.listPeriods}); default: the current one. */
+  periodId?: string;
 }
 
 /** What one attempt of a call returns: openapi-fetch's result, whatever the route. */
@@ -285,6 +300,94 @@ export class ValkranClient {
     );
   }
 
+  /**
+   * A cohort board's cohorts in opening order, with league and size, a page at a time (current
+   * period, or an archived one with `periodId`); 404 on a board without cohorts.
+   */
+  listCohorts(boardId: string, options: PageOptions & PeriodOptions = {}): Promise<CohortList> {
+    const query = { offset: options.offset, limit: options.limit };
+    const { periodId } = options;
+    return this.read(options, (signal) =>
+      periodId === undefined
+        ? this.api.GET('/v1/leaderboards/{id}/cohorts', {
+            params: { path: { id: boardId }, query },
+            signal,
+          })
+        : this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/cohorts', {
+            params: { path: { id: boardId, periodId }, query },
+            signal,
+          }),
+    );
+  }
+
+  /** A page of one cohort, ranked within it (current period, or an archived one). */
+  getCohortEntries(
+    boardId: string,
+    cohortId: number,
+    options: PageOptions & PeriodOptions = {},
+  ): Promise<CohortPage> {
+    const query = { offset: options.offset, limit: options.limit };
+    const { periodId } = options;
+    return this.read(options, (signal) =>
+      periodId === undefined
+        ? this.api.GET('/v1/leaderboards/{id}/cohorts/{cohortId}/entries', {
+            params: { path: { id: boardId, cohortId }, query },
+            signal,
+          })
+        : this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/cohorts/{cohortId}/entries', {
+            params: { path: { id: boardId, periodId, cohortId }, query },
+            signal,
+          }),
+    );
+  }
+
+  /** A player's whole cohort with their rank in it; 404 when the player has no cohort. */
+  getPlayerCohort(
+    boardId: string,
+    playerId: string,
+    options: PeriodOptions = {},
+  ): Promise<PlayerCohort> {
+    const { periodId } = options;
+    return this.read(options, (signal) =>
+      periodId === undefined
+        ? this.api.GET('/v1/leaderboards/{id}/players/{playerId}/cohort', {
+            params: { path: { id: boardId, playerId } },
+            signal,
+          })
+        : this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/players/{playerId}/cohort', {
+            params: { path: { id: boardId, periodId, playerId } },
+            signal,
+          }),
+    );
+  }
+
+  /** Players per league, lowest league first; 404 on a board without leagues. */
+  getLeagues(boardId: string, options: CallOptions = {}): Promise<LeagueCounts> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/leagues', { params: { path: { id: boardId } }, signal }),
+    );
+  }
+
+  /** An archived period's promotions and demotions, a page at a time. */
+  getMovements(boardId: string, periodId: string, options: PageOptions = {}): Promise<Movements> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/movements', {
+        params: {
+          path: { id: boardId, periodId },
+          query: { offset: options.offset, limit: options.limit },
+        },
+        signal,
+      }),
+    );
+  }
+
+  /** A player's moderation status (admin): hidden or not, since when and why. */
+  getPlayerStatus(playerId: string, options: CallOptions = {}): Promise<PlayerStatus> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/players/{playerId}', { params: { path: { playerId } }, signal }),
+    );
+  }
+
   /** The scope of the client's key: `{scope: 'admin'}`; 403 for a submit key, 401 for none. */
   whoami(options: CallOptions = {}): Promise<WhoAmI> {
     return this.read(options, (signal) => this.api.GET('/v1/admin/whoami', { signal }));
@@ -349,6 +452,41 @@ export class ValkranClient {
   erasePlayer(playerId: string, options: CallOptions = {}): Promise<EraseResult> {
     return this.once(options, (signal) =>
       this.api.DELETE('/v1/players/{playerId}', { params: { path: { playerId } }, signal }),
+    );
+  }
+
+  /**
+   * Hides a player from everyone else on every board (shadow-ban), with an optional reason, or
+   * shows them again (`hidden: false`, no reason). Idempotent, so it is retried like a read.
+   */
+  setPlayerHidden(
+    playerId: string,
+    hidden: boolean,
+    options: CallOptions & { reason?: string } = {},
+  ): Promise<PlayerStatus> {
+    const body = options.reason === undefined ? { hidden } : { hidden, reason: options.reason };
+    return this.read(options, (signal) =>
+      this.api.PUT('/v1/players/{playerId}/hidden', {
+        params: { path: { playerId } },
+        body,
+        signal,
+      }),
+    );
+  }
+
+  /** Sets a player's league on a league board (admin), used from their next cohort placement. */
+  setPlayerLeague(
+    boardId: string,
+    playerId: string,
+    league: string,
+    options: CallOptions = {},
+  ): Promise<PlayerLeague> {
+    return this.once(options, (signal) =>
+      this.api.PUT('/v1/leaderboards/{id}/players/{playerId}/league', {
+        params: { path: { id: boardId, playerId } },
+        body: { league },
+        signal,
+      }),
     );
   }
 

@@ -11,6 +11,7 @@ function record(live: LiveClient) {
     'leaderboard.top',
     'player.rank',
     'leaderboard.reset',
+    'cohort.top',
     'resubscribed',
     'subscription.error',
     'connect',
@@ -94,6 +95,58 @@ describe('SDK live client against a running Valkran', () => {
       archivedPeriodId: '0000000001',
       periodId: '0000000002',
     });
+  });
+
+  it("watches a player's cohort: the ack carries it (null before placement), then cohort.top", async () => {
+    const id = await f.board({
+      cohortSize: 2,
+      leagues: [
+        { name: 'low', promote: 1, demote: 0 },
+        { name: 'high', promote: 0, demote: 1 },
+      ],
+    });
+    const live = connect();
+    const rec = record(live);
+    const early = await live.subscribe(id, { top: 1, cohortOf: 'bob' });
+    expect(early.cohort).toBeNull();
+    const plain = await live.subscribe(id, { top: 1 });
+    expect('cohort' in plain).toBe(false);
+
+    await f.api.batch(id, [
+      { playerId: 'alice', score: 10 },
+      { playerId: 'bob', score: 20 },
+      { playerId: 'carol', score: 30 },
+    ]);
+    const sub = await live.subscribe(id, { top: 1, cohortOf: 'bob' });
+    expect(sub.cohort).toEqual({
+      periodId: '0000000001',
+      cohortId: 1,
+      league: 'low',
+      entries: [
+        { rank: 1, playerId: 'bob', score: 20 },
+        { rank: 2, playerId: 'alice', score: 10 },
+      ],
+    });
+    // Alice passes bob in their cohort; carol (cohort 2) is not in it.
+    await f.api.submit(id, { playerId: 'alice', score: 50 });
+    const event = await rec.next('cohort.top', (e) => e.entries[0]?.playerId === 'alice');
+    expect(event).toMatchObject({
+      leaderboardId: id,
+      playerId: 'bob',
+      periodId: '0000000001',
+      cohortId: 1,
+      league: 'low',
+    });
+    expect(event.entries.map((e) => [e.rank, e.playerId, e.score])).toEqual([
+      [1, 'alice', 50],
+      [2, 'bob', 20],
+    ]);
+    expect(Number.isNaN(Date.parse(event.at))).toBe(false);
+
+    // A board without cohorts refuses cohortOf with the problem.
+    const flat = await f.board();
+    const err = await live.subscribe(flat, { cohortOf: 'bob' }).catch((e: unknown) => e);
+    expect((err as ValkranError).status).toBe(404);
   });
 
   it('renews its subscriptions after the server drops the connection', async () => {

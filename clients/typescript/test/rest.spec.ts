@@ -133,6 +133,95 @@ describe('SDK REST client against a running Valkran', () => {
     expect(sentKeys.at(-1)).toBeNull();
   });
 
+  it('reads cohorts, leagues and movements, and sets a league and the hidden flag, typed', async () => {
+    const operator = admin();
+    const id = 'sdk-cohorts';
+    await operator.createBoard({
+      id,
+      cohortSize: 2,
+      leagues: [
+        { name: 'bronze', promote: 1, demote: 0 },
+        { name: 'silver', promote: 0, demote: 1 },
+      ],
+    });
+    await client({ apiKey: SUBMIT_KEY }).submitBatch(id, [
+      { playerId: 'a1', score: 10 },
+      { playerId: 'a2', score: 20 },
+      { playerId: 'a3', score: 30 },
+    ]);
+    const reader = client();
+    const cohorts = await reader.listCohorts(id);
+    expect(cohorts).toMatchObject({ leaderboardId: id, periodId: '0000000001', total: 2 });
+    expect(cohorts.cohorts).toEqual([
+      { cohortId: 1, league: 'bronze', size: 2 },
+      { cohortId: 2, league: 'bronze', size: 1 },
+    ]);
+    expect((await reader.listCohorts(id, { offset: 1, limit: 1 })).cohorts).toEqual([
+      cohorts.cohorts[1],
+    ]);
+    const first = await reader.getCohortEntries(id, 1, { limit: 1 });
+    expect(first).toMatchObject({ cohortId: 1, league: 'bronze', total: 2, limit: 1 });
+    expect(first.entries.map((e) => [e.rank, e.playerId])).toEqual([[1, 'a2']]);
+    const mine = await reader.getPlayerCohort(id, 'a1');
+    expect(mine).toMatchObject({ playerId: 'a1', cohortId: 1, cohortRank: 2, total: 2 });
+    expect(await reader.getPlayer(id, 'a1')).toMatchObject({
+      cohortId: 1,
+      cohortRank: 2,
+      cohortTotal: 2,
+      league: 'bronze',
+    });
+    expect((await reader.getLeagues(id)).leagues).toEqual([
+      { name: 'bronze', players: 3 },
+      { name: 'silver', players: 0 },
+    ]);
+
+    // An admin override: used from a3's next placement (next period), counted now.
+    expect(await operator.setPlayerLeague(id, 'a3', 'silver')).toEqual({
+      leaderboardId: id,
+      playerId: 'a3',
+      league: 'silver',
+      previousLeague: 'bronze',
+    });
+    const unknown = await operator.setPlayerLeague(id, 'a3', 'gold').catch((e: unknown) => e);
+    expect((unknown as ValkranError).status).toBe(400);
+    const anon = await reader.setPlayerLeague(id, 'a3', 'silver').catch((e: unknown) => e);
+    expect((anon as ValkranError).status).toBe(401);
+
+    await operator.resetBoard(id);
+    await waitFor(
+      async () => (await operator.getMovements(id, '0000000001').catch(() => null))?.settled,
+      10_000,
+      'the movements',
+    );
+    const moves = await reader.getMovements(id, '0000000001');
+    expect(moves.movements).toEqual(
+      expect.arrayContaining([
+        { playerId: 'a2', from: 'bronze', to: 'silver', cohortId: 1, cohortRank: 1 },
+      ]),
+    );
+    const archived = await reader.listCohorts(id, { periodId: '0000000001' });
+    expect(archived.cohorts).toEqual(cohorts.cohorts);
+    const archivedPage = await reader.getCohortEntries(id, 2, { periodId: '0000000001' });
+    expect(archivedPage.entries.map((e) => e.playerId)).toEqual(['a3']);
+    expect((await reader.getPlayerCohort(id, 'a2', { periodId: '0000000001' })).cohortRank).toBe(1);
+    const noCohorts = await reader.listCohorts('sdk-arena').catch((e: unknown) => e);
+    expect((noCohorts as ValkranError).status).toBe(404);
+
+    // Hidden players: the status, hide with a reason, show again.
+    expect(await operator.getPlayerStatus('a1')).toEqual({ playerId: 'a1', hidden: false });
+    const hidden = await operator.setPlayerHidden('a1', true, { reason: 'speed hack' });
+    expect(hidden).toMatchObject({ playerId: 'a1', hidden: true, reason: 'speed hack' });
+    expect(Number.isNaN(Date.parse(hidden.hiddenAt ?? ''))).toBe(false);
+    expect(await operator.getPlayerStatus('a1')).toEqual(hidden);
+    const bad = await operator
+      .setPlayerHidden('a1', false, { reason: 'nope' })
+      .catch((e: unknown) => e);
+    expect((bad as ValkranError).status).toBe(400);
+    expect(await operator.setPlayerHidden('a1', false)).toEqual({ playerId: 'a1', hidden: false });
+    const refused = await reader.getPlayerStatus('a1').catch((e: unknown) => e);
+    expect((refused as ValkranError).status).toBe(401);
+  });
+
   it('refuses admin routes to a submit key with a typed problem, without retrying', async () => {
     const rec = recordingFetch();
     const err = await client({ apiKey: SUBMIT_KEY, fetch: rec.fetch })

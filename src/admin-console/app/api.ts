@@ -27,6 +27,12 @@ export type PurgeResultDto = Schemas['PurgeResultDto'];
 export type ResetAcceptedDto = Schemas['ResetAcceptedDto'];
 export type StatsDto = Schemas['StatsDto'];
 export type WhoAmIDto = Schemas['WhoAmIDto'];
+export type CohortListDto = Schemas['CohortListDto'];
+export type CohortPageDto = Schemas['CohortPageDto'];
+export type LeaguesDto = Schemas['LeaguesDto'];
+export type MovementsDto = Schemas['MovementsDto'];
+export type PlayerLeagueDto = Schemas['PlayerLeagueDto'];
+export type HiddenPlayerDto = Schemas['HiddenPlayerDto'];
 export { ValkranError, type Problem };
 
 /**
@@ -72,6 +78,23 @@ export interface Api {
   erasePlayer(playerId: string): Promise<EraseResultDto>;
   /** The player on every board holding their entry in the current period (board id order). */
   standings(playerId: string, offset: number, limit: number): Promise<PlayerStandingsDto>;
+  /** A cohort board's cohorts (current period, or an archived one with `periodId`). */
+  cohorts(id: string, offset: number, limit: number, periodId?: string): Promise<CohortListDto>;
+  cohortEntries(
+    id: string,
+    cohortId: number,
+    offset: number,
+    limit: number,
+    periodId?: string,
+  ): Promise<CohortPageDto>;
+  leagues(id: string): Promise<LeaguesDto>;
+  movements(id: string, periodId: string, offset: number, limit: number): Promise<MovementsDto>;
+  /** Admin league override, used from the player's next cohort placement. */
+  setLeague(id: string, playerId: string, league: string): Promise<PlayerLeagueDto>;
+  /** A player's moderation status (hidden or not, when, why): global, not per board. */
+  playerStatus(playerId: string): Promise<HiddenPlayerDto>;
+  /** Hide (with an optional reason) or show a player on every board. */
+  setHidden(playerId: string, hidden: boolean, reason?: string): Promise<HiddenPlayerDto>;
 }
 
 /**
@@ -137,5 +160,16 @@ export function createApi(key: () => string | null): Api {
     erasePlayer: (playerId) => settled(client.erasePlayer(playerId)),
     standings: (playerId, offset, limit) =>
       settled(client.getPlayerStandings(playerId, { offset, limit })),
+    cohorts: (id, offset, limit, periodId) =>
+      settled(client.listCohorts(id, { offset, limit, periodId })),
+    cohortEntries: (id, cohortId, offset, limit, periodId) =>
+      settled(client.getCohortEntries(id, cohortId, { offset, limit, periodId })),
+    leagues: (id) => settled(client.getLeagues(id)),
+    movements: (id, periodId, offset, limit) =>
+      settled(client.getMovements(id, periodId, { offset, limit })),
+    setLeague: (id, playerId, league) => settled(client.setPlayerLeague(id, playerId, league)),
+    playerStatus: (playerId) => settled(client.getPlayerStatus(playerId)),
+    setHidden: (playerId, hidden, reason) =>
+      settled(client.setPlayerHidden(playerId, hidden, { reason })),
   };
 }

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { BoardDto, CreateBoardBody, UpdateBoardBody } from './api';
+import { cohortOptions } from './board-options/cohorts';
 import { coreOptions } from './board-options/core';
 import type { OptionGroup } from './board-options/option-group';
 import { tiebreakerOptions } from './board-options/tiebreakers';
@@ -17,6 +18,7 @@ const GROUPS: readonly OptionGroup[] = [
   tierOptions,
   tiebreakerOptions,
   tournamentOptions,
+  cohortOptions,
 ];
 
 /**

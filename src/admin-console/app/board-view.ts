@@ -10,6 +10,7 @@ import {
 } from './api';
 import { boardHref, boardState } from './boards-view';
 import { statsChart } from './chart';
+import { cohortsPanel } from './cohorts-panel';
 import type { ViewContext } from './context';
 import { fill, h, num, when } from './dom';
 import {
@@ -22,6 +23,7 @@ import {
   value,
 } from './forms';
 import { duration } from './instants';
+import { playerModeration } from './player-moderation';
 import { playerStandings } from './player-standings';
 import { isTournament, PHASE_LABEL, tournamentState } from './tournament';
 
@@ -287,6 +289,7 @@ export async function boardView(ctx: ViewContext, id: string): Promise<void> {
     ),
   );
 
+  const cohorts = cohortsPanel(ctx, board);
   const loadEntries = async (offset: number): Promise<void> => {
     const page = await ctx.api.entries(id, offset, PAGE);
     if (!ctx.current()) return;
@@ -447,6 +450,7 @@ export async function boardView(ctx: ViewContext, id: string): Promise<void> {
     ),
     ...[tournamentPanel(board)].filter((p) => p !== null),
     h('section', { class: 'panel' }, h('h2', {}, `Current period ${board.period.id}`), entries),
+    ...(cohorts ? [cohorts.panel] : []),
     h('section', { class: 'panel' }, h('h2', {}, 'Stats'), stats),
     h('section', { class: 'panel' }, h('h2', {}, 'Archived periods'), periods),
     moderation(ctx, board, removePlayer),
@@ -455,6 +459,7 @@ export async function boardView(ctx: ViewContext, id: string): Promise<void> {
     loadEntries(0).catch(show(entries)),
     loadPeriods().catch(show(periods)),
     loadStats().catch(show(stats)),
+    cohorts?.load(),
   ]);
 }
 
@@ -467,6 +472,7 @@ function moderation(
   const id = board.id;
   const card = h('div', { id: 'player-card', class: 'card', hidden: true });
   const everywhere = h('div', { id: 'player-everywhere' });
+  const moderate = h('div', { id: 'player-moderate' });
   const find = h(
     'form',
     { id: 'find-form', novalidate: true, class: 'inline' },
@@ -483,6 +489,7 @@ function moderation(
     clearErrors(find);
     card.hidden = true;
     everywhere.replaceChildren();
+    moderate.replaceChildren();
     const playerId = value(find, 'playerId');
     if (playerId === '') {
       showProblem(find, fieldError('playerId', 'is required'));
@@ -491,7 +498,10 @@ function moderation(
     // Wherever else they stand, whether or not they are on this board (a bad id: the API's 400
     // is shown by the player read beside the field).
     const showEverywhere = (): void => {
-      if (ctx.current()) everywhere.replaceChildren(playerStandings(ctx, playerId, id));
+      if (!ctx.current()) return;
+      everywhere.replaceChildren(playerStandings(ctx, playerId, id));
+      // Hiding is global and a league override needs no entry: offered either way.
+      moderate.replaceChildren(playerModeration(ctx, board, playerId));
     };
     void ctx.api.player(id, playerId).then(
       (p) => {
@@ -514,6 +524,16 @@ function moderation(
                 board.tiebreakers.map((c, i) => `${c.name} ${num(p.subscores?.[i])}`).join(' · '),
               )
             : null,
+          p.cohortId !== undefined
+            ? h(
+                'div',
+                { class: 'cohort' },
+                `cohort ${p.cohortId}: #${num(p.cohortRank)} of ${num(p.cohortTotal)}`,
+                p.league ? ` · league ${p.league}` : '',
+              )
+            : p.league
+              ? h('div', { class: 'cohort' }, `league ${p.league}`)
+              : null,
           p.attempts !== undefined
             ? h(
                 'div',
@@ -596,6 +616,7 @@ function moderation(
     h('h3', {}, 'Find a player'),
     find,
     card,
+    moderate,
     everywhere,
     h('h3', {}, 'Purge a score range'),
     purge,
@@ -621,14 +642,14 @@ export async function periodView(
   offset = 0,
 ): Promise<void> {
   // The board names the columns of the archived subscores (columns are fixed at creation).
-  const [page, columns] = await Promise.all([
+  const [page, board] = await Promise.all([
     ctx.api.periodEntries(id, periodId, offset, PAGE),
-    ctx.api.getBoard(id).then(
-      (b) => b.tiebreakers,
-      () => null,
-    ),
+    ctx.api.getBoard(id).catch(() => null),
   ]);
   if (!ctx.current()) return;
+  const columns = board?.tiebreakers ?? null;
+  // Cohorts (fixed at creation) of the archived period, with its movements on league boards.
+  const cohorts = board ? cohortsPanel(ctx, board, periodId) : null;
   ctx.root.replaceChildren(
     h(
       'section',
@@ -643,7 +664,9 @@ export async function periodView(
           void periodView(ctx, id, periodId, o).catch((err) => ctx.flash(String(err), 'error')),
       ),
     ),
+    ...(cohorts ? [cohorts.panel] : []),
   );
+  await cohorts?.load();
 }
 
 /**
