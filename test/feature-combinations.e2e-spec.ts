@@ -92,6 +92,27 @@ describe('features combined on one board (e2e)', () => {
     expect(back.body.entries[0]).toMatchObject({ score: 120, rank: 1 });
   });
 
+  it("lists a player's cohort in their standings on every board", async () => {
+    const plain = await f.board();
+    const grouped = await f.board({ cohortSize: 2 });
+    for (const [playerId, score] of [
+      ['s1', 5],
+      ['s2', 9],
+      ['s3', 7],
+    ] as const) {
+      await f.api.submit(plain, { playerId, score });
+      await f.api.submit(grouped, { playerId, score });
+    }
+    const res = await f.api.get('/v1/players/s3/standings');
+    expect(res.status).toBe(200);
+    const byBoard = Object.fromEntries(
+      (res.body.entries as { leaderboardId: string }[]).map((e) => [e.leaderboardId, e]),
+    );
+    expect(byBoard[plain]).toEqual(expect.not.objectContaining({ cohortId: expect.anything() }));
+    // s3 opened cohort 2 alone: board rank 2 of 3, cohort rank 1.
+    expect(byBoard[grouped]).toMatchObject({ rank: 2, total: 3, cohortId: 2, cohortRank: 1 });
+  });
+
   it("shows a tournament player's attempts and cohort on their own read", async () => {
     const id = await f.board({ cohortSize: 3, maxAttempts: 2 });
     expect((await f.api.submit(id, { playerId: 'p', score: 1 })).status).toBe(200);

@@ -379,12 +379,13 @@ export class StandingsRepository {
       if ((header as ScriptReply[])[0] !== 'OK') return;
       const decoded = decodeHeader(header as ScriptReply[]);
       const columns = decoded.columns?.length ?? 0;
+      const entry = record
+        ? decodeRecord(playerId, String(record), String(score), Number(rank), columns)
+        : null;
       out.push({
         boardId: boardIds[n],
         header: decoded,
-        entry: record
-          ? decodeRecord(playerId, String(record), String(score), Number(rank), columns)
-          : null,
+        entry: withCohorts([{ playerId, entry }], (header as ScriptReply[])[7])[0].entry,
       });
     });
     return out;

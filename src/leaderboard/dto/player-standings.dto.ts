@@ -49,6 +49,13 @@ export class BoardStandingDto {
     description: "the board's tightest tier the player is within; absent when none",
   })
   tier?: string;
+  @ApiPropertyOptional({ example: 12, description: "cohort boards: the player's cohort" })
+  cohortId?: number;
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'cohort boards: rank within the cohort (same rank mode and ties)',
+  })
+  cohortRank?: number;
 }
 
 export class PlayerStandingsDto {
@@ -77,5 +84,7 @@ export function toBoardStandingDto(
     ...(e.subscores !== undefined ? { subscores: e.subscores } : {}),
     topPercent: percent,
     ...(tier !== undefined ? { tier } : {}),
+    ...(e.cohort ? { cohortId: e.cohort.cohortId } : {}),
+    ...(e.cohort && e.cohort.cohortRank !== null ? { cohortRank: e.cohort.cohortRank } : {}),
   };
 }
