@@ -5,7 +5,9 @@ import { LeagueSettlement } from '../src/ranking-jobs/resets/league-settlement';
 import { LeaguesRepository } from '../src/ranking-jobs/resets/leagues.repository';
 import { ResetsRepository } from '../src/ranking-jobs/resets/resets.repository';
 import { ResetsService } from '../src/ranking-jobs/resets/resets.service';
-import type { ResetJob } from '../src/ranking-jobs/queue/queue-names';
+import { ResultsRepository } from '../src/ranking-jobs/results/results.repository';
+import { ResultsService } from '../src/ranking-jobs/results/results.service';
+import type { ResetJob, ResultsJob } from '../src/ranking-jobs/queue/queue-names';
 import { useApp } from './support/fixture';
 
 const LEAGUES = [
@@ -209,8 +211,17 @@ describe('leagues (e2e)', () => {
   it("drops a pruned period's cohorts once settled, and a deleted board's cohorts and leagues", async () => {
     const id = await f.board({ cohortSize: 2, leagues: LEAGUES, retainPeriods: 1 });
     const keys = async () => (await f.valkey.client.keys(`{lb:${id}}:co:*`)).sort();
-    const prune = () =>
-      f.app.app.get(ResetsService).onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+    const prune = async () => {
+      // The results job (a worker's, not running here) writes each closed period's results
+      // first: a period is pruned only once they are.
+      for (const p of await f.app.app.get(ResultsRepository).pending(id))
+        await f.app.app.get(ResultsService).onResults({
+          data: { boardId: id, generation: p.generation, periodId: p.periodId },
+        } as Job<ResultsJob>);
+      await f.app.app
+        .get(ResetsService)
+        .onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+    };
     await submitAll(id, { k1: 1, k2: 2, k3: 3 });
     await closePeriod(id);
     await submitAll(id, { k1: 5 });

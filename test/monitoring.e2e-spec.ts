@@ -27,7 +27,6 @@ const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
  */
 const NOT_FROM_THIS_APP: Record<string, string> = {
   up: "Prometheus' own series, one per scrape target",
-  valkran_webhook_failing: 'provided by the webhooks feature (gauge, label webhook)',
 };
 
 interface Rule {

@@ -14,4 +14,7 @@ for _, p in ipairs(redis.call('ZRANGE', KEYS[PERIODS], 0, -1)) do
   unlinkArchivedPeriod(ARGV[1], p)
 end
 redis.call('UNLINK', unpack(KEYS))
+-- The results still to be written for its closed periods (ranking-jobs/results/results.keys.ts),
+-- derived from the board's tag like the archive keys: they go in the same step.
+redis.call('UNLINK', string.sub(KEYS[CFG], 1, -4) .. 'results-pending')
 return existed

@@ -192,7 +192,8 @@ describe('LayoutMigration (storage layout 1 -> 2 against real Valkey)', () => {
     '%s reads exactly as the code before it returned: pages, players, around, archives',
     async (id) => {
       const golden = FIXTURE.reads[id];
-      // Boards stored before tournament options existed read as boards without them.
+      // Boards stored before tournament, cohort and reward options existed read as boards
+      // without them.
       const noTournament = {
         startsAt: null,
         endsAt: null,
@@ -200,6 +201,10 @@ describe('LayoutMigration (storage layout 1 -> 2 against real Valkey)', () => {
         joinRequired: false,
         maxPlayers: null,
         maxAttempts: null,
+        cohortSize: null,
+        leagues: [],
+        rewards: [],
+        resultsTop: 100,
       };
       expect(JSON.parse(JSON.stringify(await f.boards.get(id)))).toEqual({
         ...(golden.board as object),

@@ -2,6 +2,7 @@ import type { Board } from '../../src/leaderboard/board';
 import { BoardsRepository } from '../../src/leaderboard/boards.repository';
 import { StandingsRepository } from '../../src/leaderboard/standings.repository';
 import { ResetsRepository } from '../../src/ranking-jobs/resets/resets.repository';
+import { ResultsRepository } from '../../src/ranking-jobs/results/results.repository';
 import { ScoresRepository } from '../../src/scores/scores.repository';
 import { boardOf, NO_KEY, useRepositories } from '../support/repositories';
 
@@ -193,6 +194,9 @@ describe('storage layout 2 (board.keys.ts) against real Valkey', () => {
       await moves('update', () => f.boards.update(board.id, { title: 'New' }));
       await moves('reset', () => resets().reset(board.id, '0000000001', null));
       await moves('reset', () => resets().reset(board.id, '0000000002', null));
+      // A period is pruned once its results are written (ranking-jobs/results): finish them.
+      for (const periodId of ['0000000001', '0000000002'])
+        await new ResultsRepository(f.connections).finish(board.id, periodId, board.createdAt);
       await moves('prune', () => resets().pruneOne(board.id, 1));
       // Archived reads carry the board's version too.
       expect(await version(board.id, { archived: '0000000002' })).toBe(seen[seen.length - 1]);

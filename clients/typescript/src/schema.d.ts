@@ -1200,6 +1200,16 @@ export interface components {
              * @example gold
              */
             tier?: string;
+            /**
+             * @description cohort boards: the player's cohort
+             * @example 12
+             */
+            cohortId?: number;
+            /**
+             * @description cohort boards: rank within the cohort (same rank mode and ties)
+             * @example 2
+             */
+            cohortRank?: number;
         };
         PlayerStandingsDto: {
             /** @example alice */
