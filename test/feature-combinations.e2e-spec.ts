@@ -1,4 +1,5 @@
 import { useApp } from './support/fixture';
+import { waitFor } from './support/wait';
 
 /**
  * Features built side by side meet here: tie-break columns, cohorts, hidden players and
@@ -6,7 +7,8 @@ import { useApp } from './support/fixture';
  * could see alone.
  */
 describe('features combined on one board (e2e)', () => {
-  const f = useApp({}, 'fc');
+  // all: the reset and results jobs run in its worker.
+  const f = useApp({ APP_MODE: 'all' }, 'fc');
   const ids = (entries: { playerId: string }[]) => entries.map((e) => e.playerId);
   const hide = (playerId: string, hidden: boolean) =>
     f.api.admin(
@@ -90,6 +92,27 @@ describe('features combined on one board (e2e)', () => {
     const back = await f.api.get(`/v1/leaderboards/${id}/cohorts/1/entries`);
     expect(ids(back.body.entries)).toEqual(['cheat', 'h1', 'h2']);
     expect(back.body.entries[0]).toMatchObject({ score: 120, rank: 1 });
+  });
+
+  it("writes a column board's results with subscores, ranked by them", async () => {
+    const id = await f.board({ tiebreakers: [{ name: 'kills', order: 'desc' }] });
+    await f.api.batch(id, [
+      { playerId: 'r1', score: 10, subscores: [1], displayName: 'One' },
+      { playerId: 'r2', score: 10, subscores: [4] },
+    ]);
+    expect((await f.api.admin('POST', `/v1/leaderboards/${id}/reset`)).status).toBe(202);
+    const results = await waitFor(
+      async () => {
+        const res = await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/results`);
+        return res.status === 200 && res.body;
+      },
+      15_000,
+      'the results',
+    );
+    expect(results.entries).toEqual([
+      { rank: 1, playerId: 'r2', score: 10, subscores: [4] },
+      { rank: 2, playerId: 'r1', score: 10, subscores: [1], displayName: 'One' },
+    ]);
   });
 
   it("lists a player's cohort in their standings on every board", async () => {

@@ -8,6 +8,8 @@ export interface PeriodResultEntry {
   rank: number;
   playerId: string;
   score: number;
+  /** On a board with tie-break columns. */
+  subscores?: number[];
   displayName?: string;
   metadata?: Record<string, unknown>;
   /** The reward of the range the entry's rank falls in (ties: the better range); absent if none. */

@@ -19,6 +19,7 @@ export interface ResultEntryPayload {
   rank: number;
   playerId: string;
   score: number;
+  subscores?: number[];
   displayName?: string;
   metadata?: Record<string, unknown>;
   reward?: unknown;

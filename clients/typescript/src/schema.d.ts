@@ -1663,6 +1663,14 @@ export interface components {
             playerId: string;
             /** @example 1200 */
             score: number;
+            /**
+             * @description One integer per tie-break column; present only on boards with tie-break columns
+             * @example [
+             *       3,
+             *       41250
+             *     ]
+             */
+            subscores?: number[];
             /** @example Alice */
             displayName?: string;
             /**

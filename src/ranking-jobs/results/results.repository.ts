@@ -31,6 +31,7 @@ export interface StoredResultEntry {
   rank: number;
   playerId: string;
   score: number;
+  subscores?: number[];
   displayName?: string;
   metadata?: Record<string, unknown>;
   r?: number;

@@ -78,10 +78,11 @@ export class ResultsService implements OnModuleInit {
       startedAt: header.startedAt,
       closedAt: header.closedAt,
       total: header.total,
-      entries: entries.map(({ rank, playerId, score, displayName, metadata, r }) => ({
+      entries: entries.map(({ rank, playerId, score, subscores, displayName, metadata, r }) => ({
         rank,
         playerId,
         score,
+        ...(subscores !== undefined ? { subscores } : {}),
         ...(displayName !== undefined ? { displayName } : {}),
         ...(metadata !== undefined ? { metadata } : {}),
         ...(r !== undefined ? { reward: header.rewards[r]?.reward } : {}),
@@ -117,6 +118,7 @@ export class ResultsService implements OnModuleInit {
     }
     const entries = rows.map((e, i) => {
       const entry: StoredResultEntry = { i, rank: e.rank, playerId: e.playerId, score: e.score };
+      if (e.subscores !== undefined) entry.subscores = e.subscores;
       if (e.displayName !== undefined) entry.displayName = e.displayName;
       if (e.metadata !== undefined) entry.metadata = e.metadata;
       if (rewards[i] !== undefined) entry.r = rewards[i];

@@ -7,6 +7,12 @@ export class ResultEntryDto {
   @ApiProperty({ example: 1, description: 'Final rank in the board’s rank mode' }) rank!: number;
   @ApiProperty({ example: 'alice' }) playerId!: string;
   @ApiProperty({ example: 1200 }) score!: number;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [3, 41250],
+    description: 'One integer per tie-break column; present only on boards with tie-break columns',
+  })
+  subscores?: number[];
   @ApiPropertyOptional({ example: 'Alice' }) displayName?: string;
   @ApiPropertyOptional({ example: { level: 12 }, type: Object }) metadata?: Record<string, unknown>;
   @ApiPropertyOptional({
@@ -43,6 +49,7 @@ export function toResultsDto(r: PeriodResults): PeriodResultsDto {
     total: r.total,
     entries: r.entries.map((e) => {
       const dto: ResultEntryDto = { rank: e.rank, playerId: e.playerId, score: e.score };
+      if (e.subscores !== undefined) dto.subscores = e.subscores;
       if (e.displayName !== undefined) dto.displayName = e.displayName;
       if (e.metadata !== undefined) dto.metadata = e.metadata;
       if (e.reward !== undefined) dto.reward = e.reward;
