@@ -40,6 +40,16 @@ export type Movements = Schemas['MovementsDto'];
 export type Movement = Schemas['MovementDto'];
 export type PlayerLeague = Schemas['PlayerLeagueDto'];
 export type PlayerStatus = Schemas['HiddenPlayerDto'];
+export type PeriodResults = Schemas['PeriodResultsDto'];
+export type ResultEntry = Schemas['ResultEntryDto'];
+export type Webhook = Schemas['WebhookDto'];
+export type CreatedWebhook = Schemas['CreatedWebhookDto'];
+export type CreateWebhook = Schemas['CreateWebhookDto'];
+export type UpdateWebhook = Schemas['UpdateWebhookDto'];
+export type WebhookEvent = CreateWebhook['events'][number];
+export type DeliveryAttempt = Schemas['DeliveryAttemptDto'];
+export type DeliveryList = Schemas['DeliveryListDto'];
+export type TestDelivery = Schemas['TestDeliveryDto'];
 export type { components, paths };
 
 /** A page of boards, with how many there are in all (the X-Total-Count header). */
@@ -288,6 +298,24 @@ export class ValkranClient {
   }
 
   /**
+   * A closed period's final results: its best `resultsTop` entries, best first, each with the
+   * reward its rank earned. A ValkranError with status 404 until the worker has written them
+   * (the period is current, or closed a moment ago) and once the period is dropped.
+   */
+  getPeriodResults(
+    boardId: string,
+    periodId: string,
+    options: CallOptions = {},
+  ): Promise<PeriodResults> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/leaderboards/{id}/periods/{periodId}/results', {
+        params: { path: { id: boardId, periodId } },
+        signal,
+      }),
+    );
+  }
+
+  /**
    * Where a player stands now on every board holding their entry in the current period, in
    * board id order, a page at a time (`total`: boards holding the player; 0 for an unknown id).
    */
@@ -487,6 +515,68 @@ export class ValkranClient {
         body: { league },
         signal,
       }),
+    );
+  }
+
+  /** Every webhook, oldest first, with its health (admin; secrets are never returned). */
+  listWebhooks(options: CallOptions = {}): Promise<Webhook[]> {
+    return this.read(options, (signal) => this.api.GET('/v1/webhooks', { signal }));
+  }
+
+  /** One webhook with its health: `failing`, `failingSince`, `lastSuccessAt`, `lastFailureAt`. */
+  getWebhook(webhookId: string, options: CallOptions = {}): Promise<Webhook> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/webhooks/{webhookId}', { params: { path: { webhookId } }, signal }),
+    );
+  }
+
+  /**
+   * Registers a webhook (admin, sent once). The answer carries the signing `secret` (generated
+   * when none is given): the only time the API shows it.
+   */
+  createWebhook(webhook: CreateWebhook, options: CallOptions = {}): Promise<CreatedWebhook> {
+    return this.once(options, (signal) => this.api.POST('/v1/webhooks', { body: webhook, signal }));
+  }
+
+  /** Changes a webhook's URL, events, secret or description (`""` clears it); sent once. */
+  updateWebhook(
+    webhookId: string,
+    changes: UpdateWebhook,
+    options: CallOptions = {},
+  ): Promise<Webhook> {
+    return this.once(options, (signal) =>
+      this.api.PATCH('/v1/webhooks/{webhookId}', {
+        params: { path: { webhookId } },
+        body: changes,
+        signal,
+      }),
+    );
+  }
+
+  /** Deletes a webhook; deliveries still queued for it are dropped. */
+  deleteWebhook(webhookId: string, options: CallOptions = {}): Promise<void> {
+    return this.once(options, (signal) =>
+      this.api.DELETE('/v1/webhooks/{webhookId}', { params: { path: { webhookId } }, signal }),
+    );
+  }
+
+  /** The webhook's last 100 delivery attempts, newest first. */
+  getWebhookDeliveries(webhookId: string, options: CallOptions = {}): Promise<DeliveryList> {
+    return this.read(options, (signal) =>
+      this.api.GET('/v1/webhooks/{webhookId}/deliveries', {
+        params: { path: { webhookId } },
+        signal,
+      }),
+    );
+  }
+
+  /**
+   * Sends a signed `ping` to the webhook now (one attempt, no retries; sent once) and reports the
+   * attempt: `ok` is whether the receiver answered 2xx.
+   */
+  testWebhook(webhookId: string, options: CallOptions = {}): Promise<TestDelivery> {
+    return this.once(options, (signal) =>
+      this.api.POST('/v1/webhooks/{webhookId}/test', { params: { path: { webhookId } }, signal }),
     );
   }
 

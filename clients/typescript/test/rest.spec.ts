@@ -1,5 +1,6 @@
 import { ADMIN_KEY, SUBMIT_KEY } from '../../../test/support/app';
 import { useApp } from '../../../test/support/fixture';
+import { startReceiver } from '../../../test/support/receiver';
 import { waitFor } from '../../../test/support/wait';
 import { ValkranClient, ValkranError, type ValkranClientOptions } from '../src';
 
@@ -49,7 +50,11 @@ function recordingFetch(plan: { lose?: Set<number>; hang?: Set<number> } = {}) {
 describe('SDK REST client against a running Valkran', () => {
   // One submission per player and second: the rate-limit retry below meets a real 429. The
   // worker runs too (APP_MODE all): a reset archives a period for the archived-page read.
-  const f = useApp({ RATE_LIMIT_SUBMIT_PER_PLAYER: '1', APP_MODE: 'all' }, 'sdk');
+  // Webhooks may target the test's local receiver (a loopback address).
+  const f = useApp(
+    { RATE_LIMIT_SUBMIT_PER_PLAYER: '1', APP_MODE: 'all', WEBHOOK_ALLOW_PRIVATE: 'true' },
+    'sdk',
+  );
   const client = (options: ValkranClientOptions = {}) =>
     new ValkranClient({ baseUrl: f.app.baseUrl, ...options });
   const admin = () => client({ apiKey: ADMIN_KEY });
@@ -220,6 +225,97 @@ describe('SDK REST client against a running Valkran', () => {
     expect(await operator.setPlayerHidden('a1', false)).toEqual({ playerId: 'a1', hidden: false });
     const refused = await reader.getPlayerStatus('a1').catch((e: unknown) => e);
     expect((refused as ValkranError).status).toBe(401);
+  });
+
+  it("reads a closed period's results with rewards, 404 until written, typed", async () => {
+    const operator = admin();
+    const id = 'sdk-rewards';
+    await operator.createBoard({
+      id,
+      resultsTop: 3,
+      rewards: [
+        { fromRank: 1, toRank: 1, reward: { gems: 500 } },
+        { fromRank: 2, toRank: 3, reward: 'badge' },
+      ],
+    });
+    await client({ apiKey: SUBMIT_KEY }).submitBatch(id, [
+      { playerId: 'r1', score: 40, displayName: 'Ann' },
+      { playerId: 'r2', score: 30 },
+      { playerId: 'r3', score: 20 },
+      { playerId: 'r4', score: 10 },
+    ]);
+    const reader = client();
+    const pending = await reader.getPeriodResults(id, '0000000001').catch((e: unknown) => e);
+    expect((pending as ValkranError).status).toBe(404);
+    await operator.resetBoard(id);
+    const results = await waitFor(
+      () => reader.getPeriodResults(id, '0000000001').catch(() => null),
+      10_000,
+      'the results',
+    );
+    expect(results).toMatchObject({ leaderboardId: id, periodId: '0000000001', total: 4 });
+    expect(results.entries).toEqual([
+      { rank: 1, playerId: 'r1', score: 40, displayName: 'Ann', reward: { gems: 500 } },
+      { rank: 2, playerId: 'r2', score: 30, reward: 'badge' },
+      { rank: 3, playerId: 'r3', score: 20, reward: 'badge' },
+    ]);
+  });
+
+  it('manages webhooks: create with its secret once, list, edit, ping, deliveries, delete', async () => {
+    const receiver = await startReceiver();
+    try {
+      const operator = admin();
+      const made = await operator.createWebhook({
+        url: receiver.url,
+        events: ['period.closed'],
+        description: 'payouts',
+      });
+      expect(made).toMatchObject({
+        url: receiver.url,
+        events: ['period.closed'],
+        description: 'payouts',
+        failing: false,
+        secret: expect.stringMatching(/^whsec_/),
+      });
+      const listed = await operator.listWebhooks();
+      expect(listed.map((w) => w.id)).toContain(made.id);
+      expect(JSON.stringify(listed)).not.toContain(made.secret);
+      const changed = await operator.updateWebhook(made.id, {
+        events: ['period.closed', 'player.erased'],
+        description: '',
+      });
+      expect(changed).toMatchObject({
+        events: ['period.closed', 'player.erased'],
+        description: null,
+      });
+      expect(changed).not.toHaveProperty('secret');
+
+      const ping = await operator.testWebhook(made.id);
+      expect(ping).toMatchObject({ ok: true, event: 'ping', attempt: 1, statusCode: 200 });
+      expect(receiver.of('ping')).toHaveLength(1);
+      const log = await operator.getWebhookDeliveries(made.id);
+      expect(log.webhookId).toBe(made.id);
+      expect(log.deliveries.map((d) => [d.deliveryId, d.event, d.statusCode])).toEqual([
+        [ping.deliveryId, 'ping', 200],
+      ]);
+      expect((await operator.getWebhook(made.id)).lastSuccessAt).toEqual(expect.any(String));
+
+      const bad = await operator
+        .createWebhook({ url: 'ftp://127.0.0.1/x', events: ['period.closed'] })
+        .catch((e: unknown) => e);
+      expect((bad as ValkranError).status).toBe(400);
+      expect((bad as ValkranError).problem.errors?.map((e) => e.path)).toEqual(['url']);
+      const anon = await client()
+        .listWebhooks()
+        .catch((e: unknown) => e);
+      expect((anon as ValkranError).status).toBe(401);
+
+      await expect(operator.deleteWebhook(made.id)).resolves.toBeUndefined();
+      const gone = await operator.getWebhook(made.id).catch((e: unknown) => e);
+      expect((gone as ValkranError).status).toBe(404);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('refuses admin routes to a submit key with a typed problem, without retrying', async () => {

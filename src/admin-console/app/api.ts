@@ -9,7 +9,9 @@ import {
   ValkranClient,
   type components,
   type CreateBoard,
+  type CreateWebhook,
   type UpdateBoard,
+  type UpdateWebhook,
   type ValkranClientOptions,
 } from '../../../clients/typescript/src/rest';
 
@@ -33,15 +35,28 @@ export type LeaguesDto = Schemas['LeaguesDto'];
 export type MovementsDto = Schemas['MovementsDto'];
 export type PlayerLeagueDto = Schemas['PlayerLeagueDto'];
 export type HiddenPlayerDto = Schemas['HiddenPlayerDto'];
+export type PeriodResultsDto = Schemas['PeriodResultsDto'];
+export type ResultEntryDto = Schemas['ResultEntryDto'];
+export type RewardDto = Schemas['RewardDto'];
+export type WebhookDto = Schemas['WebhookDto'];
+export type CreatedWebhookDto = Schemas['CreatedWebhookDto'];
+export type DeliveryListDto = Schemas['DeliveryListDto'];
+export type DeliveryAttemptDto = Schemas['DeliveryAttemptDto'];
+export type TestDeliveryDto = Schemas['TestDeliveryDto'];
+/** The events a webhook may subscribe to, as the API's schema lists them. */
+export type WebhookEvent = CreateWebhook['events'][number];
 export { ValkranError, type Problem };
 
 /**
- * A board form as typed: any field may hold what the operator entered (a number field may
- * hold text), so the API, not the console, decides what is valid and says which field is wrong.
+ * A form as typed (boards, webhooks): any field may hold what the operator entered (a number
+ * field may hold text), so the API, not the console, decides what is valid and says which field
+ * is wrong.
  */
-export type BoardBody<T> = { [K in keyof T]?: unknown };
-export type CreateBoardBody = BoardBody<CreateBoard>;
-export type UpdateBoardBody = BoardBody<UpdateBoard>;
+export type FormBody<T> = { [K in keyof T]?: unknown };
+export type CreateBoardBody = FormBody<CreateBoard>;
+export type UpdateBoardBody = FormBody<UpdateBoard>;
+export type CreateWebhookBody = FormBody<CreateWebhook>;
+export type UpdateWebhookBody = FormBody<UpdateWebhook>;
 
 export interface BoardList {
   boards: BoardDto[];
@@ -95,6 +110,17 @@ export interface Api {
   playerStatus(playerId: string): Promise<HiddenPlayerDto>;
   /** Hide (with an optional reason) or show a player on every board. */
   setHidden(playerId: string, hidden: boolean, reason?: string): Promise<HiddenPlayerDto>;
+  /** A closed period's results with rewards; a 404 until the worker has written them. */
+  results(id: string, periodId: string): Promise<PeriodResultsDto>;
+  webhooks(): Promise<WebhookDto[]>;
+  webhook(webhookId: string): Promise<WebhookDto>;
+  /** The answer carries the signing secret: the only time the API shows it. */
+  createWebhook(body: CreateWebhookBody): Promise<CreatedWebhookDto>;
+  updateWebhook(webhookId: string, body: UpdateWebhookBody): Promise<WebhookDto>;
+  deleteWebhook(webhookId: string): Promise<void>;
+  deliveries(webhookId: string): Promise<DeliveryListDto>;
+  /** A signed `ping` now (one attempt): how it went, `ok` when the receiver answered 2xx. */
+  testWebhook(webhookId: string): Promise<TestDeliveryDto>;
 }
 
 /**
@@ -137,7 +163,7 @@ export function createApi(key: () => string | null): Api {
     whoami: (k) => settled(new ValkranClient({ ...CLIENT, apiKey: k }).whoami()),
     listBoards: (offset, limit) => settled(client.listBoardsPage({ offset, limit })),
     getBoard: (id) => settled(client.getBoard(id)),
-    // Forms send what the operator typed (see BoardBody): the API validates it.
+    // Forms send what the operator typed (see FormBody): the API validates it.
     createBoard: (body) => settled(client.createBoard(body as CreateBoard)),
     updateBoard: (id, body) => settled(client.updateBoard(id, body as UpdateBoard)),
     deleteBoard: (id) => settled(client.deleteBoard(id)),
@@ -171,5 +197,15 @@ export function createApi(key: () => string | null): Api {
     playerStatus: (playerId) => settled(client.getPlayerStatus(playerId)),
     setHidden: (playerId, hidden, reason) =>
       settled(client.setPlayerHidden(playerId, hidden, { reason })),
+    results: (id, periodId) => settled(client.getPeriodResults(id, periodId)),
+    webhooks: () => settled(client.listWebhooks()),
+    webhook: (webhookId) => settled(client.getWebhook(webhookId)),
+    // As typed, like the board forms: the API validates the URL, events and secret.
+    createWebhook: (body) => settled(client.createWebhook(body as CreateWebhook)),
+    updateWebhook: (webhookId, body) =>
+      settled(client.updateWebhook(webhookId, body as UpdateWebhook)),
+    deleteWebhook: (webhookId) => settled(client.deleteWebhook(webhookId)),
+    deliveries: (webhookId) => settled(client.getWebhookDeliveries(webhookId)),
+    testWebhook: (webhookId) => settled(client.testWebhook(webhookId)),
   };
 }

@@ -3,6 +3,7 @@ import type { BoardDto, CreateBoardBody, UpdateBoardBody } from './api';
 import { cohortOptions } from './board-options/cohorts';
 import { coreOptions } from './board-options/core';
 import type { OptionGroup } from './board-options/option-group';
+import { rewardOptions } from './board-options/rewards';
 import { tiebreakerOptions } from './board-options/tiebreakers';
 import { tierOptions } from './board-options/tiers';
 import { tournamentOptions } from './board-options/tournament';
@@ -10,8 +11,8 @@ import { h } from './dom';
 import { formMessage } from './forms';
 
 /**
- * The form's option groups, in order. A feature with board options of its own (cohorts,
- * leagues, webhooks, …) adds its group here (see board-options/option-group.ts).
+ * The form's option groups, in order. A feature with board options of its own adds its group
+ * here (see board-options/option-group.ts).
  */
 const GROUPS: readonly OptionGroup[] = [
   coreOptions,
@@ -19,6 +20,7 @@ const GROUPS: readonly OptionGroup[] = [
   tiebreakerOptions,
   tournamentOptions,
   cohortOptions,
+  rewardOptions,
 ];
 
 /**
@@ -58,14 +60,17 @@ export function boardForm(board?: BoardDto): HTMLFormElement {
   );
 }
 
-/** The creation body: empty fields are left out, so the API's defaults apply. */
+/**
+ * The creation body: empty fields are left out, so the API's defaults apply. Throws a
+ * ValkranError naming the field when a value cannot be sent as typed (a reward that is not JSON).
+ */
 export function createBody(form: HTMLFormElement): CreateBoardBody {
   const body: CreateBoardBody = {};
   for (const g of GROUPS) g.create(form, body);
   return body;
 }
 
-/** The PATCH body: only fields that differ from the board as loaded. */
+/** The PATCH body: only fields that differ from the board as loaded (throws like createBody). */
 export function updateBody(form: HTMLFormElement, board: BoardDto): UpdateBoardBody {
   const body: UpdateBoardBody = {};
   for (const g of GROUPS) g.update(form, board, body);

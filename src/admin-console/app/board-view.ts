@@ -6,7 +6,6 @@ import {
   type EntryDto,
   type PageDto,
   type StatsDto,
-  type TiebreakerDto,
 } from './api';
 import { boardHref, boardState } from './boards-view';
 import { statsChart } from './chart';
@@ -24,7 +23,9 @@ import {
 } from './forms';
 import { duration } from './instants';
 import { playerModeration } from './player-moderation';
+import { periodResults, rewardText } from './period-results';
 import { playerStandings } from './player-standings';
+import { type Column, rankedCells, rankedHead } from './tables';
 import { isTournament, PHASE_LABEL, tournamentState } from './tournament';
 
 const PAGE = 25;
@@ -32,36 +33,6 @@ const PAGE = 25;
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function playerCell(e: EntryDto): HTMLElement {
-  return h(
-    'td',
-    {},
-    e.displayName ? h('span', {}, e.displayName, ' ') : null,
-    h('code', {}, e.playerId),
-  );
-}
-
-const ORDER_HINT = { desc: 'higher is better', asc: 'lower is better' } as const;
-
-/** A tie-break column as a table shows it (an archive whose board is gone has no order). */
-type Column = { name: string; order?: TiebreakerDto['order'] };
-
-/** A tie-break column's header: its name, its direction on hover. */
-const columnHeader = (c: Column, i: number): HTMLElement =>
-  h(
-    'th',
-    {
-      class: 'num',
-      'data-col': `sub-${i}`,
-      title: c.order ? `${c.order}: ${ORDER_HINT[c.order]}` : null,
-    },
-    c.name,
-  );
-
-/** An entry's subscores, one cell per column of the board. */
-const subscoreCells = (e: EntryDto, columns: Column[]): HTMLElement[] =>
-  columns.map((_c, i) => h('td', { class: 'num', 'data-col': `sub-${i}` }, num(e.subscores?.[i])));
 
 /**
  * A page of entries with previous/next links, a column per tie-break column of the board
@@ -80,10 +51,7 @@ function entriesTable(
       h(
         'tr',
         { 'data-player': e.playerId },
-        h('td', { class: 'num' }, num(e.rank)),
-        playerCell(e),
-        h('td', { class: 'num' }, num(e.score)),
-        ...subscoreCells(e, columns),
+        ...rankedCells(e, columns),
         h('td', { class: 'muted updated' }, when(e.updatedAt)),
         action ? h('td', {}, action(e)) : null,
       ),
@@ -132,19 +100,10 @@ function entriesTable(
       h(
         'table',
         { id: `${id}-table` },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { class: 'num' }, '#'),
-            h('th', {}, 'Player'),
-            h('th', { class: 'num' }, 'Score'),
-            ...columns.map(columnHeader),
-            h('th', { class: 'updated' }, 'Updated'),
-            action ? h('th', {}, '') : null,
-          ),
+        rankedHead(
+          columns,
+          h('th', { class: 'updated' }, 'Updated'),
+          action ? h('th', {}, '') : null,
         ),
         tbody,
       ),
@@ -177,6 +136,13 @@ function configList(b: BoardDto): HTMLElement {
       b.tiebreakers.length === 0
         ? 'none (first to reach the score)'
         : b.tiebreakers.map((c) => `${c.name} (${c.order})`).join(', '),
+    ),
+    ...row('Results', `best ${num(b.resultsTop)} of each closed period`),
+    ...row(
+      'Rewards',
+      b.rewards.length === 0
+        ? 'none'
+        : b.rewards.map((r) => `${r.fromRank}–${r.toRank}: ${rewardText(r.reward)}`).join(', '),
     ),
   );
 }
@@ -647,9 +613,10 @@ export async function periodView(
     ctx.api.getBoard(id).catch(() => null),
   ]);
   if (!ctx.current()) return;
-  const columns = board?.tiebreakers ?? null;
+  const columns = board?.tiebreakers ?? unnamedColumns(page);
   // Cohorts (fixed at creation) of the archived period, with its movements on league boards.
   const cohorts = board ? cohortsPanel(ctx, board, periodId) : null;
+  const results = periodResults(ctx, id, periodId, columns);
   ctx.root.replaceChildren(
     h(
       'section',
@@ -659,14 +626,15 @@ export async function periodView(
       entriesTable(
         'period',
         page,
-        columns ?? unnamedColumns(page),
+        columns,
         (o) =>
           void periodView(ctx, id, periodId, o).catch((err) => ctx.flash(String(err), 'error')),
       ),
     ),
+    results.panel,
     ...(cohorts ? [cohorts.panel] : []),
   );
-  await cohorts?.load();
+  await Promise.all([results.load(), cohorts?.load()]);
 }
 
 /**

@@ -91,13 +91,24 @@ export async function boardsView(ctx: ViewContext, offset: number): Promise<void
   );
 }
 
+/** A form's body, or null when a field cannot be sent as typed (its error is shown beside it). */
+function built<T>(form: HTMLFormElement, make: () => T): T | null {
+  try {
+    return make();
+  } catch (err) {
+    showProblem(form, err);
+    return null;
+  }
+}
+
 /** The creation form; a created board opens its own page. */
 export function newBoardView(ctx: ViewContext): void {
   const form = boardForm();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = createBody(form);
+    const body = built(form, () => createBody(form));
+    if (body === null) return;
     void ctx.api.createBoard(body).then(
       (board) => {
         ctx.flash(`Board ${board.id} created.`);
@@ -117,7 +128,8 @@ export async function editBoardView(ctx: ViewContext, id: string): Promise<void>
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = updateBody(form, board);
+    const body = built(form, () => updateBody(form, board));
+    if (body === null) return;
     if (Object.keys(body).length === 0) {
       showOk(form, 'Nothing changed.');
       return;

@@ -2,65 +2,11 @@
 import type { BoardDto, CohortPageDto, MovementsDto } from './api';
 import type { ViewContext } from './context';
 import { fill, h, num } from './dom';
+import { pager, table } from './tables';
 
 const PAGE = 25;
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** "1–25 of 80" with previous/next buttons; `onPage` gets the new offset. */
-function pager(
-  page: { offset: number; total: number },
-  shown: number,
-  noun: string,
-  onPage: (offset: number) => void,
-): HTMLElement {
-  return h(
-    'div',
-    { class: 'pager' },
-    h(
-      'span',
-      { class: 'muted' },
-      page.total === 0
-        ? `0 ${noun}`
-        : `${num(page.offset + 1)}–${num(page.offset + shown)} of ${num(page.total)} ${noun}`,
-    ),
-    page.offset > 0
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'small secondary',
-            onclick: () => onPage(Math.max(0, page.offset - PAGE)),
-          },
-          '← previous',
-        )
-      : null,
-    page.offset + shown < page.total
-      ? h(
-          'button',
-          { type: 'button', class: 'small secondary', onclick: () => onPage(page.offset + PAGE) },
-          'next →',
-        )
-      : null,
-  );
-}
-
-function table(id: string, headers: string[], rows: HTMLElement[], empty: string): HTMLElement {
-  return h(
-    'div',
-    { class: 'scroll' },
-    h(
-      'table',
-      { id },
-      h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))),
-      h(
-        'tbody',
-        {},
-        ...(rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: headers.length }, empty))]),
-      ),
-    ),
-  );
-}
 
 function cohortEntriesTable(page: CohortPageDto): HTMLElement {
   return table(

@@ -7,6 +7,7 @@ import type { ViewContext } from './context';
 import { byId, fill, h } from './dom';
 import { clearErrors, field, formMessage, showProblem } from './forms';
 import { session } from './session';
+import { webhooksView, webhookView } from './webhooks-view';
 
 const api = createApi(() => session.key());
 const root = byId('view');
@@ -109,6 +110,8 @@ async function route(): Promise<void> {
     const [section, id, sub, periodId] = path;
     if (section === 'new') newBoardView(ctx);
     else if (section === 'players') playersView(ctx);
+    else if (section === 'webhooks' && id) await webhookView(ctx, id);
+    else if (section === 'webhooks') await webhooksView(ctx);
     else if (section === 'boards' && id && sub === 'edit') await editBoardView(ctx, id);
     else if (section === 'boards' && id && sub === 'periods' && periodId)
       await periodView(ctx, id, periodId);
