@@ -1,12 +1,10 @@
 /// <reference lib="dom" />
 // The page callbacks below run in the browser.
-import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import { launchChromium } from './support/chromium';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the admin console in headless Chromium', () => {
   let valkey: TestValkey;
@@ -18,26 +16,10 @@ describe('the admin console in headless Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: "bash scripts/install-deps.sh --browser" installs it (npm test does)`,
-      );
-    }
     valkey = await startValkey();
     t = await startApp(valkey.url, { APP_MODE: 'all' });
     api = http(t.baseUrl);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {

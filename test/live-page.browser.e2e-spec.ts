@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
 // The page callbacks below run in the browser.
-import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { LiveGateway } from '../src/realtime/live.gateway';
 import { http, startApp, TestApp } from './support/app';
 import { buildBrowserBundle } from './support/browser-bundle';
+import { launchChromium } from './support/chromium';
 import { startValkey, TestValkey } from './support/valkey';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the live page in headless Chromium', () => {
   let valkey: TestValkey;
@@ -18,27 +16,11 @@ describe('the live page in headless Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: "bash scripts/install-deps.sh --browser" installs it (npm test does)`,
-      );
-    }
     buildBrowserBundle(); // the page runs on the SDK's bundle
     valkey = await startValkey();
     t = await startApp(valkey.url, { APP_MODE: 'all' });
     api = http(t.baseUrl);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
   }, 30000);
