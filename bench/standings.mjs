@@ -8,12 +8,10 @@
 // (300 sequential requests per latency figure), BENCH_DURATION (5 s of load per throughput
 // figure), BENCH_CONNECTIONS (4).
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { createTsRequire } from '../scripts/require-ts.mjs';
 import {
   ADMIN_KEY,
   SUBMIT_KEY,
@@ -27,8 +25,8 @@ import {
   waitHttpOk,
 } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const { ValkeyServerProcess } = require('../dist/valkey/valkey-server-process.js');
+// The tests' cluster (three masters on free ports, every slot assigned, up on every node).
+const { startCluster } = createTsRequire(import.meta.url)('../test/support/cluster.ts');
 
 const env = process.env;
 const PARTS = (process.argv[2] ?? 'standalone,cluster').split(',');
@@ -41,48 +39,16 @@ const VALKEY_WINDOW = 50; // requests per Valkey-cost window
 const SEED_IN_FLIGHT = 8;
 
 let nodes = []; // the bench's own connections to every master (INFO, CONFIG)
-const clusterServers = [];
+let cluster = null;
 const benchRun = createBenchRun({
   tmpPrefix: 'valkran-standings-bench-',
   beforeStop: async () => {
     for (const n of nodes) n.disconnect();
-    await Promise.all(clusterServers.splice(0).map((s) => s.stop()));
+    const started = cluster;
+    cluster = null;
+    await started?.stop();
   },
 });
-
-/** Three cluster-enabled masters on free ports, every slot assigned; their addresses. */
-async function startCluster() {
-  for (let i = 0; i < 3; i++) {
-    clusterServers.push(
-      await ValkeyServerProcess.start({
-        binary: 'valkey-server',
-        dir: join(benchRun.runDir(), `cluster-${i}`),
-        port: await freePort(),
-        appendOnly: false,
-        extraArgs: [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          'nodes.conf',
-          '--cluster-port',
-          String(await freePort()),
-        ],
-      }),
-    );
-  }
-  const addrs = clusterServers.map((s) => `127.0.0.1:${s.port}`);
-  execFileSync(
-    'valkey-cli',
-    ['--cluster', 'create', ...addrs, '--cluster-replicas', '0', '--cluster-yes'],
-    { stdio: 'ignore' },
-  );
-  for (const s of clusterServers) {
-    const client = new Redis(s.port, { connectionName: 'bench' });
-    while (!(await client.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) await sleep(100);
-    nodes.push(client);
-  }
-  return addrs.join(',');
-}
 
 const boardId = (i) => `b${String(i).padStart(4, '0')}`;
 
@@ -268,8 +234,10 @@ async function main() {
     await valkey.stop();
   }
   if (PARTS.includes('cluster')) {
-    const addrs = await startCluster();
-    rows.push(...(await suite('cluster', { VALKEY_URL: '', VALKEY_CLUSTER_NODES: addrs })));
+    // Valkey's own node timeout (the tests shorten it for failovers): no failover here.
+    cluster = await startCluster({ nodeTimeoutMs: 15_000 });
+    nodes = cluster.servers.map((s) => new Redis(s.port, { connectionName: 'bench' }));
+    rows.push(...(await suite('cluster', { VALKEY_URL: '', VALKEY_CLUSTER_NODES: cluster.nodes })));
   }
   console.log('');
   printTable(rows);

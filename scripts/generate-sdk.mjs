@@ -6,28 +6,16 @@
 //
 //   node scripts/generate-sdk.mjs           write the file (npm run sdk:generate)
 //   node scripts/generate-sdk.mjs --stdout  print it instead (the SDK's freshness test)
-import { transformFileSync } from '@swc/core';
 import { writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
+import { createTsRequire } from './require-ts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_PATH = join(root, 'clients', 'typescript', 'src', 'schema.d.ts');
 
-// TypeScript sources load through swc with the repository's .swcrc (decorator metadata on:
-// Nest's dependency graph needs it).
-Module._extensions['.ts'] = (module, filename) => {
-  const { code } = transformFileSync(filename, {
-    swcrc: true,
-    configFile: join(root, '.swcrc'),
-    sourceMaps: false,
-  });
-  module._compile(code, filename);
-};
-
-const require = createRequire(import.meta.url);
+const require = createTsRequire(import.meta.url);
 const { previewOpenApiDocument } = require('../src/openapi.ts');
 const document = await previewOpenApiDocument();
 // A JSON round trip drops the undefined fields Nest leaves in the document.

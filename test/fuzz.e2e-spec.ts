@@ -12,6 +12,10 @@
  * each batch; phase B sends mostly-valid requests one at a time, the state checked around
  * each one; phase C sends bytes no HTTP client would. `FUZZ_SEED` replays a run, `FUZZ_RUNS`
  * scales it (default 8,000 + 2,500 + raw cases).
+ *
+ * Which path segments a route refuses is asked of the route's own pipes (`@Param(name, Pipe)`,
+ * test/support/route-params.ts), not written down here; a path parameter without a pipe, or
+ * without valid values in `pathValue`, fails the test at once, naming the route and parameter.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ValkeyServerProcess } from '../src/valkey/valkey-server-process';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import { ParamCheck, pathParamChecks } from './support/route-params';
 import { waitFor } from './support/wait';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_500);
@@ -30,10 +35,6 @@ const PHASE_A = Math.round(RUNS * 0.76);
 const PHASE_B = RUNS - PHASE_A;
 const BATCH = 250;
 const CONCURRENCY = 16;
-
-const BOARD_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const PLAYER_RE = /^[A-Za-z0-9_\-.:@]{1,128}$/;
-const PERIOD_RE = /^\d{10}$/;
 
 const BOARDS = ['global', 'fz-desc', 'fz-asc', 'fz-inc', 'fz-sched'];
 const NEW_BOARDS = ['fz-new-a', 'fz-new-b', 'fz-new-c'];
@@ -83,6 +84,8 @@ interface Op {
   method: string;
   template: string;
   pathParams: string[];
+  /** Each path parameter's validation, read from the route's pipes (`withPathChecks`). */
+  pathChecks: Record<string, ParamCheck>;
   query: { name: string; required: boolean; schema: Schema }[];
   headers: string[];
   body?: Schema;
@@ -109,6 +112,7 @@ function operations(doc: {
         method,
         template,
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+        pathChecks: {},
         query: params
           .filter((p) => p.in === 'query')
           .map((p: any) => ({ name: p.name, required: !!p.required, schema: p.schema ?? {} })),
@@ -132,19 +136,9 @@ const safeDecode = (segment: string): string | null => {
     return null;
   }
 };
-const WEBHOOK_RE = /^wh_[0-9a-f]{24}$/;
-// Every path parameter of a route needs its pattern here: brokenSegment draws until it finds a
-// segment the pattern refuses, forever for a parameter it does not know.
-const PARAM_VALID: Record<string, RegExp> = {
-  id: BOARD_RE,
-  playerId: PLAYER_RE,
-  periodId: PERIOD_RE,
-  webhookId: WEBHOOK_RE,
-  cohortId: /^[1-9]\d{0,8}$/,
-};
-const validSegment = (name: string, segment: string): boolean => {
+const validSegment = (check: ParamCheck, segment: string): boolean => {
   const decoded = safeDecode(segment);
-  return decoded !== null && (PARAM_VALID[name]?.test(decoded) ?? true);
+  return decoded !== null && check(decoded);
 };
 
 const validPlayerId = fc.oneof(
@@ -159,50 +153,85 @@ const pathValue: Record<string, fc.Arbitrary<string>> = {
   cohortId: fc.constantFrom('1', '2', '999999999'),
 };
 
+/** Segments (already on the wire) that fail some validation or other. */
+const BROKEN_SEGMENTS = [
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E',
+  '%2F',
+  'a%2Fb',
+  '%5C',
+  '%00',
+  '%0A',
+  '%0D%0A',
+  '%7Blb%3Aglobal%7D',
+  '%7B%7D',
+  '%7Bfz-desc%7D',
+  '%C3%A9',
+  '%F0%9F%8E%AE',
+  '%20',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '',
+  'A',
+  '-a',
+  'Global',
+  'a'.repeat(129),
+  'x'.repeat(5000),
+  '00000000001',
+  'abcdefghij',
+  'a%23b',
+  'a%3Fb',
+  'a%2Cb',
+  '%EF%BF%BF',
+];
+
 /** Path segments (already on the wire) that must fail the parameter's validation. */
-const brokenSegment = (name: string): fc.Arbitrary<string> =>
+const brokenSegment = (check: ParamCheck): fc.Arbitrary<string> =>
   fc
     .oneof(
-      fc.constantFrom(
-        '..',
-        '.',
-        '%2e%2e',
-        '%2E',
-        '%2F',
-        'a%2Fb',
-        '%5C',
-        '%00',
-        '%0A',
-        '%0D%0A',
-        '%7Blb%3Aglobal%7D',
-        '%7B%7D',
-        '%7Bfz-desc%7D',
-        '%C3%A9',
-        '%F0%9F%8E%AE',
-        '%20',
-        '%',
-        '%zz',
-        '%E0%A4%A',
-        '',
-        'A',
-        '-a',
-        'Global',
-        'a'.repeat(129),
-        'x'.repeat(5000),
-        '00000000001',
-        'abcdefghij',
-        'a%23b',
-        'a%3Fb',
-        'a%2Cb',
-        '%EF%BF%BF',
-      ),
+      fc.constantFrom(...BROKEN_SEGMENTS),
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map(encodeURIComponent),
       fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }).map((s) =>
         // Lone surrogates cannot be percent-encoded as UTF-8: keep the rest.
         encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '')),
       ),
     )
-    .filter((segment) => !validSegment(name, segment));
+    .filter((segment) => !validSegment(check, segment));
+
+/**
+ * Gives every operation its path parameters' validation, read from the app's routes, or throws
+ * naming the route and parameter: brokenSegment draws until its check refuses a segment, so a
+ * parameter without one (nothing validates it, or nothing refuses the canned broken segments)
+ * would hang the fuzz, and one without valid values would only ever be refused.
+ */
+function withPathChecks(ops: Op[], routes: Map<string, Map<string, ParamCheck>>): Op[] {
+  return ops.map((op) => {
+    const checks = routes.get(op.key);
+    if (!checks)
+      throw new Error(`${op.key}: /openapi.json lists it, but no controller route has it`);
+    const pathChecks: Record<string, ParamCheck> = {};
+    for (const param of op.pathParams) {
+      const check = checks.get(param);
+      const where = `${op.key}: path parameter {${param}}`;
+      if (!check)
+        throw new Error(
+          `${where} has no validation pipe, so the fuzz cannot draw values it refuses`,
+        );
+      if (!BROKEN_SEGMENTS.some((segment) => !validSegment(check, segment)))
+        throw new Error(`${where} accepts every canned broken segment; add one it refuses`);
+      const values = pathValue[param];
+      if (!values) throw new Error(`${where} has no valid values in the fuzz's pathValue table`);
+      const refused = fc.sample(values, 50).find((v) => !check(v));
+      if (refused !== undefined)
+        throw new Error(`${where} refuses ${JSON.stringify(refused)} from pathValue`);
+      pathChecks[param] = check;
+    }
+    return { ...op, pathChecks };
+  });
+}
 
 const int = (min = -(2 ** 53 - 1), max = 2 ** 53 - 1): fc.Arbitrary<number> =>
   fc.oneof(
@@ -388,7 +417,13 @@ function mutations(op: Op, resolve: (s: Schema) => Schema, valid: Record<string,
       );
   }
   for (const param of op.pathParams)
-    list.push(brokenSegment(param).map((segment) => ({ kind: 'path' as const, param, segment })));
+    list.push(
+      brokenSegment(op.pathChecks[param]).map((segment) => ({
+        kind: 'path' as const,
+        param,
+        segment,
+      })),
+    );
   if (op.query.length > 0) {
     const q = fc.constantFrom(...op.query).chain((p) =>
       fc
@@ -562,7 +597,7 @@ function spec(
     ? { id: fc.constantFrom(...NEW_BOARDS, 'global', 'no-such-board') }
     : pathValue;
   const params = fc.record(
-    Object.fromEntries(op.pathParams.map((p) => [p, values[p] ?? fc.constant('x')])),
+    Object.fromEntries(op.pathParams.map((p) => [p, values[p]])),
   ) as fc.Arbitrary<Record<string, string>>;
   const query = fc.record(
     Object.fromEntries(
@@ -944,7 +979,9 @@ describe(`fuzzing every route of /openapi.json (${RUNS} generated requests, seed
 
   it('never answers 5xx, always problem+json for 4xx, and rejected requests change nothing', async () => {
     const res = await fetch(`${t.baseUrl}/openapi.json`);
-    const { ops, resolve } = operations(await res.json());
+    const parsed = operations(await res.json());
+    const resolve = parsed.resolve;
+    const ops = withPathChecks(parsed.ops, pathParamChecks(t.app));
     expect(ops.length).toBeGreaterThanOrEqual(20);
     // HEAD on every GET route too (Fastify answers them).
     const heads = ops

@@ -2,44 +2,31 @@ import { aroundStart, topPercent } from '../src/leaderboard/rank-maths';
 import { ADMIN_KEY, SUBMIT_KEY } from './support/app';
 import { useApp } from './support/fixture';
 import { connectLive, LiveClient } from './support/live-client';
-import { ModelConfig, ReferenceBoard } from './support/reference-model';
+import {
+  boardWithModel,
+  entriesPage,
+  expectHiddenView,
+  Row,
+  rowsOf,
+  setHidden,
+} from './support/hidden-players';
+import { ModelConfig } from './support/reference-model';
 import { waitFor } from './support/wait';
-
-interface Row {
-  playerId: string;
-  rank: number;
-  score: number;
-  subscores?: number[];
-}
-
-const rowsOf = (entries: Row[]): Row[] =>
-  entries.map(({ playerId, rank, score, subscores }) => ({
-    playerId,
-    rank,
-    score,
-    ...(subscores ? { subscores } : {}),
-  }));
 
 describe('hidden players (shadow-ban, e2e)', () => {
   // all: the stats job, the live publisher and resets run in the same process.
   const f = useApp({ APP_MODE: 'all' }, 'h');
-  const setHidden = (playerId: string, body: unknown) =>
-    f.api.admin('PUT', `/v1/players/${encodeURIComponent(playerId)}/hidden`, body);
   const hide = async (playerId: string, reason?: string) => {
-    const res = await setHidden(playerId, { hidden: true, ...(reason ? { reason } : {}) });
+    const res = await setHidden(f, playerId, { hidden: true, ...(reason ? { reason } : {}) });
     expect(res.status).toBe(200);
     return res.body as { playerId: string; hidden: boolean; hiddenAt?: string; reason?: string };
   };
   const show = async (playerId: string) => {
-    const res = await setHidden(playerId, { hidden: false });
+    const res = await setHidden(f, playerId, { hidden: false });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ playerId, hidden: false });
   };
-  const page = async (id: string, path = 'entries') => {
-    const res = await f.api.get(`/v1/leaderboards/${id}/${path}?limit=1000`);
-    expect(res.status).toBe(200);
-    return res.body as { total: number; entries: Row[] };
-  };
+  const page = (id: string, path?: string) => entriesPage(f, id, path);
   const ids = (entries: { playerId: string }[]) => entries.map((e) => e.playerId);
   const me = (id: string, playerId: string) =>
     f.api.get(`/v1/leaderboards/${id}/players/${playerId}`);
@@ -159,7 +146,7 @@ describe('hidden players (shadow-ban, e2e)', () => {
     expect(ids((await lookup(id, ['x'])).entries)).toEqual(['x']);
   });
 
-  const configs: (ModelConfig & { tiebreakers?: ('desc' | 'asc')[] })[] = [
+  const configs: ModelConfig[] = [
     { sortOrder: 'desc', updateMode: 'best', rankMode: 'ordinal', minScore: -1e6, maxScore: 1e6 },
     {
       sortOrder: 'asc',
@@ -199,17 +186,7 @@ describe('hidden players (shadow-ban, e2e)', () => {
     configs.map((c) => [`${c.rankMode} ${c.sortOrder} ${c.tiebreakers?.length ?? 0} columns`, c]),
   )('is exact with ties, against the reference model: %s', async (_name, config) => {
     const columns = config.tiebreakers ?? [];
-    const id = await f.board({
-      sortOrder: config.sortOrder,
-      updateMode: config.updateMode,
-      rankMode: config.rankMode,
-      minScore: config.minScore,
-      maxScore: config.maxScore,
-      ...(columns.length
-        ? { tiebreakers: columns.map((order, i) => ({ name: `c${i}`, order })) }
-        : {}),
-    });
-    const model = new ReferenceBoard(config);
+    const { id, model } = await boardWithModel(f, config);
     const sub = (n: number) => (columns.length ? { subscores: columns.map(() => n % 2) } : {});
     // Ties everywhere: the hidden ones tie with visible players before and after them.
     const plan: [string, number, number][] = [
@@ -230,10 +207,8 @@ describe('hidden players (shadow-ban, e2e)', () => {
     for (const p of hidden) await hide(p);
 
     const check = async () => {
+      await expectHiddenView(f, id, model, hidden);
       const others = model.ranked((p) => !hidden.has(p));
-      const visible = await page(id);
-      expect(visible.total).toBe(others.length);
-      expect(rowsOf(visible.entries)).toEqual(others);
       const all = await lookup(
         id,
         plan.map(([p]) => p),
@@ -243,10 +218,6 @@ describe('hidden players (shadow-ban, e2e)', () => {
       for (const p of hidden) {
         const view = model.ranked((q) => !hidden.has(q) || q === p);
         const mine = view.find((r) => r.playerId === p)!;
-        const res = await me(id, p);
-        expect(res.status).toBe(200);
-        expect(rowsOf([res.body])).toEqual([mine]);
-        expect(res.body.total).toBe(view.length);
         for (const limit of [1, 3, 4, 100]) {
           const start = aroundStart(view.indexOf(mine), limit, view.length);
           const w = await around(id, p, limit);
@@ -415,12 +386,12 @@ describe('hidden players (shadow-ban, e2e)', () => {
       [{ hidden: true, extra: 1 }, 'extra'],
     ];
     for (const [body, path] of bad) {
-      const res = await setHidden('v1', body);
+      const res = await setHidden(f, 'v1', body);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     }
-    const badId = await setHidden('no%20spaces', { hidden: true });
+    const badId = await setHidden(f, 'no%20spaces', { hidden: true });
     expect(badId.status).toBe(400);
     expect(badId.body.errors[0].path).toBe('playerId');
     expect((await f.api.admin('GET', '/v1/players/no%20spaces')).status).toBe(400);

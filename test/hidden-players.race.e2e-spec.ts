@@ -1,5 +1,13 @@
 import fc from 'fast-check';
 import { useApp } from './support/fixture';
+import {
+  boardWithModel,
+  entriesPage,
+  expectHiddenView,
+  Row,
+  rowsOf,
+  setHidden,
+} from './support/hidden-players';
 import { ModelConfig, ReferenceBoard } from './support/reference-model';
 
 /**
@@ -33,7 +41,7 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   batched: fc.array(fc.boolean(), { minLength: PLAYERS, maxLength: PLAYERS }),
 });
 
-const BOARDS: (ModelConfig & { columns?: boolean })[] = [
+const BOARDS: ModelConfig[] = [
   { sortOrder: 'desc', updateMode: 'best', rankMode: 'ordinal', minScore: -1e9, maxScore: 1e9 },
   { sortOrder: 'asc', updateMode: 'best', rankMode: 'competition', minScore: -1e9, maxScore: 1e9 },
   {
@@ -45,21 +53,6 @@ const BOARDS: (ModelConfig & { columns?: boolean })[] = [
     tiebreakers: ['asc'],
   },
 ];
-
-interface Row {
-  playerId: string;
-  rank: number;
-  score: number;
-  subscores?: number[];
-}
-
-const rowsOf = (entries: Row[]): Row[] =>
-  entries.map(({ playerId, rank, score, subscores }) => ({
-    playerId,
-    rank,
-    score,
-    ...(subscores ? { subscores } : {}),
-  }));
 
 describe('hiding players under a load of concurrent submissions (e2e, reference model)', () => {
   const f = useApp({}, 'race');
@@ -74,15 +67,9 @@ describe('hiding players under a load of concurrent submissions (e2e, reference 
         const boards: string[] = [];
         const models: ReferenceBoard[] = [];
         for (const config of BOARDS) {
-          boards.push(
-            await f.board({
-              sortOrder: config.sortOrder,
-              updateMode: config.updateMode,
-              rankMode: config.rankMode,
-              ...(config.tiebreakers ? { tiebreakers: [{ name: 't', order: 'asc' }] } : {}),
-            }),
-          );
-          models.push(new ReferenceBoard(config));
+          const { id, model } = await boardWithModel(f, config);
+          boards.push(id);
+          models.push(model);
         }
         const subs = (b: number, v: number) =>
           BOARDS[b].tiebreakers ? { subscores: [v % 2] } : {};
@@ -136,7 +123,7 @@ describe('hiding players under a load of concurrent submissions (e2e, reference 
             // Recorded when sent: a read that overlaps an unfinished change proves nothing.
             const op = { hidden, start: Date.now(), end: Infinity };
             ops.push(op);
-            const res = await f.api.admin('PUT', `/v1/players/${suspects[s]}/hidden`, { hidden });
+            const res = await setHidden(f, suspects[s], { hidden });
             if (res.status !== 200) problems.push(`toggle -> ${res.status}`);
             op.end = Date.now();
             // Leaves the flag still for a moment, so reads and submissions find it settled.
@@ -191,34 +178,23 @@ describe('hiding players under a load of concurrent submissions (e2e, reference 
         }
         const hidden = new Set(suspects.filter((_, s) => p.toggles[s][p.toggles[s].length - 1]));
         for (const [b, id] of boards.entries()) {
-          const others = models[b].ranked((q) => !hidden.has(q));
-          const page = (await f.api.get(`/v1/leaderboards/${id}/entries?limit=1000`)).body;
-          expect(page.total).toBe(others.length);
-          expect(rowsOf(page.entries)).toEqual(others);
-          for (const h of hidden) {
-            const view = models[b].ranked((q) => !hidden.has(q) || q === h);
-            const own = (await f.api.get(`/v1/leaderboards/${id}/players/${h}`)).body;
-            expect(rowsOf([own])).toEqual(view.filter((r) => r.playerId === h));
-            expect(own.total).toBe(view.length);
-          }
+          await expectHiddenView(f, id, models[b], hidden);
           expect(await f.valkey.client.zcard(`{lb:${id}}:cur:zh`)).toBe(hidden.size);
           expect((await f.valkey.client.smembers(`{lb:${id}}:hidden`)).sort()).toEqual(
             [...hidden].sort(),
           );
           if (BOARDS[b].rankMode === 'dense') {
+            const others = models[b].ranked((q) => !hidden.has(q));
             const distinct = new Set(others.map((r) => `${r.score}/${r.subscores?.join()}`));
             expect(await f.valkey.client.zcard(`{lb:${id}}:cur:dz`)).toBe(distinct.size);
           }
         }
         // Shown again: every board is the model's whole board, tie order intact.
         for (const h of hidden) {
-          expect(
-            (await f.api.admin('PUT', `/v1/players/${h}/hidden`, { hidden: false })).status,
-          ).toBe(200);
+          expect((await setHidden(f, h, { hidden: false })).status).toBe(200);
         }
         for (const [b, id] of boards.entries()) {
-          const page = (await f.api.get(`/v1/leaderboards/${id}/entries?limit=1000`)).body;
-          expect(rowsOf(page.entries)).toEqual(models[b].ranked());
+          expect(rowsOf((await entriesPage(f, id)).entries)).toEqual(models[b].ranked());
           expect(await f.valkey.client.exists(`{lb:${id}}:cur:zh`)).toBe(0);
         }
       }),

@@ -3,6 +3,7 @@ import { fastCheckFor } from './compiled-validation';
 import { createValidationPipe } from './validation';
 import { CreateBoardDto, BoardListQueryDto, UpdateBoardDto } from '../leaderboard/dto/board.dto';
 import { AroundQueryDto, LookupDto, PageQueryDto } from '../leaderboard/dto/standings.dto';
+import { PlayerStandingsQueryDto } from '../leaderboard/dto/player-standings.dto';
 import {
   PurgeQueryDto,
   SeedSubmitDto,
@@ -177,7 +178,8 @@ const CASES: [new () => object, ArgumentMetadata['type'], boolean][] = [
   [LookupDto, 'body', true],
   [PurgeQueryDto, 'query', true],
   [SeedSubmitDto, 'body', true],
-  [BoardListQueryDto, 'query', false],
+  [BoardListQueryDto, 'query', true],
+  [PlayerStandingsQueryDto, 'query', true],
   [CreateBoardDto, 'body', false],
   [UpdateBoardDto, 'body', false],
   [SubscribeDto, 'body', false],

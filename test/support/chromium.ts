@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's chromium (scripts/install-deps.sh --browser); CHROMIUM_PATH names another. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * Headless Chromium for the browser tests (the live page, the admin console); a clear failure
- * when the browser is not installed.
+ * Headless Chromium for the browser tests, with nothing of its own running in the background
+ * (no updates, sync or network chatter). Throws, saying how to install it, when it is missing.
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

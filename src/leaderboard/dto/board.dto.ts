@@ -26,9 +26,9 @@ import {
   IsSafeInteger,
   IsTimeZone,
   MaxJsonBytes,
-  QueryInteger,
   UniqueNames,
 } from '../../common/validation';
+import { OffsetPageQuery } from '../../common/pagination';
 import { MAX_SCHEDULE_LENGTH } from '../schedule';
 import {
   Board,
@@ -443,23 +443,11 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
 /** Most boards one page of the board list holds. */
 export const MAX_BOARD_PAGE = 200;
 
-export class BoardListQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'boards to skip, in id order' })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_BOARD_PAGE })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_BOARD_PAGE)
-  limit: number = 100;
-}
+export class BoardListQueryDto extends OffsetPageQuery({
+  defaultLimit: 100,
+  maxLimit: MAX_BOARD_PAGE,
+  offsetDescription: 'boards to skip, in id order',
+}) {}
 
 export class PeriodDto {
   @ApiProperty({ example: '0000000001' }) id!: string;

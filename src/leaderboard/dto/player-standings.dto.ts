@@ -1,33 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
-import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
+import { OffsetPageQuery } from '../../common/pagination';
 import type { RankedEntry, StandingsHeader } from '../standings.repository';
 import { tierFor, topPercent } from '../rank-maths';
 
 /** The most boards one page of a player's standings holds (as for the board list). */
 export const MAX_STANDINGS_PAGE = 200;
 
-export class PlayerStandingsQueryDto {
-  @ApiPropertyOptional({
-    default: 0,
-    minimum: 0,
-    description: "entries to skip (boards holding the player's entry, in id order)",
-  })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_STANDINGS_PAGE })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_STANDINGS_PAGE)
-  limit: number = 100;
-}
+export class PlayerStandingsQueryDto extends OffsetPageQuery({
+  defaultLimit: 100,
+  maxLimit: MAX_STANDINGS_PAGE,
+  offsetDescription: "entries to skip (boards holding the player's entry, in id order)",
+}) {}
 
 /** A player's current-period entry on one board. */
 export class BoardStandingDto {

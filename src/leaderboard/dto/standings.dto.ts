@@ -10,28 +10,14 @@ import {
   Min,
 } from 'class-validator';
 import { IsOptionalNonNull, QueryInteger } from '../../common/validation';
+import { OffsetPageQuery } from '../../common/pagination';
 import { PLAYER_ID_PATTERN } from '../board';
 import type { RankedEntry, StandingsHeader } from '../standings.repository';
 import { tierFor, topPercent } from '../rank-maths';
 import { isoFromMs } from '../../common/iso-time';
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
-  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 1000 })
-  @IsOptionalNonNull()
-  @QueryInteger()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 25;
-}
+/** A page of a board, a period or a cohort. */
+export class PageQueryDto extends OffsetPageQuery({ defaultLimit: 25, maxLimit: 1000 }) {}
 
 export class AroundQueryDto {
   @ApiPropertyOptional({ default: 11, minimum: 1, maximum: 1000 })
