@@ -2,8 +2,9 @@
 -- demotions of up to ARGV[1] cohorts of the oldest closed period not yet settled, from its
 -- cursor (field `s` of the period's cohort hash), skipping cohorts a placement settled early,
 -- and stops early once it has done ARGV[2] units of work: 10 per cohort, 1 per player moved
--- (a unit is ~10 µs here: bench/leagues.mjs), so no step holds Valkey long whatever the
--- cohorts' size. (Valkey's clock stands still during a script, so the budget counts work.)
+-- (a unit is ~7 µs here: bench/leagues.mjs), so no step holds Valkey long. A step does at least
+-- one whole cohort, so its longest is one cohort's movers (at most cohortSize players).
+-- (Valkey's clock stands still during a script, so the budget counts work.)
 -- The cursor moves in the same atomic step as the leagues, so a worker killed between steps, a
 -- retry or two workers racing never apply a cohort twice nor skip one.
 -- KEYS: 1 cfg (the cohort keys derive from it and the board's generation, see cohorts.lib.lua).
