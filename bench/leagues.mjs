@@ -4,7 +4,8 @@
 // settle steps' round trips, the longest single Valkey call (SLOWLOG, every call over 1 ms is
 // logged, scripts and the commands they run) and the memory the cohorts and leagues cost per
 // player. Two closes: the first of an all-bronze board (promotions only), then the same players
-// play a second period in their new leagues (promotions and demotions).
+// play a second period in their new leagues (promotions and demotions). Last, the board is
+// deleted: its two periods' cohort keys and the leagues are dropped in bounded steps.
 // Asserts nothing. Run: `npm run -s build && node bench/leagues.mjs [players] [cohortSize]`.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +21,11 @@ const { BoardsService } = require('../dist/leaderboard/boards.service.js');
 const { ScoresRepository } = require('../dist/scores/scores.repository.js');
 const { ResetsRepository } = require('../dist/ranking-jobs/resets/resets.repository.js');
 const { LeaguesRepository } = require('../dist/ranking-jobs/resets/leagues.repository.js');
-const { SETTLE_COHORTS_PER_STEP } = require('../dist/ranking-jobs/resets/league-settlement.js');
+const {
+  DROP_COHORTS_PER_STEP,
+  SETTLE_COHORTS_PER_STEP,
+} = require('../dist/ranking-jobs/resets/league-settlement.js');
+const { SETTLE_STEP_BUDGET } = require('../dist/ranking-jobs/resets/leagues.repository.js');
 
 const PLAYERS = Number(process.argv[2] ?? 1_000_000);
 const COHORT = Number(process.argv[3] ?? 50);
@@ -87,6 +92,18 @@ async function longestCall() {
   );
 }
 
+/** Valkey's own latency percentiles of EVALSHA since the last CONFIG RESETSTAT. */
+async function scriptPercentiles() {
+  const info = await redis.info('latencystats');
+  const m = info.match(/latency_percentiles_usec_evalsha:(\S+)/);
+  if (!m) return 'n/a';
+  return m[1]
+    .split(',')
+    .map((kv) => kv.split('='))
+    .map(([k, v]) => `${k} ${fmt(Number(v) / 1000, 2)} ms`)
+    .join(', ');
+}
+
 async function scriptUsec() {
   const info = await redis.info('commandstats');
   const m = info.match(/cmdstat_evalsha:calls=(\d+),usec=(\d+)/);
@@ -114,13 +131,35 @@ async function close(boardId, periodId, label) {
   const stats = await scriptUsec();
   console.log(`\n${label}: closed in ${fmt(secs, 2)} s, ${fmt(moved)} players moved`);
   console.log(
-    `  ${steps.length} settle steps (up to ${SETTLE_COHORTS_PER_STEP} cohorts each): round trip median ` +
+    `  ${steps.length} settle steps (up to ${SETTLE_COHORTS_PER_STEP} cohorts or ` +
+      `${SETTLE_STEP_BUDGET} work units each): round trip median ` +
       `${fmt(median(steps), 2)} ms, max ${fmt(Math.max(...steps), 2)} ms; Valkey time ` +
       `${fmt(stats.usec / 1000, 0)} ms over ${fmt(stats.calls)} script calls`,
   );
+  console.log(`  script call percentiles (Valkey's latencystats): ${await scriptPercentiles()}`);
   const longest = await longestCall();
   console.log(`  longest Valkey call: ${longest}`);
   return { secs, moved, steps: steps.length, longest };
+}
+
+/** Deletes the board: the board.deleted listener drops every cohort key in bounded steps. */
+async function drop(boardId) {
+  await redis.call('SLOWLOG', 'RESET');
+  await redis.call('CONFIG', 'RESETSTAT');
+  const t0 = performance.now();
+  await app.get(BoardsService).delete(boardId);
+  const secs = (performance.now() - t0) / 1000;
+  const left = await redis.call('SCAN', '0', 'MATCH', `{lb:${boardId}}:co:*`, 'COUNT', '100000');
+  const stats = await scriptUsec();
+  console.log(
+    `\ndelete and drop of the cohort keys: ${fmt(secs, 2)} s, ${fmt(stats.calls)} script calls ` +
+      `(up to ${DROP_COHORTS_PER_STEP} cohorts each), Valkey time ${fmt(stats.usec / 1000, 0)} ms; ` +
+      `cohort keys left in the first scan batch: ${left[1].length}`,
+  );
+  console.log(`  script call percentiles (Valkey's latencystats): ${await scriptPercentiles()}`);
+  const longest = await longestCall();
+  console.log(`  longest Valkey call: ${longest}`);
+  return { secs, moved: 0, steps: stats.calls, longest };
 }
 
 async function memoryOf(boardId, generation, periodId) {
@@ -182,10 +221,12 @@ async function main() {
   secs = await seed(repo, id);
   console.log(`\nseeded period 2 in ${fmt(secs, 1)} s (${fmt(PLAYERS / secs)}/s)`);
   const second = await close(id, '0000000002', 'close of period 2 (bronze and silver)');
+  const dropped = await drop(id);
   console.log('\nsummary');
   console.table([
     { close: 'period 1', ...first },
     { close: 'period 2', ...second },
+    { close: 'delete (drop)', ...dropped },
   ]);
   await benchRun.cleanup();
 }

@@ -43,7 +43,8 @@ function rankRows(
  * Cohorts and leagues as the issue states them, over the plain reference board: placement at the
  * first accepted submit in arrival order into the newest cohort of the player's league with room,
  * cohort ranks by the board's rules, and at each close the top `promote` of every cohort up one
- * league and the bottom `demote` of the others down one.
+ * league and the bottom `demote` of the others down one; with `demoteInactive`, every player
+ * with a league above the lowest who was not placed in the period down one too.
  */
 class CohortModel {
   board: ReferenceBoard;
@@ -58,6 +59,7 @@ class CohortModel {
     readonly config: ModelConfig,
     readonly size: number,
     readonly leagues: League[],
+    readonly demoteInactive = false,
   ) {
     this.board = new ReferenceBoard(config);
   }
@@ -110,6 +112,13 @@ class CohortModel {
         });
       });
     }
+    if (this.demoteInactive) {
+      for (const [playerId, L] of this.league) {
+        if (L === 0 || this.placed.has(playerId)) continue;
+        this.league.set(playerId, L - 1);
+        moves.push({ playerId, from: L, to: L - 1 });
+      }
+    }
     this.archived.push({ cohorts, leagues: this.cohorts.map((c) => c.league) });
     this.movements.push(moves);
     this.board = new ReferenceBoard(this.config);
@@ -151,6 +160,7 @@ const setup = fc
   .record({
     size: fc.integer({ min: 2, max: 4 }),
     leagueCount: fc.integer({ min: 0, max: 4 }),
+    demoteInactive: fc.boolean(),
     rules: fc.array(fc.record({ promote: fc.nat(4), demote: fc.nat(4) }), {
       minLength: 4,
       maxLength: 4,
@@ -161,8 +171,9 @@ const setup = fc
       rankMode: fc.constantFrom('ordinal' as const, 'competition' as const, 'dense' as const),
     }),
   })
-  .map(({ size, leagueCount, rules, config }) => ({
+  .map(({ size, leagueCount, demoteInactive, rules, config }) => ({
     size,
+    demoteInactive: demoteInactive && leagueCount > 0,
     config: { ...config, minScore: -Number.MAX_SAFE_INTEGER, maxScore: Number.MAX_SAFE_INTEGER },
     leagues: rules.slice(0, leagueCount).map((r, i) => {
       const promote = Math.min(r.promote, size);
@@ -197,8 +208,13 @@ describe('cohorts and leagues against a reference model (property, real Valkey)'
     await fc.assert(
       fc.asyncProperty(setup, fc.array(op, { minLength: 1, maxLength: 40 }), async (s, ops) => {
         const id = `cprop${++n}`;
-        await boards.create(id, { ...s.config, cohortSize: s.size, leagues: s.leagues });
-        const model = new CohortModel(s.config, s.size, s.leagues);
+        await boards.create(id, {
+          ...s.config,
+          cohortSize: s.size,
+          leagues: s.leagues,
+          demoteInactive: s.demoteInactive,
+        });
+        const model = new CohortModel(s.config, s.size, s.leagues, s.demoteInactive);
         const pick = (r: {
           rank: number;
           score: number;

@@ -208,6 +208,100 @@ describe('leagues (e2e)', () => {
     }
   });
 
+  it('validates demoteInactive: needs leagues, a boolean, fixed at creation', async () => {
+    const create = (body: Record<string, unknown>) =>
+      f.api.admin('POST', '/v1/leaderboards', { id: `di-${Object.keys(body).length}`, ...body });
+    const noLeagues = await create({ demoteInactive: true, cohortSize: 4 });
+    expect(noLeagues.status).toBe(400);
+    expect(noLeagues.body.errors[0].path).toBe('demoteInactive');
+    const notBool = await create({ demoteInactive: 'yes', cohortSize: 4, leagues: LEAGUES });
+    expect(notBool.status).toBe(400);
+    expect(notBool.body.errors[0].path).toBe('demoteInactive');
+    const id = await f.board({ cohortSize: 4, leagues: LEAGUES, demoteInactive: true });
+    expect((await f.api.get(`/v1/leaderboards/${id}`)).body.demoteInactive).toBe(true);
+    const plain = await f.board({ cohortSize: 4, leagues: LEAGUES });
+    expect((await f.api.get(`/v1/leaderboards/${plain}`)).body.demoteInactive).toBe(false);
+    const patch = await f.api.admin('PATCH', `/v1/leaderboards/${id}`, { demoteInactive: false });
+    expect(patch.status).toBe(400);
+    expect(patch.body.errors[0].path).toBe('demoteInactive');
+  });
+
+  it('demotes players who did not play, once per closed period (demoteInactive)', async () => {
+    const id = await f.board({ cohortSize: 2, leagues: LEAGUES, demoteInactive: true });
+    const league = async (p: string) =>
+      (await f.api.get(`/v1/leaderboards/${id}/players/${p}`)).body.league as string;
+    const moves = async (periodId: string) =>
+      (await f.api.get(`/v1/leaderboards/${id}/periods/${periodId}/movements`)).body.movements.map(
+        (m: { playerId: string; to: string; cohortId: number | null }) => [
+          m.playerId,
+          m.to,
+          m.cohortId,
+        ],
+      );
+    const counts = async () =>
+      (await f.api.get(`/v1/leaderboards/${id}/leagues`)).body.leagues.map(
+        (l: { players: number }) => l.players,
+      );
+    // Period 1: d2 and d4 top their cohorts; vip is set to gold and does not play.
+    await submitAll(id, { d1: 1, d2: 2, d3: 3, d4: 4 });
+    await f.api.admin('PUT', `/v1/leaderboards/${id}/players/vip/league`, { league: 'gold' });
+    await closePeriod(id);
+    expect(await moves('0000000001')).toEqual([
+      ['d2', 'silver', 1],
+      ['d4', 'silver', 2],
+      ['vip', 'silver', null],
+    ]);
+    expect(await counts()).toEqual([2, 3, 0]);
+
+    // Period 2: only d4 plays (alone in a silver cohort: promoted). The close is only archived
+    // at first: d2 (silver, absent) is placed in period 3 by their demoted league, and an admin
+    // sets late to gold after the close: period 2 does not demote them.
+    await submitAll(id, { d4: 9 });
+    await f.app.app.get(ResetsRepository).reset(id, '0000000002', null);
+    expect((await f.api.get(`/v1/leaderboards/${id}/leagues`)).body.pendingPeriods).toBe(1);
+    await f.api.admin('PUT', `/v1/leaderboards/${id}/players/late/league`, { league: 'gold' });
+    const d2 = await f.api.submit(id, { playerId: 'd2', score: 1 });
+    expect(d2.status).toBe(200);
+    expect(await league('d2')).toBe('bronze');
+    // Settlers racing in small steps apply each demotion once.
+    const settlement = f.app.app.get(LeagueSettlement);
+    const finished = await Promise.all([settlement.settle(id, 1), settlement.settle(id, 1)]);
+    expect(finished.flat()).toEqual(['0000000002']);
+    // d2's demotion was recorded first, when their placement applied it.
+    expect(await moves('0000000002')).toEqual([
+      ['d2', 'bronze', null],
+      ['d4', 'gold', 1],
+      ['vip', 'bronze', null],
+    ]);
+    expect(moved.filter((m) => m.boardId === id).map((m) => m.moved)).toEqual([3, 3]);
+    const movements = await f.api.get(`/v1/leaderboards/${id}/periods/0000000002/movements`);
+    expect(movements.body.movements[0]).toEqual({
+      playerId: 'd2',
+      from: 'silver',
+      to: 'bronze',
+      cohortId: null,
+      cohortRank: null,
+    });
+    expect(await counts()).toEqual([4, 0, 2]);
+
+    // Period 3 (only d2 plays: alone in a bronze cohort, promoted) and period 4, which nobody
+    // plays: each close demotes the absent above bronze.
+    await closePeriod(id);
+    expect(await moves('0000000003')).toEqual([
+      ['d2', 'silver', 1],
+      ['d4', 'silver', null],
+      ['late', 'silver', null],
+    ]);
+    await closePeriod(id);
+    expect(await moves('0000000004')).toEqual([
+      ['d2', 'bronze', null],
+      ['d4', 'bronze', null],
+      ['late', 'bronze', null],
+    ]);
+    expect(await counts()).toEqual([6, 0, 0]);
+    expect((await f.api.get(`/v1/leaderboards/${id}/leagues`)).body.pendingPeriods).toBe(0);
+  });
+
   it("drops a pruned period's cohorts once settled, and a deleted board's cohorts and leagues", async () => {
     const id = await f.board({ cohortSize: 2, leagues: LEAGUES, retainPeriods: 1 });
     const keys = async () => (await f.valkey.client.keys(`{lb:${id}}:co:*`)).sort();

@@ -1,55 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort } from '../src/valkey/valkey-server-process';
-import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import type { ChildProcess } from 'node:child_process';
+import { http, startApp, TestApp } from './support/app';
 import { Receiver, startReceiver } from './support/receiver';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
+import { exited, killAll, requireBuild, startWorker } from './support/worker-process';
 
-const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const WEBHOOK_ENV = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_DELAYS_MS: '200,200,200' };
-
-/** A `node dist/main.js --mode worker` process against the test Valkey. */
-async function startWorker(valkeyUrl: string): Promise<ChildProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, '--mode', 'worker'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      VALKEY_URL: valkeyUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_API_KEYS: ADMIN_KEY,
-      SUBMIT_API_KEYS: SUBMIT_KEY,
-      LOG_LEVEL: 'warn',
-      ...WEBHOOK_ENV,
-    },
-    stdio: 'ignore',
-  });
-  try {
-    await waitFor(
-      async () => {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok;
-        } catch {
-          return false;
-        }
-      },
-      30_000,
-      'a worker process',
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  return child;
-}
-
-const exited = (w: ChildProcess): Promise<unknown> =>
-  w.exitCode !== null || w.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((r) => w.once('exit', r));
 
 describe('a worker killed with SIGKILL in the middle of a webhook delivery', () => {
   let valkey: TestValkey;
@@ -58,15 +14,13 @@ describe('a worker killed with SIGKILL in the middle of a webhook delivery', () 
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(MAIN))
-      throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    requireBuild();
     valkey = await startValkey();
     api = await startApp(valkey.url, { APP_MODE: 'api', ...WEBHOOK_ENV });
     receiver = await startReceiver();
   }, 30_000);
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
-    await Promise.all(workers.map(exited));
+    await killAll(workers);
     await receiver?.close();
     await api?.close();
     await valkey?.stop();
@@ -81,14 +35,14 @@ describe('a worker killed with SIGKILL in the middle of a webhook delivery', () 
       events: ['leaderboard.created'],
     });
     expect(hook.status).toBe(201);
-    workers.push(await startWorker(valkey.url));
+    workers.push(await startWorker(valkey.url, WEBHOOK_ENV));
     expect((await client.admin('POST', '/v1/leaderboards', { id: 'killed' })).status).toBe(201);
     await waitFor(async () => receiver.received.length === 1, 15_000, 'the first attempt');
 
     const victim = workers[0];
     victim.kill('SIGKILL');
     await exited(victim);
-    workers.push(await startWorker(valkey.url));
+    workers.push(await startWorker(valkey.url, WEBHOOK_ENV));
     // The dead worker's lock on the job lapses (12 s at most), the new one takes it over.
     await waitFor(async () => receiver.received.length >= 2, 40_000, 'the redelivery', 200);
     const log = await waitFor(async () => {

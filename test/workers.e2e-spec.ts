@@ -1,48 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { SchedulesService } from '../src/ranking-jobs/resets/schedules.service';
-import { freePort } from '../src/valkey/valkey-server-process';
-import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
+import { http, startApp, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
 import { waitFor } from './support/wait';
-
-const MAIN = join(__dirname, '..', 'dist', 'main.js');
-
-/** A `node dist/main.js --mode worker` process against the test Valkey. */
-async function startWorker(valkeyUrl: string): Promise<ChildProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, '--mode', 'worker'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      VALKEY_URL: valkeyUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_API_KEYS: ADMIN_KEY,
-      SUBMIT_API_KEYS: SUBMIT_KEY,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  try {
-    await waitFor(
-      async () => {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok;
-        } catch {
-          return false;
-        }
-      },
-      30000,
-      'a worker process',
-    );
-  } catch (err) {
-    child.kill('SIGKILL'); // it would retry Valkey forever and keep the test run alive
-    throw err;
-  }
-  return child;
-}
+import { killAll, requireBuild, startWorker } from './support/worker-process';
 
 describe('two worker processes, one killed with SIGKILL again and again', () => {
   let valkey: TestValkey;
@@ -50,8 +11,7 @@ describe('two worker processes, one killed with SIGKILL again and again', () => 
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(MAIN))
-      throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    requireBuild();
     valkey = await startValkey();
     t = await startApp(valkey.url, { APP_MODE: 'api' });
   });
@@ -105,14 +65,7 @@ describe('two worker processes, one killed with SIGKILL again and again', () => 
     );
     // Stop both workers before reading: the schedule fires every second, and a reset between
     // reading the period list and reading the entries would move entries out of view.
-    for (const w of workers) w.kill('SIGKILL');
-    await Promise.all(
-      workers.map((w) =>
-        w.exitCode !== null || w.signalCode !== null
-          ? Promise.resolve()
-          : new Promise((r) => w.once('exit', r)),
-      ),
-    );
+    await killAll(workers);
     const final = (await api.get('/v1/leaderboards/ticker/periods')).body;
     expect(final.periods.length).toBeGreaterThanOrEqual(list.periods.length);
 

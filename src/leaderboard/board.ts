@@ -117,6 +117,11 @@ export interface BoardSettings {
   cohortSize: number | null;
   /** Leagues, lowest first (cohort boards only; [] = none). Fixed at creation. */
   leagues: League[];
+  /**
+   * Leagues only: a player who had a league above the lowest during a period and did not play
+   * in it moves down one league at its close. Fixed at creation.
+   */
+  demoteInactive: boolean;
   /** Rewards by final rank, paid out in a closed period's results. */
   rewards: Reward[];
   /** How many entries a closed period's results hold. */
@@ -174,6 +179,7 @@ export function defaultSettings(id: string): BoardSettings {
     maxAttempts: null,
     cohortSize: null,
     leagues: [],
+    demoteInactive: false,
     rewards: [],
     resultsTop: DEFAULT_RESULTS_TOP,
   };
@@ -192,9 +198,11 @@ export const boardNotFound = (boardId: string): ProblemException =>
 
 /** The 400 for cohort settings that contradict each other (each field is valid on its own). */
 export function checkCohortSettings(
-  s: Partial<Pick<BoardSettings, 'cohortSize' | 'leagues'>>,
+  s: Partial<Pick<BoardSettings, 'cohortSize' | 'leagues' | 'demoteInactive'>>,
 ): void {
   const leagues = s.leagues ?? [];
+  if (s.demoteInactive && leagues.length === 0)
+    throw badRequest('demoteInactive', 'needs leagues (it demotes players between leagues)');
   if (leagues.length === 0) return;
   if (!s.cohortSize)
     throw badRequest('leagues', 'need cohortSize (leagues move players between cohorts)');

@@ -63,6 +63,7 @@ function fromHash(h: BoardHash): Board {
     tiers: JSON.parse(h.tiers || '[]') as Tier[],
     cohortSize: h.cohortSize ? Number(h.cohortSize) : null,
     leagues: JSON.parse(h.leagues || '[]') as League[],
+    demoteInactive: h.demoteInactive === 'true',
     // Boards created before rewards existed have neither field.
     rewards: JSON.parse(h.rewards || '[]') as Reward[],
     resultsTop: h.resultsTop ? Number(h.resultsTop) : DEFAULT_RESULTS_TOP,

@@ -98,7 +98,7 @@ export class BoardsService implements OnApplicationBootstrap, OnApplicationShutd
   /** The 400 for settings that contradict each other (boards files check them before applying). */
   checkBounds(
     s: Pick<BoardSettings, 'minScore' | 'maxScore' | 'rewards' | 'resultsTop'> &
-      Partial<Pick<BoardSettings, 'cohortSize' | 'leagues'>>,
+      Partial<Pick<BoardSettings, 'cohortSize' | 'leagues' | 'demoteInactive'>>,
   ): void {
     if (s.minScore > s.maxScore) throw badRequest('minScore', 'must not be greater than maxScore');
     checkCohortSettings(s);

@@ -12,7 +12,8 @@
 --   leagues:   { 'OK', closed periods not settled yet, then per league: name, players } or
 --              { 'NO_LEAGUES' }
 --   movements: { 'OK', settled (1/0), movements in all, then per movement: playerId, from
---              league, to league, cohortId, cohort rank } or { 'NO_LEAGUES' }
+--              league, to league, cohortId, cohort rank (both nil: demoted for not playing) } or
+--              { 'NO_LEAGUES' }
 -- rows: (playerId, record, score, cohort rank) per entry, as renderRange gives them.
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/cohorts.lib"
@@ -61,11 +62,12 @@ if what == 'leagues' or what == 'movements' then
   if #pids > 0 then
     local moves = redis.call('HMGET', per .. 'mvh', unpack(pids))
     for i, pid in ipairs(pids) do
-      local from, to, cid, rank = string.match(moves[i] or '', '^(%d+)\t(%d+)\t(%d+)\t(%d+)$')
+      -- cohort and rank are '' for a demotion for not playing (demoteInactive): null
+      local from, to, cid, rank = string.match(moves[i] or '', '^(%d+)\t(%d+)\t(%d*)\t(%d*)$')
       if from then
         local o = #out
         out[o + 1], out[o + 2], out[o + 3] = pid, leagueName(co, tonumber(from)), leagueName(co, tonumber(to))
-        out[o + 4], out[o + 5] = tonumber(cid), tonumber(rank)
+        out[o + 4], out[o + 5] = tonumber(cid) or false, tonumber(rank) or false
       end
     end
   end

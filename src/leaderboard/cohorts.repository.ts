@@ -20,13 +20,16 @@ export type CohortRead<T> =
   | { status: 'no-leagues' }
   | { status: 'no-cohort' };
 
-/** One player's move at a period close: league names, and where they finished. */
+/**
+ * One player's move at a period close: league names, and where they finished (null, null: a
+ * player demoted for not playing, on a board with demoteInactive).
+ */
 export interface Movement {
   playerId: string;
   from: string;
   to: string;
-  cohortId: number;
-  cohortRank: number;
+  cohortId: number | null;
+  cohortRank: number | null;
 }
 
 export type SetLeagueOutcome =
@@ -149,8 +152,8 @@ export class CohortsRepository {
         playerId: String(r.value[i]),
         from: String(r.value[i + 1]),
         to: String(r.value[i + 2]),
-        cohortId: Number(r.value[i + 3]),
-        cohortRank: Number(r.value[i + 4]),
+        cohortId: r.value[i + 3] === null ? null : Number(r.value[i + 3]),
+        cohortRank: r.value[i + 4] === null ? null : Number(r.value[i + 4]),
       });
     }
     return {

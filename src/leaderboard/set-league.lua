@@ -1,5 +1,6 @@
 -- Sets a player's league on a board with leagues (admin): first settles the cohorts the player
--- was in during closed periods not settled yet, so a movement still due cannot overwrite the
+-- was in during closed periods not settled yet (and its demotions for not playing in them), so a
+-- movement still due cannot overwrite the
 -- admin's choice afterwards. Takes effect at the player's next placement: a player already
 -- placed in the current period stays in their cohort, and its close moves them as usual.
 -- KEYS: 1 cfg, 2 ver. ARGV: 1 playerId, 2 league name.
@@ -17,7 +18,8 @@ end
 if not L then return { 'UNKNOWN_LEAGUE' } end
 local pid = ARGV[1]
 settlePlayer(co, pid)
-local previous = redis.call('HGET', co.root .. 'lg', pid)
-setLeague(co, pid, L)
+local previous = leagueEntry(co, pid)
+-- Counted from the current period: a close still to be settled never demotes it (demoteInactive).
+setLeague(co, pid, L, tonumber(co.period))
 bumpVersion(KEYS[2])
-return { 'OK', previous and leagueName(co, tonumber(previous)) or '' }
+return { 'OK', previous and leagueName(co, previous) or '' }

@@ -6,19 +6,24 @@
 --
 -- Keys, all under the board's hash tag (one slot), rooted at R = {lb:id}:co:<generation>: (the
 -- board's createdAt, so a board deleted and created again never sees its predecessor's cohorts):
---   R..'lg'     hash playerId -> league index (0 = lowest), kept across periods (leagues only)
+--   R..'lg'     hash playerId -> league index (0 = lowest), kept across periods (leagues only);
+--               on a board with demoteInactive "L:S", S the number of the first period the
+--               league counts in (see inactiveDemotion)
 --   R..'lgc'    hash league index -> players in it
 --   R..'periods' zset of the periods that have cohorts (score = the period number)
 --   R..'pending' zset of periods whose movements are not all applied (leagues only; only those
---               before the current period are due)
+--               before the current period are due). With demoteInactive every close adds its
+--               period, even one nobody played in.
 --   per period P, under R..P..':':
 --     h     hash: n (cohorts opened), o<L> (newest cohort of league L), l<c> (league of cohort c),
 --           p<c> (players placed in c), s (settle cursor: cohorts below it are settled),
---           d<c> (cohort c settled early by a placement), mvn (movements recorded)
+--           d<c> (cohort c settled early by a placement), mvn (movements recorded),
+--           ic (demoteInactive: the settlement's HSCAN cursor over R..'lg', once cohorts are done)
 --     m     hash playerId -> "<cohort>\t<member>" (member '' while removed from the standings)
 --     c<c>  zset: cohort c's standings (k and member as in the period's z)
 --     d<c>  zset: its distinct k (dense boards)
 --     mv    zset playerId by movement order; mvh hash playerId -> "from\tto\tcohort\tcohortRank"
+--           (cohort and rank '' for a player demoted for not playing)
 --   {lb:id}:co:gens  set of generations that have cohort keys (for cleaning up)
 -- These keys are derived here from the cfg key and the generation: a cohort id is only known
 -- once the script has placed the player, so they cannot be declared in KEYS; they carry the cfg
@@ -28,15 +33,20 @@
 --- @include "board.lib"
 
 -- The board's cohort settings, or nil when it has no cohorts. `cfgKey`: {lb:id}:cfg.
--- co: size, rankMode, period (the current one), gen, tag ("{lb:id}:"), root (of the cohort keys)
--- and leagues (nil, or a list of {name, promote, demote}, lowest first).
+-- co: size, rankMode, period (the current one), gen, tag ("{lb:id}:"), root (of the cohort keys),
+-- leagues (nil, or a list of {name, promote, demote}, lowest first) and demoteInactive (leagues
+-- only).
 local function cohortConfig(cfgKey)
-  local c = redis.call('HMGET', cfgKey, 'cohortSize', 'leagues', 'createdAt', 'rankMode', 'period', 'cols')
+  local c = redis.call('HMGET', cfgKey, 'cohortSize', 'leagues', 'createdAt', 'rankMode', 'period', 'cols',
+    'demoteInactive')
   if not c[1] or c[1] == '' then return nil end
   local tag = string.sub(cfgKey, 1, -4)
   local co = { size = tonumber(c[1]), gen = c[3], rankMode = c[4], period = c[5], tag = tag,
     root = tag .. 'co:' .. c[3] .. ':', cols = c[6] or '' }
-  if c[2] and c[2] ~= '' and c[2] ~= '[]' then co.leagues = cjson.decode(c[2]) end
+  if c[2] and c[2] ~= '' and c[2] ~= '[]' then
+    co.leagues = cjson.decode(c[2])
+    co.demoteInactive = c[7] == 'true'
+  end
   return co
 end
 
@@ -76,13 +86,51 @@ local function leagueName(co, L)
   return co.leagues[L + 1].name
 end
 
--- Sets a player's league (0 = the lowest), keeping the per-league counts.
-local function setLeague(co, pid, L)
-  local old = redis.call('HGET', co.root .. 'lg', pid)
-  if old and tonumber(old) == L then return end
-  redis.call('HSET', co.root .. 'lg', pid, L)
+-- An 'lg' value -> league, and the number of the first period it counts in (0 where not kept:
+-- boards without demoteInactive, and values written before they had it).
+local function parseLeague(v)
+  local L, S = string.match(v, '^(%d+):?(%d*)$')
+  return tonumber(L), tonumber(S) or 0
+end
+
+-- A player's league and its first period (see parseLeague); nil for a player never placed nor set.
+local function leagueEntry(co, pid)
+  local v = redis.call('HGET', co.root .. 'lg', pid)
+  if not v then return nil, 0 end
+  return parseLeague(v)
+end
+
+-- Sets a player's league (0 = the lowest), counting from period number `since` (kept only with
+-- demoteInactive), and the per-league counts.
+local function setLeague(co, pid, L, since)
+  local old = leagueEntry(co, pid)
+  if old == L and not co.demoteInactive then return end
+  redis.call('HSET', co.root .. 'lg', pid, co.demoteInactive and (L .. ':' .. since) or L)
+  if old == L then return end
   redis.call('HINCRBY', co.root .. 'lgc', L, 1)
   if old then redis.call('HINCRBY', co.root .. 'lgc', old, -1) end
+end
+
+-- Records a movement of closed period `periodId` (cid and rank '' for a demotion for not playing).
+local function recordMove(co, periodId, pid, from, to, cid, rank)
+  local per = cohortPeriod(co, periodId)
+  redis.call('ZADD', per .. 'mv', redis.call('HINCRBY', per .. 'h', 'mvn', 1), pid)
+  redis.call('HSET', per .. 'mvh', pid, from .. '\t' .. to .. '\t' .. cid .. '\t' .. rank)
+end
+
+-- demoteInactive: whether closed period p demotes a player of league L (first period S) for not
+-- playing in it: above the lowest league, a league that already counted during p (S <= p; so
+-- never twice for one period, and never a league an admin set, or a player first placed, after
+-- the close), and no cohort in p.
+local function inactiveDemotion(co, p, pid, L, S)
+  return co.demoteInactive and L ~= nil and L > 0 and S <= tonumber(p)
+    and redis.call('HEXISTS', cohortPeriod(co, p) .. 'm', pid) == 0
+end
+
+-- Demotes a player of league L one league for not playing in closed period p, and records it.
+local function demoteInactivePlayer(co, p, pid, L)
+  setLeague(co, pid, L - 1, tonumber(p) + 1)
+  recordMove(co, p, pid, L, L - 1, '', '')
 end
 
 -- How many of a cohort of league L with `s` ranked players move up and down: the top `promote`
@@ -130,9 +178,8 @@ local function settleCohort(co, periodId, cid, early)
       local rows = renderRange(co.rankMode, 'asc', C, first, first + n - 1)
       for j = 1, #rows, 4 do
         local pid = rows[j]
-        setLeague(co, pid, L + delta)
-        redis.call('ZADD', per .. 'mv', redis.call('HINCRBY', h, 'mvn', 1), pid)
-        redis.call('HSET', per .. 'mvh', pid, L .. '\t' .. (L + delta) .. '\t' .. cid .. '\t' .. rows[j + 3])
+        setLeague(co, pid, L + delta, tonumber(periodId) + 1)
+        recordMove(co, periodId, pid, L, L + delta, cid, rows[j + 3])
         moved = moved + 1
       end
     end
@@ -146,20 +193,25 @@ local function pendingPeriods(co)
   return redis.call('ZRANGE', co.root .. 'pending', '-inf', '(' .. tonumber(co.period), 'BYSCORE')
 end
 
--- Settles the cohorts the player was in during closed, unsettled periods, oldest first, so their
--- league is final before they are placed again (the reset job may still be on its way).
+-- Settles the cohorts the player was in during closed, unsettled periods, oldest first, and
+-- their demotions for periods they did not play in (demoteInactive), so their league is final
+-- before they are placed again (the reset job may still be on its way).
 local function settlePlayer(co, pid)
   for _, p in ipairs(pendingPeriods(co)) do
     local cid = membership(co, p, pid)
-    if cid and not cohortSettled(cohortPeriod(co, p) .. 'h', cid) then settleCohort(co, p, cid, true) end
+    if cid then
+      if not cohortSettled(cohortPeriod(co, p) .. 'h', cid) then settleCohort(co, p, cid, true) end
+    else
+      local L, S = leagueEntry(co, pid)
+      if inactiveDemotion(co, p, pid, L, S) then demoteInactivePlayer(co, p, pid, L) end
+    end
   end
 end
 
 -- The player's league as it stands once every closed period is settled, without writing: a read
 -- sees the league the next placement will use. nil for a player never placed nor set.
 local function effectiveLeague(co, pid)
-  local L = redis.call('HGET', co.root .. 'lg', pid)
-  L = L and tonumber(L)
+  local L, S = leagueEntry(co, pid)
   for _, p in ipairs(pendingPeriods(co)) do
     local cid, member = membership(co, p, pid)
     local h = cohortPeriod(co, p) .. 'h'
@@ -168,7 +220,9 @@ local function effectiveLeague(co, pid)
       local C = cohortStandings(co, p, cid, nil)
       local i = redis.call('ZRANK', C.z, member)
       local delta = i and moveAt(co, CL, i, redis.call('ZCARD', C.z)) or 0
-      if delta ~= 0 then L = CL + delta end
+      if delta ~= 0 then L, S = CL + delta, tonumber(p) + 1 end
+    elseif not cid and inactiveDemotion(co, p, pid, L, S) then
+      L, S = L - 1, tonumber(p) + 1
     end
   end
   return L
@@ -184,8 +238,8 @@ local function placeInCohort(co, pid)
   local L = 0
   if co.leagues then
     settlePlayer(co, pid)
-    local known = redis.call('HGET', co.root .. 'lg', pid)
-    if known then L = tonumber(known) else setLeague(co, pid, 0) end
+    local known = leagueEntry(co, pid)
+    if known then L = known else setLeague(co, pid, 0, tonumber(co.period)) end
   end
   local h = cohortPeriod(co, co.period) .. 'h'
   local open = redis.call('HGET', h, 'o' .. L)
@@ -270,11 +324,22 @@ local function cohortErase(co, pid)
       redis.call('HDEL', per .. 'mvh', pid)
     end
   end
-  local L = redis.call('HGET', co.root .. 'lg', pid)
+  local L = leagueEntry(co, pid)
   if L then
     redis.call('HDEL', co.root .. 'lg', pid)
     redis.call('HINCRBY', co.root .. 'lgc', L, -1)
   end
+end
+
+-- At a period close (reset.lua, before the new period opens): on a board demoting inactive
+-- players, the closed period is due for settlement even if nobody played in it.
+local function cohortClosing(cfgKey, periodId)
+  local co = cohortConfig(cfgKey)
+  if not co or not co.demoteInactive or redis.call('EXISTS', co.root .. 'lg') == 0 then return end
+  local num = tonumber(periodId)
+  redis.call('ZADD', co.root .. 'periods', num, periodId)
+  redis.call('ZADD', co.root .. 'pending', num, periodId)
+  redis.call('SADD', co.tag .. 'co:gens', co.gen)
 end
 
 -- The entry points of scripts that only sometimes touch cohorts: nothing on a board without.

@@ -203,6 +203,7 @@ describe('LayoutMigration (storage layout 1 -> 2 against real Valkey)', () => {
         maxAttempts: null,
         cohortSize: null,
         leagues: [],
+        demoteInactive: false,
         rewards: [],
         resultsTop: 100,
       };

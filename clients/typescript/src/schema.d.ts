@@ -834,6 +834,11 @@ export interface components {
             cohortSize?: number | null;
             /** @description Leagues, lowest first (needs cohortSize): at each period close the top `promote` of every cohort move up one league, the bottom `demote` down one. Immutable. */
             leagues?: components["schemas"]["LeagueDto"][];
+            /**
+             * @description Needs leagues: at each period close, a player who had a league above the lowest during the period and did not play in it moves down one league (recorded as a movement with cohortId and cohortRank null). Immutable.
+             * @default false
+             */
+            demoteInactive?: boolean;
         };
         PeriodDto: {
             /** @example 0000000001 */
@@ -870,6 +875,8 @@ export interface components {
             /** @example 50 */
             cohortSize: number | null;
             leagues: components["schemas"]["LeagueDto"][];
+            /** @example false */
+            demoteInactive: boolean;
             rewards: components["schemas"]["RewardDto"][];
             /** @example 100 */
             resultsTop: number;
@@ -1000,6 +1007,11 @@ export interface components {
              * @description Immutable: rejected with 400
              */
             leagues?: Record<string, unknown>;
+            /**
+             * @deprecated
+             * @description Immutable: rejected with 400
+             */
+            demoteInactive?: Record<string, unknown>;
         };
         EntryDto: {
             /** @example 1 */
@@ -1331,13 +1343,16 @@ export interface components {
             from: string;
             /** @example gold */
             to: string;
-            /** @example 3 */
-            cohortId: number;
             /**
-             * @description Final rank in the cohort
+             * @description null: demoted for not playing in the period (demoteInactive)
+             * @example 3
+             */
+            cohortId: number | null;
+            /**
+             * @description Final rank in the cohort (null: demoted for not playing)
              * @example 1
              */
-            cohortRank: number;
+            cohortRank: number | null;
         };
         MovementsDto: {
             /** @example weekly */

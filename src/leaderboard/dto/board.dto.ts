@@ -386,6 +386,18 @@ export class CreateBoardDto extends MutableBoardFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => LeagueDto)
   leagues?: LeagueDto[];
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'Needs leagues: at each period close, a player who had a league above the lowest during ' +
+      'the period and did not play in it moves down one league (recorded as a movement with ' +
+      'cohortId and cohortRank null). Immutable.',
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  demoteInactive?: boolean;
 }
 
 export class UpdateBoardDto extends MutableBoardFieldsDto {
@@ -438,6 +450,11 @@ export class UpdateBoardDto extends MutableBoardFieldsDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsImmutable()
   leagues?: unknown;
+
+  @ApiPropertyOptional({ description: 'Immutable: rejected with 400', deprecated: true })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsImmutable()
+  demoteInactive?: unknown;
 }
 
 /** Most boards one page of the board list holds. */
@@ -475,6 +492,7 @@ export class BoardDto {
   tiebreakers!: TiebreakerDto[];
   @ApiProperty({ nullable: true, type: Number, example: 50 }) cohortSize!: number | null;
   @ApiProperty({ type: [LeagueDto] }) leagues!: LeagueDto[];
+  @ApiProperty({ example: false }) demoteInactive!: boolean;
   @ApiProperty({ type: [RewardDto] }) rewards!: RewardDto[];
   @ApiProperty({ example: DEFAULT_RESULTS_TOP }) resultsTop!: number;
   @ApiProperty({ example: 1520 }) memberCount!: number;
@@ -508,6 +526,7 @@ export function toBoardDto(board: Board, memberCount: number, nextResetAt: Date 
     tiebreakers: (board.tiebreakers ?? []).map((c) => ({ name: c.name, order: c.order })),
     cohortSize: board.cohortSize,
     leagues: board.leagues.map((l) => ({ name: l.name, promote: l.promote, demote: l.demote })),
+    demoteInactive: board.demoteInactive,
     rewards: board.rewards.map((r) => ({
       fromRank: r.fromRank,
       toRank: r.toRank,

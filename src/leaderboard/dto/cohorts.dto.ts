@@ -88,8 +88,20 @@ export class MovementDto {
   @ApiProperty({ example: 'alice' }) playerId!: string;
   @ApiProperty({ example: 'silver' }) from!: string;
   @ApiProperty({ example: 'gold' }) to!: string;
-  @ApiProperty({ example: 3 }) cohortId!: number;
-  @ApiProperty({ example: 1, description: 'Final rank in the cohort' }) cohortRank!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 3,
+    description: 'null: demoted for not playing in the period (demoteInactive)',
+  })
+  cohortId!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 1,
+    description: 'Final rank in the cohort (null: demoted for not playing)',
+  })
+  cohortRank!: number | null;
 }
 
 export class MovementsDto {

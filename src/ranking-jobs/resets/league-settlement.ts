@@ -3,11 +3,16 @@ import { EventBus } from '../../events/event-bus';
 import { LeaguesRepository } from './leagues.repository';
 
 /**
- * The most cohorts one settle step takes; a step also stops after a work budget of ~1.5 ms of
- * Valkey time (see LeaguesRepository.settleStep; bench/leagues.mjs measures it), so no call
- * nears 10 ms whatever the cohort size.
+ * The most cohorts one settle step takes; a step stops sooner, after a work budget of ~0.3 ms of
+ * Valkey time (SETTLE_STEP_BUDGET; bench/leagues.mjs measures it), so no call nears 10 ms.
  */
 export const SETTLE_COHORTS_PER_STEP = 1000;
+
+/**
+ * The most cohorts whose keys one drop step unlinks: 250 small sorted sets are ~0.3 ms (a big
+ * period hash is unlinked in the background by Valkey's lazy free).
+ */
+export const DROP_COHORTS_PER_STEP = 250;
 
 /**
  * The league half of a period close, run by the reset job after its reset script (on every
@@ -25,10 +30,10 @@ export class LeagueSettlement {
 
   /**
    * Drops the cohort keys of the board's pruned periods (once settled) and of a deleted board,
-   * 1,000 cohorts per step (UNLINK of small keys: ~1 ms).
+   * in steps of DROP_COHORTS_PER_STEP cohorts.
    */
   async dropStale(boardId: string): Promise<void> {
-    while (await this.repo.dropStaleStep(boardId, 1000));
+    while (await this.repo.dropStaleStep(boardId, DROP_COHORTS_PER_STEP));
   }
 
   /** Settles every closed period of the board; returns the periods this call finished. */

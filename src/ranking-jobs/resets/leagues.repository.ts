@@ -8,6 +8,13 @@ export type SettleStep =
   | { status: 'progress'; periodId: string; moved: number; done: number; cohorts: number }
   | { status: 'done'; periodId: string; moved: number; movedInPeriod: number };
 
+/**
+ * The work budget of one settle step, in settle-leagues.lua's units (10 a cohort, 1 a player
+ * moved; one unit is ~7 µs of Valkey time here): 40 is ~0.3 ms, so a step stays far below 10 ms
+ * even when the shared machine stalls Valkey for a few ms mid-script (bench/leagues.mjs).
+ */
+export const SETTLE_STEP_BUDGET = 40;
+
 /** League movements at a period close (settle-leagues.lua), in bounded atomic steps. */
 @Injectable()
 export class LeaguesRepository {
@@ -19,9 +26,13 @@ export class LeaguesRepository {
   /**
    * Settles up to `cohorts` cohorts of the board's oldest closed, unsettled period, stopping
    * once the step has done `budget` units of work (10 a cohort, 1 a player moved; at least one
-   * cohort per step): 150 is ~1.5 ms of Valkey time here (bench/leagues.mjs).
+   * cohort per step, see SETTLE_STEP_BUDGET).
    */
-  async settleStep(boardId: string, cohorts: number, budget = 150): Promise<SettleStep> {
+  async settleStep(
+    boardId: string,
+    cohorts: number,
+    budget = SETTLE_STEP_BUDGET,
+  ): Promise<SettleStep> {
     const reply = (await this.settleScript.run(
       this.valkey.api,
       [new BoardKeys(boardId).cfg],

@@ -19,6 +19,7 @@
 --- @include "../../valkey/board.lib"
 --- @include "../../valkey/layout.lib"
 --- @include "../../valkey/tournament.lib"
+--- @include "../../valkey/cohorts.lib"
 local CFG, PERIODS, PMETA, VER, PENDING = 1, 5, 6, 10, 11
 local generation = ARGV[4] or ''
 if not boardGeneration(KEYS[CFG], generation ~= '' and generation or nil) then
@@ -59,6 +60,8 @@ redis.call('HSET', KEYS[PMETA], current,
 local rw = redis.call('HMGET', KEYS[CFG], 'rewards', 'resultsTop', 'createdAt')
 redis.call('HSET', KEYS[PENDING], current, '{"generation":' .. rw[3] .. ',"resultsTop":' ..
   ((rw[2] and rw[2] ~= '') and rw[2] or '100') .. ',"rewards":' .. ((rw[1] and rw[1] ~= '') and rw[1] or '[]') .. '}')
+-- demoteInactive: the close is due for settlement even if nobody played (valkey/cohorts.lib.lua).
+cohortClosing(KEYS[CFG], current)
 local nextId = string.format('%010d', tonumber(current) + 1)
 redis.call('HSET', KEYS[CFG], 'period', nextId, 'periodStartedAt', string.format('%.0f', endedAt))
 bumpVersion(KEYS[VER])

@@ -2,7 +2,7 @@
 import type { BoardDto, CreateBoardBody } from '../api';
 import { h } from '../dom';
 import { field, integerOrText, value } from '../forms';
-import { FIXED, fixedWhen, text } from './inputs';
+import { checkboxField, FIXED, fixedWhen, text } from './inputs';
 import type { OptionGroup } from './option-group';
 import { rowEditor, RowEditorSpec, rowValues } from './rows';
 
@@ -43,8 +43,8 @@ function leaguesSpec(editing: boolean): RowEditorSpec {
 }
 
 /**
- * Cohorts and leagues (README "Cohorts and leagues"): `cohortSize` and `leagues` are fixed at
- * creation, so editing shows them disabled and sends neither.
+ * Cohorts and leagues (README "Cohorts and leagues"): `cohortSize`, `leagues` and
+ * `demoteInactive` are fixed at creation, so editing shows them disabled and sends none.
  */
 export const cohortOptions: OptionGroup = {
   render(board: BoardDto | undefined): HTMLElement {
@@ -72,6 +72,13 @@ export const cohortOptions: OptionGroup = {
         })),
         editing,
       ),
+      checkboxField(
+        'Demote inactive players',
+        'demoteInactive',
+        board?.demoteInactive ?? false,
+        editing ? FIXED : 'with leagues: who did not play in a period moves down one league',
+        editing,
+      ),
     );
   },
 
@@ -84,6 +91,8 @@ export const cohortOptions: OptionGroup = {
       demote: integerOrText(l.demote),
     }));
     if (leagues.length > 0) body.leagues = leagues;
+    if (form.querySelector<HTMLInputElement>('[name="demoteInactive"]')?.checked)
+      body.demoteInactive = true;
   },
 
   // Immutable: nothing to send on edit.

@@ -24,3 +24,32 @@ export const fixedWhen = (editing: boolean): Record<string, string> =>
   editing ? { disabled: '' } : {};
 
 export const FIXED = 'fixed at creation';
+
+/**
+ * A labelled checkbox field named `name` (its id `f-<name>`), with a hint and the slot the form
+ * shows the API's 400 for the field in.
+ */
+export function checkboxField(
+  label: string,
+  name: string,
+  checked: boolean,
+  hint: string,
+  disabled: boolean,
+): HTMLElement {
+  const id = `f-${name}`;
+  const box = h('input', {
+    type: 'checkbox',
+    name,
+    id,
+    'aria-describedby': `err-${id}`,
+    ...fixedWhen(disabled),
+  });
+  box.checked = checked;
+  return h(
+    'div',
+    { class: 'field checkbox' },
+    h('div', { class: 'check' }, box, h('label', { for: id }, label)),
+    h('small', { class: 'hint' }, hint),
+    h('span', { class: 'field-error', id: `err-${id}`, 'data-error-for': name, role: 'alert' }),
+  );
+}
