@@ -33,6 +33,16 @@ describe('leagues (e2e)', () => {
     await f.app.app.get(ResetsService).onManualReset(job);
   }
 
+  /** The board's league.moved events, one per period (repeats must agree). */
+  const announced = (id: string): [string, number][] => {
+    const byPeriod = new Map<string, number>();
+    for (const m of moved.filter((e) => e.boardId === id)) {
+      expect(byPeriod.get(m.periodId) ?? m.moved).toBe(m.moved);
+      byPeriod.set(m.periodId, m.moved);
+    }
+    return [...byPeriod];
+  };
+
   const submitAll = async (id: string, scores: Record<string, number>) => {
     for (const [playerId, score] of Object.entries(scores)) {
       const res = await f.api.submit(id, { playerId, score });
@@ -116,6 +126,25 @@ describe('leagues (e2e)', () => {
       { name: 'silver', players: 2 },
       { name: 'gold', players: 0 },
     ]);
+  });
+
+  it('announces league.moved after a settler died between its last step and the announcement', async () => {
+    const id = await f.board({ cohortSize: 2, leagues: LEAGUES });
+    await submitAll(id, { b1: 1, b2: 2, b3: 3 });
+    await f.app.app.get(ResetsRepository).reset(id, '0000000001', null);
+    // A settler that finishes the period's steps and dies before announcing.
+    const repo = f.app.app.get(LeaguesRepository);
+    let step = await repo.settleStep(id, 1);
+    while (step.status === 'progress') step = await repo.settleStep(id, 1);
+    expect(step).toMatchObject({ status: 'done', periodId: '0000000001', movedInPeriod: 2 });
+    expect(announced(id)).toEqual([]);
+    expect(await repo.owedAnnouncements(id)).toEqual([{ periodId: '0000000001', moved: 2 }]);
+    // The next settlement (the job's retry, or the next close) owes it and announces it, once.
+    await f.app.app.get(LeagueSettlement).settle(id);
+    expect(announced(id)).toEqual([['0000000001', 2]]);
+    expect(await repo.owedAnnouncements(id)).toEqual([]);
+    await f.app.app.get(LeagueSettlement).settle(id);
+    expect(moved.filter((m) => m.boardId === id)).toHaveLength(1);
   });
 
   it('lets an admin set a league, used from the next placement', async () => {
@@ -273,7 +302,12 @@ describe('leagues (e2e)', () => {
       ['d4', 'gold', 1],
       ['vip', 'bronze', null],
     ]);
-    expect(moved.filter((m) => m.boardId === id).map((m) => m.moved)).toEqual([3, 3]);
+    // At least once per period (two settlers racing may both announce; the webhook delivery
+    // id derives from board and period, so it is queued once).
+    expect(announced(id)).toEqual([
+      ['0000000001', 3],
+      ['0000000002', 3],
+    ]);
     const movements = await f.api.get(`/v1/leaderboards/${id}/periods/0000000002/movements`);
     expect(movements.body.movements[0]).toEqual({
       playerId: 'd2',

@@ -32,7 +32,7 @@ for _, g in ipairs(redis.call('SMEMBERS', KEYS[GENS])) do
     end
   end
   if not live then
-    redis.call('UNLINK', root .. 'lg', root .. 'lgc', root .. 'periods', root .. 'pending')
+    redis.call('UNLINK', root .. 'lg', root .. 'lgc', root .. 'periods', root .. 'pending', root .. 'announce')
     redis.call('SREM', KEYS[GENS], g)
     return 1
   end

@@ -42,6 +42,7 @@ export class LeagueSettlement {
     for (;;) {
       const step = await this.repo.settleStep(boardId, cohortsPerStep);
       if (step.status === 'none') {
+        await this.announceOwed(boardId);
         // Periods pruned before they were settled are dropped once they are.
         if (finished.length > 0) await this.dropStale(boardId);
         return finished;
@@ -51,13 +52,22 @@ export class LeagueSettlement {
         this.logger.log(
           `Leagues of ${boardId} settled for period ${step.periodId}: ${step.movedInPeriod} moved`,
         );
-        // Once per period: only the step that finished it gets here.
-        await this.events.emit('league.moved', {
-          boardId,
-          periodId: step.periodId,
-          moved: step.movedInPeriod,
-        });
       }
+    }
+  }
+
+  /**
+   * Emits `league.moved` for every settled period still owing it, then marks it announced: the
+   * step that finishes a period records the debt atomically with the movements, so a worker
+   * killed before or during the announcement leaves it to the next settlement (the job's retry,
+   * or the board's next close). At least once: two settlers racing, or a crash between the emit
+   * and the mark, emit it again; the webhook delivery's id derives from board and period, so
+   * it is queued once.
+   */
+  private async announceOwed(boardId: string): Promise<void> {
+    for (const { periodId, moved } of await this.repo.owedAnnouncements(boardId)) {
+      await this.events.emit('league.moved', { boardId, periodId, moved });
+      await this.repo.announced(boardId, periodId);
     }
   }
 }

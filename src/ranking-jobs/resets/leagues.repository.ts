@@ -20,6 +20,7 @@ export const SETTLE_STEP_BUDGET = 40;
 export class LeaguesRepository {
   private readonly settleScript = new LuaScript('settle-leagues.lua', __dirname);
   private readonly dropScript = new LuaScript('drop-cohorts.lua', __dirname);
+  private readonly announcementsScript = new LuaScript('league-announcements.lua', __dirname);
 
   constructor(private readonly valkey: ValkeyConnections) {}
 
@@ -58,6 +59,32 @@ export class LeaguesRepository {
       default:
         return { status: 'none' };
     }
+  }
+
+  /**
+   * The settled periods whose league.moved is still owed (oldest first), with the movements
+   * recorded in each; see {@link announced}.
+   */
+  async owedAnnouncements(boardId: string): Promise<{ periodId: string; moved: number }[]> {
+    const flat = (await this.announcementsScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg],
+      ['list'],
+    )) as ScriptReply[];
+    const owed: { periodId: string; moved: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      owed.push({ periodId: String(flat[i]), moved: Number(flat[i + 1]) });
+    }
+    return owed;
+  }
+
+  /** Marks a period's league.moved as announced. */
+  async announced(boardId: string, periodId: string): Promise<void> {
+    await this.announcementsScript.run(
+      this.valkey.api,
+      [new BoardKeys(boardId).cfg],
+      ['done', periodId],
+    );
   }
 
   /**

@@ -17,7 +17,8 @@
 -- ARGV: 1 most cohorts per step, 2 work budget of a step (at least one cohort is done).
 -- Returns { 'NONE' } when nothing is pending (or the board has no leagues / does not exist),
 -- { 'PROGRESS', periodId, moved this step, cohorts done, cohorts } or { 'DONE', periodId,
--- moved this step, moved in the period }: the step that finished the period (exactly one).
+-- moved this step, moved in the period }: the step that finished the period (exactly one),
+-- which also adds the period to R..'announce' (its league.moved is owed).
 --- @include "../../valkey/cohorts.lib"
 --- @include "../../valkey/layout.lib"
 local co = cohortConfig(KEYS[1])
@@ -66,4 +67,7 @@ if co.demoteInactive then
 end
 if moved > 0 then bumpVersion(co.tag .. 'ver') end
 redis.call('ZREM', co.root .. 'pending', p)
+-- Its league.moved is owed from now on, kept until announced (league-announcements.lua), so a
+-- worker that dies after this step still announces it at the next settlement.
+redis.call('SADD', co.root .. 'announce', p)
 return { 'DONE', p, moved, tonumber(redis.call('HGET', h, 'mvn') or '0') }
