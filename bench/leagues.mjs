@@ -7,6 +7,7 @@
 // play a second period in their new leagues (promotions and demotions). Last, the board is
 // deleted: its two periods' cohort keys and the leagues are dropped in bounded steps.
 // Asserts nothing. Run: `npm run -s build && node bench/leagues.mjs [players] [cohortSize]`.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -186,6 +187,25 @@ async function memoryOf(boardId, generation, periodId) {
   );
 }
 
+/**
+ * The machine's own worst stall, with no Valkey work at all: `valkey-cli --intrinsic-latency`
+ * spins for BENCH_STALL_SECONDS (default 5) and reports the longest time it was not scheduled.
+ * A Valkey call can never be faster than that, so a "longest call" near it is the machine's.
+ */
+function machineStall() {
+  const seconds = process.env.BENCH_STALL_SECONDS ?? '5';
+  try {
+    const out = execFileSync('valkey-cli', ['--intrinsic-latency', seconds], { encoding: 'utf8' });
+    const max = [...out.matchAll(/Max latency so far: (\d+) microseconds/g)].pop();
+    console.log(
+      `\nthe machine's own worst stall (valkey-cli --intrinsic-latency ${seconds}, no Valkey work): ` +
+        `${max ? fmt(Number(max[1]) / 1000, 2) : '?'} ms`,
+    );
+  } catch (err) {
+    console.log(`\nvalkey-cli --intrinsic-latency failed: ${err.message}`);
+  }
+}
+
 async function main() {
   printMachineInfo();
   Logger.overrideLogger(['error', 'warn', 'fatal']);
@@ -222,6 +242,7 @@ async function main() {
   console.log(`\nseeded period 2 in ${fmt(secs, 1)} s (${fmt(PLAYERS / secs)}/s)`);
   const second = await close(id, '0000000002', 'close of period 2 (bronze and silver)');
   const dropped = await drop(id);
+  machineStall();
   console.log('\nsummary');
   console.table([
     { close: 'period 1', ...first },
