@@ -16,9 +16,9 @@
 -- rows: (playerId, record, score, cohort rank) per entry, as renderRange gives them.
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/cohorts.lib"
-local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '')
+local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', COHORT_FIELDS)
 if not ctx then return { { 'NOT_FOUND' }, {} } end
-local co = cohortConfig(KEYS[1])
+local co = cohortFrom(KEYS[1], ctx.cfg)
 if not co then return { header, { 'NO_COHORTS' } } end
 local what, periodId = ARGV[1], ARGV[2] ~= '' and ARGV[2] or co.period
 local h = cohortPeriod(co, periodId) .. 'h'

@@ -15,13 +15,13 @@ local pid = ARGV[1]
 local out = {}
 for b = 0, #KEYS / 5 - 1 do
   local i = 5 * b
-  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '')
+  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', COHORT_FIELDS)
   if not ctx then
     out[b + 1] = { { 'NOT_FOUND' } }
   else
     -- The player's own read: a hidden player's standing is their plausible one (hidden.lib.lua).
     local rec, score, rank = ownStandingOf(ctx, header, pid)
-    if rec then header[8] = cohortReadColumns(KEYS[i + 1], KEYS[i + 2], { pid }) end
+    if rec then header[8] = cohortReadColumns(cohortFrom(KEYS[i + 1], ctx.cfg), KEYS[i + 2], { pid }) end
     out[b + 1] = { header, rec or '', score or '', rank or 0 }
   end
 end

@@ -6,7 +6,7 @@
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' = unconditional),
 --       then the playerId.
 -- Returns { header, { playerId, record or '', score or '', rank or 0 }, rate, attempts } (the
--- rows and attempts of players.lua), { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
+-- rows, header and attempts of players.lua), { header (status NOT_MODIFIED), {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
@@ -14,10 +14,12 @@
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/cohorts.lib"
 
-local ctx, header, rate, A = beginRead(1)
+-- The cfg fields the cohort and tournament helpers need come with the read's own (one HMGET).
+local ctx, header, rate, A = beginRead(1, TOURNAMENT_FIELDS, COHORT_FIELDS)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec, score, rank = ownStandingOf(ctx, header, A[2])
 -- On a cohort board the player's cohort columns, on a tournament board's current period their
 -- attempts (as in players.lua).
-header[8] = cohortReadColumns(KEYS[1], KEYS[2], { A[2] })
-return { header, { A[2], rec or '', score or '', rank or 0 }, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }
+header[8] = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { A[2] })
+return { header, { A[2], rec or '', score or '', rank or 0 }, rate,
+  attemptsRead(tournamentFrom(ctx.cfg), KEYS[6 + tonumber(ARGV[1])], A, 2) }

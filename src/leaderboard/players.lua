@@ -4,8 +4,8 @@
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' =
 --       unconditional), then the playerIds.
 -- KEYS[6 + the number of read counters], for a read of the current period: the entrants key.
--- Returns { header, rows, rate, attempts (tournament.lib.lua's attemptsRead) } with rows
--- (playerId, record or '', score or '', rank or 0),
+-- Returns { header (header[8]: cohorts.lib.lua's cohortReadColumns), rows, rate, attempts
+-- (tournament.lib.lua's attemptsRead) } with rows (playerId, record or '', score or '', rank or 0),
 -- { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
@@ -13,7 +13,8 @@
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/cohorts.lib"
 
-local ctx, header, rate, A = beginRead(1)
+-- The cfg fields the cohort and tournament helpers need come with the read's own (one HMGET).
+local ctx, header, rate, A = beginRead(1, TOURNAMENT_FIELDS, COHORT_FIELDS)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rows = {}
 for i = 2, #A do
@@ -24,5 +25,5 @@ for i = 2, #A do
   rows[#rows + 1] = score or ''
   rows[#rows + 1] = rank or 0
 end
-header[8] = cohortReadColumns(KEYS[1], KEYS[2], { unpack(A, 2) })
-return { header, rows, rate, attemptsRead(KEYS[1], KEYS[6 + tonumber(ARGV[1])], A, 2) }
+header[8] = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { unpack(A, 2) })
+return { header, rows, rate, attemptsRead(tournamentFrom(ctx.cfg), KEYS[6 + tonumber(ARGV[1])], A, 2) }

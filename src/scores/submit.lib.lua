@@ -8,20 +8,26 @@
 --- @include "../valkey/standings-write.lib"
 --- @include "../common/rate-limit.lib"
 --- @include "../valkey/cohorts.lib"
+--- @include "../valkey/tournament.lib"
+--- @include "../valkey/board.lib"
 
 local CFG, SEQ, Z, R, DZ, VER, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
 local RATE_KEYS_FROM = 9
 
 local MAX_SAFE = 9007199254740991
 
+-- The board, from one read of its cfg: what the submit rules need, its tournament rules (t:
+-- tournament.lib.lua's tournamentFrom) and its cohorts (co: cohorts.lib.lua's cohortFrom, nil
+-- without). nil when the board does not exist.
 local function loadBoard()
-  local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
-    'createdAt', 'layout', 'cols')
-  if not c[1] then return nil end
-  requireLayout(KEYS[CFG], c[8])
+  local c = boardConfig(KEYS[CFG], { 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
+    'createdAt', 'layout', 'cols' }, TOURNAMENT_FIELDS, COHORT_FIELDS)
+  if not c.sortOrder then return nil end
+  requireLayout(KEYS[CFG], c.layout)
   -- gen: the board's creation time, telling this board from a deleted one with the same id
-  return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], gen = c[7] or '', P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[9]) }
+  return { order = c.sortOrder, mode = c.updateMode, rankMode = c.rankMode, min = tonumber(c.minScore),
+    max = tonumber(c.maxScore), period = c.period, gen = c.createdAt or '',
+    P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c.cols), t = tournamentFrom(c), co = cohortFrom(KEYS[CFG], c) }
 end
 
 -- The subscores a submission sent ("s1,s2", '' = none) as numbers, or nil and the error reply

@@ -1,6 +1,26 @@
 -- A board's configuration hash and archived periods, for the scripts of every feature that
 -- keeps keys under a board's tag. Layout: leaderboard/board.keys.ts.
 
+-- A board's cfg fields, read in one HMGET: c[field] = its value (false when absent). Takes one or
+-- more lists of field names (each helper that needs the cfg names its own: TOURNAMENT_FIELDS,
+-- COHORT_FIELDS…) and reads a field named in several of them once, so a script reads everything
+-- its helpers need in one call and hands them the same table.
+local function boardConfig(cfgKey, ...)
+  local names, seen = {}, {}
+  for _, list in ipairs({ ... }) do
+    for _, f in ipairs(list) do
+      if not seen[f] then
+        seen[f] = true
+        names[#names + 1] = f
+      end
+    end
+  end
+  local v = redis.call('HMGET', cfgKey, unpack(names))
+  local c = {}
+  for i = 1, #names do c[names[i]] = v[i] end
+  return c
+end
+
 -- The board's generation: its creation time (`createdAt` in {lb:id}:cfg), which tells a board
 -- from a deleted one of the same id. nil when the board does not exist, or when `expected` is
 -- given and the board is of another generation.

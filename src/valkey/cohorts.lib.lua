@@ -27,17 +27,27 @@
 --- @include "standings-write.lib"
 --- @include "board.lib"
 
--- The board's cohort settings, or nil when it has no cohorts. `cfgKey`: {lb:id}:cfg.
+-- The cfg fields cohortFrom reads (boardConfig in board.lib.lua).
+local COHORT_FIELDS = { 'cohortSize', 'leagues', 'createdAt', 'rankMode', 'period', 'cols' }
+
+-- The board's cohort settings, or nil when it has no cohorts, from its cfg fields read by
+-- boardConfig (COHORT_FIELDS among them). `cfgKey`: {lb:id}:cfg.
 -- co: size, rankMode, period (the current one), gen, tag ("{lb:id}:"), root (of the cohort keys)
 -- and leagues (nil, or a list of {name, promote, demote}, lowest first).
-local function cohortConfig(cfgKey)
-  local c = redis.call('HMGET', cfgKey, 'cohortSize', 'leagues', 'createdAt', 'rankMode', 'period', 'cols')
-  if not c[1] or c[1] == '' then return nil end
+local function cohortFrom(cfgKey, c)
+  local size = c.cohortSize
+  if not size or size == '' then return nil end
   local tag = string.sub(cfgKey, 1, -4)
-  local co = { size = tonumber(c[1]), gen = c[3], rankMode = c[4], period = c[5], tag = tag,
-    root = tag .. 'co:' .. c[3] .. ':', cols = c[6] or '' }
-  if c[2] and c[2] ~= '' and c[2] ~= '[]' then co.leagues = cjson.decode(c[2]) end
+  local co = { size = tonumber(size), gen = c.createdAt, rankMode = c.rankMode, period = c.period, tag = tag,
+    root = tag .. 'co:' .. c.createdAt .. ':', cols = c.cols or '' }
+  local leagues = c.leagues
+  if leagues and leagues ~= '' and leagues ~= '[]' then co.leagues = cjson.decode(leagues) end
   return co
+end
+
+-- The same for a script that reads no other cfg field.
+local function cohortConfig(cfgKey)
+  return cohortFrom(cfgKey, boardConfig(cfgKey, COHORT_FIELDS))
 end
 
 -- The prefix of a period's cohort keys.
@@ -296,10 +306,9 @@ end
 
 -- Player reads (players.lua): per requested player, cohortId, cohort rank, cohort size and
 -- league name ('' where none), for the period whose sorted set is `zKey` (current or archived);
--- {} on a board without cohorts. The league is the player's league now in the current period
+-- {} on a board without cohorts (`co`: the board's cohortFrom, nil). The league is the player's league now in the current period
 -- (every closed period settled), and their cohort's league in an archived one.
-local function cohortReadColumns(cfgKey, zKey, pids)
-  local co = cohortConfig(cfgKey)
+local function cohortReadColumns(co, zKey, pids)
   if not co then return {} end
   local periodId = string.match(zKey, ':arc:(%d+):z$') or co.period
   local out = {}

@@ -24,6 +24,7 @@
 -- Every script call re-creates these functions, and each upvalue costs: widths and field names
 -- are literals, and helpers call few others.
 --- @include "layout.lib"
+--- @include "board.lib"
 
 -- k from a score and a score from k: the same negation on desc boards.
 local function toK(order, score)
@@ -238,20 +239,22 @@ local function renderRange(rankMode, order, P, start, stop)
 end
 
 -- What every read starts with. Returns nil when the board does not exist; else the read's
--- context, its header (status, current period id, its start, member count, tiers JSON, the
--- board's version "<generation>.<counter>" (see bumpVersion) and its columns (cfg `cols`)), and
--- the whole reply instead when `ifVersion` is that version ({ {'NOT_MODIFIED', version} }:
--- nothing to render). Refuses a board in another layout.
-local function readContext(cfgKey, verKey, z, r, dz, ifVersion)
-  local c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
-    'createdAt', 'cols')
-  if not c[1] then return nil end
-  requireLayout(cfgKey, c[6])
-  local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
+-- context (ctx.cfg: the cfg fields read, by name), its header (status, current period id, its
+-- start, member count, tiers JSON, the board's version "<generation>.<counter>" (see bumpVersion)
+-- and its columns (cfg `cols`)), and the whole reply instead when `ifVersion` is that version
+-- ({ {'NOT_MODIFIED', version} }: nothing to render). Refuses a board in another layout. `...`:
+-- lists of further cfg fields the script's helpers need (TOURNAMENT_FIELDS, COHORT_FIELDS), read
+-- in the same HMGET (boardConfig).
+local function readContext(cfgKey, verKey, z, r, dz, ifVersion, ...)
+  local c = boardConfig(cfgKey, { 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout', 'createdAt',
+    'cols' }, ...)
+  if not c.rankMode then return nil end
+  requireLayout(cfgKey, c.layout)
+  local version = (c.createdAt or '') .. '.' .. (redis.call('GET', verKey) or '0')
   -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
     return {}, {}, { { 'NOT_MODIFIED', version } }
   end
-  return { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) },
-    { 'OK', c[2], c[3], redis.call('ZCARD', z), c[4], version, c[8] or '' }
+  return { rankMode = c.rankMode, order = c.sortOrder, P = withColumns({ z = z, r = r, dz = dz }, c.cols), cfg = c },
+    { 'OK', c.period, c.periodStartedAt, redis.call('ZCARD', z), c.tiers, version, c.cols or '' }
 end

@@ -7,23 +7,33 @@
 -- `#period` = the period it belongs to, every other field a seated playerId -> attempts.
 --- @include "time.lib"
 --- @include "layout.lib"
+--- @include "board.lib"
 
 local function tournamentNumber(v)
   if v and v ~= '' then return tonumber(v) end
   return nil
 end
 
--- The board's tournament options, current period and period start. `counting`: seats and
--- attempts are kept (an entry rule is set); `timed`: a time rule is set.
-local function tournamentOf(cfgKey)
-  local c = redis.call('HMGET', cfgKey, 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers',
-    'maxAttempts', 'period', 'periodStartedAt')
-  local t = { startsAt = tournamentNumber(c[1]), endsAt = tournamentNumber(c[2]), activeFor = tournamentNumber(c[3]),
-    joinRequired = c[4] == 'true', maxPlayers = tournamentNumber(c[5]), maxAttempts = tournamentNumber(c[6]),
-    period = c[7], periodStartedAt = tonumber(c[8] or '0') }
+-- The cfg fields tournamentFrom reads (boardConfig in board.lib.lua).
+local TOURNAMENT_FIELDS = { 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers', 'maxAttempts', 'period',
+  'periodStartedAt' }
+
+-- The board's tournament options, current period and period start, from its cfg fields read by
+-- boardConfig (TOURNAMENT_FIELDS among them). `counting`: seats and attempts are kept (an entry
+-- rule is set); `timed`: a time rule is set.
+local function tournamentFrom(c)
+  local t = { startsAt = tournamentNumber(c.startsAt), endsAt = tournamentNumber(c.endsAt),
+    activeFor = tournamentNumber(c.activeFor), joinRequired = c.joinRequired == 'true',
+    maxPlayers = tournamentNumber(c.maxPlayers), maxAttempts = tournamentNumber(c.maxAttempts),
+    maxAttemptsText = c.maxAttempts or '', period = c.period, periodStartedAt = tonumber(c.periodStartedAt or '0') }
   t.counting = t.joinRequired or t.maxPlayers ~= nil or t.maxAttempts ~= nil
   t.timed = t.startsAt ~= nil or t.endsAt ~= nil or t.activeFor ~= nil
   return t
+end
+
+-- The same for a script that reads no other cfg field.
+local function tournamentOf(cfgKey)
+  return tournamentFrom(boardConfig(cfgKey, TOURNAMENT_FIELDS))
 end
 
 -- The reply refusing a request: { 'ENTRY_REFUSED', reason, entry index (0-based; -1 = the
@@ -74,10 +84,9 @@ local function seatsTaken(key, current)
 end
 
 -- The entry rules for a submission of these players (a batch: in order, each entry one
--- attempt). Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
+-- attempt); `t`: the board's tournamentFrom. Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
 -- no counts). The batch is all or nothing: the first entry breaking a rule refuses it whole.
-local function entryRefusal(cfgKey, entrantsKey, pids)
-  local t = tournamentOf(cfgKey)
+local function entryRefusal(t, entrantsKey, pids)
   if not t.timed and not t.counting then return nil, nil end
   local w = windowRefusal(t, nowMs(), false)
   if w then return w, nil end
@@ -156,15 +165,14 @@ local function tournamentPatchRefusal(cfgKey, fields)
   return nil
 end
 
--- Attempts for a read of the current period's players (players.lua; writes nothing): {} when
--- there is no entrants key (another period is read) or the board counts no attempts, else
--- { maxAttempts ('' = unlimited), then each player's attempts (pids[from..], in order) }.
-local function attemptsRead(cfgKey, entrantsKey, pids, from)
-  if not entrantsKey then return {} end
-  local c = redis.call('HMGET', cfgKey, 'joinRequired', 'maxPlayers', 'maxAttempts', 'period')
-  if c[1] ~= 'true' and tournamentNumber(c[2]) == nil and tournamentNumber(c[3]) == nil then return {} end
-  local out = { c[3] or '' }
-  local current = entrantsOf(entrantsKey, c[4], false)
+-- Attempts for a read of the current period's players (players.lua; writes nothing; `t`: the
+-- board's tournamentFrom): {} when there is no entrants key (another period is read) or the board
+-- counts no attempts, else { maxAttempts ('' = unlimited), then each player's attempts
+-- (pids[from..], in order) }.
+local function attemptsRead(t, entrantsKey, pids, from)
+  if not entrantsKey or not t.counting then return {} end
+  local out = { t.maxAttemptsText }
+  local current = entrantsOf(entrantsKey, t.period, false)
   for i = from, #pids do
     out[#out + 1] = current and tonumber(redis.call('HGET', entrantsKey, pids[i]) or '0') or 0
   end
