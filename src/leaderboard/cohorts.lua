@@ -18,6 +18,7 @@
 --- @include "../valkey/cohorts.lib"
 local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', COHORT_FIELDS)
 if not ctx then return { { 'NOT_FOUND' }, {} } end
+header = headerReply(header)
 local co = cohortFrom(KEYS[1], ctx.cfg)
 if not co then return { header, { 'NO_COHORTS' } } end
 local what, periodId = ARGV[1], ARGV[2] ~= '' and ARGV[2] or co.period

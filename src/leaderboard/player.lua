@@ -20,6 +20,6 @@ if not ctx then return header end -- the answer already: refused, not found or n
 local rec, score, rank = ownStandingOf(ctx, header, A[2])
 -- On a cohort board the player's cohort columns, on a tournament board's current period their
 -- attempts (as in players.lua).
-header[8] = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { A[2] })
-return { header, { A[2], rec or '', score or '', rank or 0 }, rate,
+header.cohorts = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { A[2] })
+return { headerReply(header), { A[2], rec or '', score or '', rank or 0 }, rate,
   attemptsRead(tournamentFrom(ctx.cfg), KEYS[6 + tonumber(ARGV[1])], A, 2) }

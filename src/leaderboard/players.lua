@@ -4,9 +4,9 @@
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are ifVersion ('' =
 --       unconditional), then the playerIds.
 -- KEYS[6 + the number of read counters], for a read of the current period: the entrants key.
--- Returns { header (header[8]: cohorts.lib.lua's cohortReadColumns), rows, rate, attempts
+-- Returns { header (its cohorts: cohorts.lib.lua's cohortReadColumns), rows, rate, attempts
 -- (tournament.lib.lua's attemptsRead) } with rows (playerId, record or '', score or '', rank or 0),
--- { {'NOT_MODIFIED', version}, {}, rate }, { {'NOT_FOUND'}, {}, rate } or
+-- { header (status NOT_MODIFIED), {}, rate }, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
@@ -25,5 +25,5 @@ for i = 2, #A do
   rows[#rows + 1] = score or ''
   rows[#rows + 1] = rank or 0
 end
-header[8] = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { unpack(A, 2) })
-return { header, rows, rate, attemptsRead(tournamentFrom(ctx.cfg), KEYS[6 + tonumber(ARGV[1])], A, 2) }
+header.cohorts = cohortReadColumns(cohortFrom(KEYS[1], ctx.cfg), KEYS[2], { unpack(A, 2) })
+return { headerReply(header), rows, rate, attemptsRead(tournamentFrom(ctx.cfg), KEYS[6 + tonumber(ARGV[1])], A, 2) }

@@ -11,7 +11,7 @@ import {
   SRC,
   topLevelLocals,
 } from '../../test/support/lua';
-import { assembleLua, LuaScript } from './lua-script';
+import { assembleLua, LuaScript, luaNameList } from './lua-script';
 
 const scripts = luaFiles().filter((f) => !isLuaLibrary(f));
 const name = (f: string): string => relative(SRC, f);
@@ -186,5 +186,14 @@ describe('assembleLua', () => {
     expect(() => assembleLua(write('f.lua', '--- @include "flags.lib"\nreturn 1\n'))).toThrow(
       'has a #! line',
     );
+  });
+
+  it('reads a one-line list of names a file defines (luaNameList), or names the file', () => {
+    const file = write(
+      'h.lib.lua',
+      "-- local SLOTS = { 'not', 'this' }\nlocal SLOTS = { 'status', 'total', 'version' }\nlocal X = 1\n",
+    );
+    expect(luaNameList(file, 'SLOTS')).toEqual(['status', 'total', 'version']);
+    expect(() => luaNameList(file, 'OTHER')).toThrow(`Lua file ${file}: no line "local OTHER`);
   });
 });

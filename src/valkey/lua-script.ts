@@ -108,6 +108,19 @@ export function assembleLua(file: string): AssembledLua {
 }
 
 /**
+ * The string literals of a list a Lua file defines on one line, `local NAME = { 'a', 'b', … }`
+ * (a library's reply layout, say), read from the file: TypeScript then decodes a reply by the
+ * names in the order the Lua side writes them, so that order is written once. Throws, naming the
+ * file, when the line is not there.
+ */
+export function luaNameList(file: string, name: string): string[] {
+  const text = readLua(file, file);
+  const line = new RegExp(`^local ${name} = \\{([^}\\n]*)\\}`, 'm').exec(text);
+  if (!line) throw new Error(`Lua file ${file}: no line "local ${name} = { '…', … }"`);
+  return [...line[1].matchAll(/'([^']*)'/g)].map((m) => m[1]);
+}
+
+/**
  * A script refused a board whose keys are in another storage layout than the scripts' (error
  * reply `LAYOUT …`, see valkey/standings.lib.lua): the board's migration has not finished, which
  * only happens in the moments after an upgrade. Nothing was applied; rendered as a 503 with

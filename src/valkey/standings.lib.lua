@@ -238,13 +238,31 @@ local function renderRange(rankMode, order, P, start, stop)
   return out
 end
 
+-- A read's header travels as a list: READ_HEADER names its slots in reply order, the one place
+-- that order is written (leaderboard/read-header.ts reads this line to decode it by name).
+-- status 'OK' | 'NOT_MODIFIED'; periodId: the current period; periodStartedAt: its start; total:
+-- the period's member count; tiers: the tiers JSON; version: "<generation>.<counter>" (see
+-- bumpVersion); columns: the tie-break columns (cfg `cols`, '' = none); cohorts: player reads of a
+-- cohort board, the players' cohort columns (cohorts.lib.lua's cohortReadColumns).
+local READ_HEADER = { 'status', 'periodId', 'periodStartedAt', 'total', 'tiers', 'version', 'columns', 'cohorts' }
+
+-- A header (a table by slot name) as its reply: READ_HEADER's slots in order, an unset one null.
+local function headerReply(h)
+  local out = {}
+  for i = 1, #READ_HEADER do
+    local v = h[READ_HEADER[i]]
+    if v == nil then v = false end
+    out[i] = v
+  end
+  return out
+end
+
 -- What every read starts with. Returns nil when the board does not exist; else the read's
--- context (ctx.cfg: the cfg fields read, by name), its header (status, current period id, its
--- start, member count, tiers JSON, the board's version "<generation>.<counter>" (see bumpVersion)
--- and its columns (cfg `cols`)), and the whole reply instead when `ifVersion` is that version
--- ({ {'NOT_MODIFIED', version} }: nothing to render). Refuses a board in another layout. `...`:
--- lists of further cfg fields the script's helpers need (TOURNAMENT_FIELDS, COHORT_FIELDS), read
--- in the same HMGET (boardConfig).
+-- context (ctx.cfg: the cfg fields read, by name), its header (a table by READ_HEADER's names;
+-- headerReply makes it the reply's), and the whole reply's header instead when `ifVersion` is the
+-- board's version ({ status = 'NOT_MODIFIED', version }: nothing to render). Refuses a board in
+-- another layout. `...`: lists of further cfg fields the script's helpers need (TOURNAMENT_FIELDS,
+-- COHORT_FIELDS), read in the same HMGET (boardConfig).
 local function readContext(cfgKey, verKey, z, r, dz, ifVersion, ...)
   local c = boardConfig(cfgKey, { 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout', 'createdAt',
     'cols' }, ...)
@@ -253,8 +271,9 @@ local function readContext(cfgKey, verKey, z, r, dz, ifVersion, ...)
   local version = (c.createdAt or '') .. '.' .. (redis.call('GET', verKey) or '0')
   -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
-    return {}, {}, { { 'NOT_MODIFIED', version } }
+    return {}, {}, { status = 'NOT_MODIFIED', version = version }
   end
   return { rankMode = c.rankMode, order = c.sortOrder, P = withColumns({ z = z, r = r, dz = dz }, c.cols), cfg = c },
-    { 'OK', c.period, c.periodStartedAt, redis.call('ZCARD', z), c.tiers, version, c.cols or '' }
+    { status = 'OK', periodId = c.period, periodStartedAt = c.periodStartedAt, total = redis.call('ZCARD', z),
+      tiers = c.tiers, version = version, columns = c.cols or '' }
 end

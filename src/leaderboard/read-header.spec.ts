@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+import { luaNameList } from '../valkey/lua-script';
+import { decodeReadHeader } from './read-header';
+
+describe('decodeReadHeader', () => {
+  it("reads each slot where standings.lib.lua's READ_HEADER puts it", () => {
+    const order = luaNameList(resolve(__dirname, '../valkey/standings.lib.lua'), 'READ_HEADER');
+    expect(order[0]).toBe('status');
+    // A reply whose every slot holds its own name: each name must come back under itself.
+    const decoded = decodeReadHeader(order);
+    expect(Object.keys(decoded).sort()).toEqual([...order].sort());
+    for (const name of order) expect(decoded[name as keyof typeof decoded]).toBe(name);
+  });
+
+  it('reads a refusal, which carries its status alone', () => {
+    expect(decodeReadHeader(['NOT_FOUND'])).toMatchObject({
+      status: 'NOT_FOUND',
+      total: undefined,
+    });
+  });
+});
