@@ -16,7 +16,7 @@
 -- rows: (playerId, record, score, cohort rank) per entry, as renderRange gives them.
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/cohorts.lib"
-local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', COHORT_FIELDS)
+local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', { 'cohortSize', 'leagues' })
 if not ctx then return { { 'NOT_FOUND' }, {} } end
 header = headerReply(header)
 local co = cohortFrom(KEYS[1], ctx.cfg)

@@ -12,10 +12,12 @@
 --- @include "../valkey/hidden.lib"
 --- @include "../valkey/cohorts.lib"
 local pid = ARGV[1]
+-- The cfg fields cohortFrom needs besides the read's own.
+local COHORT_EXTRA = { 'cohortSize', 'leagues' }
 local out = {}
 for b = 0, #KEYS / 5 - 1 do
   local i = 5 * b
-  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', COHORT_FIELDS)
+  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', COHORT_EXTRA)
   if not ctx then
     out[b + 1] = { { 'NOT_FOUND' } }
   else

@@ -14,8 +14,9 @@
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/cohorts.lib"
 
--- The cfg fields the cohort and tournament helpers need come with the read's own (one HMGET).
-local ctx, header, rate, A = beginRead(1, TOURNAMENT_FIELDS, COHORT_FIELDS)
+-- The cfg fields the tournament and cohort helpers need besides the read's own: one HMGET.
+local ctx, header, rate, A = beginRead(1, { 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers',
+  'maxAttempts', 'cohortSize', 'leagues' })
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local rec, score, rank = ownStandingOf(ctx, header, A[2])
 -- On a cohort board the player's cohort columns, on a tournament board's current period their

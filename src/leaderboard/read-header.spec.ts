@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
-import { luaNameList } from '../valkey/lua-script';
+import { luaReturnedFields } from '../valkey/lua-script';
 import { decodeReadHeader } from './read-header';
 
 describe('decodeReadHeader', () => {
-  it("reads each slot where standings.lib.lua's READ_HEADER puts it", () => {
-    const order = luaNameList(resolve(__dirname, '../valkey/standings.lib.lua'), 'READ_HEADER');
+  it("reads each slot where standings.lib.lua's headerReply puts it", () => {
+    const order = luaReturnedFields(
+      resolve(__dirname, '../valkey/standings.lib.lua'),
+      'headerReply',
+    );
     expect(order[0]).toBe('status');
     // A reply whose every slot holds its own name: each name must come back under itself.
     const decoded = decodeReadHeader(order);

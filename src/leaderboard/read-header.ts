@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { luaNameList, ScriptReply } from '../valkey/lua-script';
+import { luaReturnedFields, ScriptReply } from '../valkey/lua-script';
 
 /**
  * The slots of a read script's header (readContext and headerReply in valkey/standings.lib.lua),
- * by name. Their order is written once, in that file's READ_HEADER line, and read from it here
- * when the module loads; this list only says which names the TypeScript side knows (any order).
+ * by name. Their order is written once, in that file's headerReply (the list it returns), and
+ * read from it here when the module loads; this list only says which names the TypeScript side
+ * knows (any order).
  */
 const KNOWN = [
   'cohorts',
@@ -24,7 +25,7 @@ export type ReadHeader = Record<ReadHeaderSlot, ScriptReply | undefined>;
 
 function slotIndexes(): Record<ReadHeaderSlot, number> {
   const file = resolve(__dirname, '../valkey/standings.lib.lua');
-  const order = luaNameList(file, 'READ_HEADER');
+  const order = luaReturnedFields(file, 'headerReply');
   const missing = KNOWN.filter((name) => !order.includes(name));
   const unknown = order.filter((name) => !(KNOWN as readonly string[]).includes(name));
   // status leads: the refusals ({'NOT_FOUND'}, {'RATE_LIMITED', …}) carry it alone, first.
@@ -35,7 +36,7 @@ function slotIndexes(): Record<ReadHeaderSlot, number> {
     order[0] !== 'status'
   ) {
     throw new Error(
-      `READ_HEADER in ${file} does not match read-header.ts: ` +
+      `headerReply in ${file} does not match read-header.ts: ` +
         `missing ${missing.join(', ') || 'none'}, unknown ${unknown.join(', ') || 'none'}, ` +
         `${order.length} slots, status first: ${order[0] === 'status'}`,
     );

@@ -20,10 +20,15 @@ local MAX_SAFE = 9007199254740991
 -- tournament.lib.lua's tournamentFrom) and its cohorts (co: cohorts.lib.lua's cohortFrom, nil
 -- without). nil when the board does not exist.
 local function loadBoard()
-  local c = boardConfig(KEYS[CFG], { 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
-    'createdAt', 'layout', 'cols' }, TOURNAMENT_FIELDS, COHORT_FIELDS)
-  if not c.sortOrder then return nil end
-  requireLayout(KEYS[CFG], c.layout)
+  -- its own fields, then those of TOURNAMENT_FIELDS and COHORT_FIELDS not named before
+  local v = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
+    'createdAt', 'layout', 'cols', 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers', 'maxAttempts',
+    'periodStartedAt', 'cohortSize', 'leagues')
+  if not v[1] then return nil end
+  requireLayout(KEYS[CFG], v[8])
+  local c = { sortOrder = v[1], updateMode = v[2], rankMode = v[3], minScore = v[4], maxScore = v[5], period = v[6],
+    createdAt = v[7], cols = v[9], startsAt = v[10], endsAt = v[11], activeFor = v[12], joinRequired = v[13],
+    maxPlayers = v[14], maxAttempts = v[15], periodStartedAt = v[16], cohortSize = v[17], leagues = v[18] }
   -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c.sortOrder, mode = c.updateMode, rankMode = c.rankMode, min = tonumber(c.minScore),
     max = tonumber(c.maxScore), period = c.period, gen = c.createdAt or '',

@@ -1,24 +1,23 @@
 -- A board's configuration hash and archived periods, for the scripts of every feature that
 -- keeps keys under a board's tag. Layout: leaderboard/board.keys.ts.
 
--- A board's cfg fields, read in one HMGET: c[field] = its value (false when absent). Takes one or
--- more lists of field names (each helper that needs the cfg names its own: TOURNAMENT_FIELDS,
--- COHORT_FIELDS…) and reads a field named in several of them once, so a script reads everything
--- its helpers need in one call and hands them the same table.
-local function boardConfig(cfgKey, ...)
-  local names, seen = {}, {}
-  for _, list in ipairs({ ... }) do
-    for _, f in ipairs(list) do
-      if not seen[f] then
-        seen[f] = true
-        names[#names + 1] = f
-      end
-    end
-  end
+-- A board's cfg fields `names` (a list), read in one HMGET: c[field] = its value (false when
+-- absent). A script whose helpers read the cfg (tournamentFrom, cohortFrom) reads the fields they
+-- all need in one call (written out once: merging their lists here cost more than the HMGETs it
+-- saved) and hands them the same table; each helper checks its fields are there (cfgHas).
+local function boardConfig(cfgKey, names)
   local v = redis.call('HMGET', cfgKey, unpack(names))
   local c = {}
   for i = 1, #names do c[names[i]] = v[i] end
   return c
+end
+
+-- Errors when `c` lacks a field of `names`: an absent field reads as false, so nil means the
+-- script never asked for it (a programming error every test of the script would show).
+local function cfgHas(c, names)
+  for i = 1, #names do
+    if c[names[i]] == nil then error('cfg field ' .. names[i] .. ' was not read') end
+  end
 end
 
 -- The board's generation: its creation time (`createdAt` in {lb:id}:cfg), which tells a board

@@ -35,6 +35,7 @@ local COHORT_FIELDS = { 'cohortSize', 'leagues', 'createdAt', 'rankMode', 'perio
 -- co: size, rankMode, period (the current one), gen, tag ("{lb:id}:"), root (of the cohort keys)
 -- and leagues (nil, or a list of {name, promote, demote}, lowest first).
 local function cohortFrom(cfgKey, c)
+  cfgHas(c, COHORT_FIELDS)
   local size = c.cohortSize
   if not size or size == '' then return nil end
   local tag = string.sub(cfgKey, 1, -4)

@@ -11,7 +11,7 @@ import {
   SRC,
   topLevelLocals,
 } from '../../test/support/lua';
-import { assembleLua, LuaScript, luaNameList } from './lua-script';
+import { assembleLua, LuaScript, luaReturnedFields } from './lua-script';
 
 const scripts = luaFiles().filter((f) => !isLuaLibrary(f));
 const name = (f: string): string => relative(SRC, f);
@@ -188,12 +188,21 @@ describe('assembleLua', () => {
     );
   });
 
-  it('reads a one-line list of names a file defines (luaNameList), or names the file', () => {
+  it('reads the fields a function returns as a list (luaReturnedFields), or names the file', () => {
     const file = write(
       'h.lib.lua',
-      "-- local SLOTS = { 'not', 'this' }\nlocal SLOTS = { 'status', 'total', 'version' }\nlocal X = 1\n",
+      [
+        '-- return { h.not, h.this }',
+        'local function reply(h)',
+        '  return { h.status, h.total or false,',
+        '    h.version or false }',
+        'end',
+        '',
+      ].join('\n'),
     );
-    expect(luaNameList(file, 'SLOTS')).toEqual(['status', 'total', 'version']);
-    expect(() => luaNameList(file, 'OTHER')).toThrow(`Lua file ${file}: no line "local OTHER`);
+    expect(luaReturnedFields(file, 'reply')).toEqual(['status', 'total', 'version']);
+    expect(() => luaReturnedFields(file, 'other')).toThrow(
+      `Lua file ${file}: no "local function other(h)`,
+    );
   });
 });

@@ -108,16 +108,21 @@ export function assembleLua(file: string): AssembledLua {
 }
 
 /**
- * The string literals of a list a Lua file defines on one line, `local NAME = { 'a', 'b', … }`
- * (a library's reply layout, say), read from the file: TypeScript then decodes a reply by the
- * names in the order the Lua side writes them, so that order is written once. Throws, naming the
- * file, when the line is not there.
+ * The fields, in order, of the list a Lua function builds from its one argument's fields, for a
+ * function written as `local function NAME(h)` whose body is `return { h.a, h.b or false, … }` (a
+ * reply's layout, say). TypeScript then decodes that reply by the names in the order the Lua side
+ * writes them, so the order is written once. Throws, naming the file, when there is no such
+ * function.
  */
-export function luaNameList(file: string, name: string): string[] {
+export function luaReturnedFields(file: string, name: string): string[] {
   const text = readLua(file, file);
-  const line = new RegExp(`^local ${name} = \\{([^}\\n]*)\\}`, 'm').exec(text);
-  if (!line) throw new Error(`Lua file ${file}: no line "local ${name} = { '…', … }"`);
-  return [...line[1].matchAll(/'([^']*)'/g)].map((m) => m[1]);
+  const fn = new RegExp(
+    `^local function ${name}\\((\\w+)\\)\\n\\s*return \\{([^}]*)\\}\\n\\s*end$`,
+    'm',
+  ).exec(text);
+  if (!fn)
+    throw new Error(`Lua file ${file}: no "local function ${name}(h) return { h.…, … } end"`);
+  return [...fn[2].matchAll(new RegExp(`\\b${fn[1]}\\.(\\w+)`, 'g'))].map((m) => m[1]);
 }
 
 /**

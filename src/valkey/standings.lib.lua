@@ -24,7 +24,6 @@
 -- Every script call re-creates these functions, and each upvalue costs: widths and field names
 -- are literals, and helpers call few others.
 --- @include "layout.lib"
---- @include "board.lib"
 
 -- k from a score and a score from k: the same negation on desc boards.
 local function toK(order, score)
@@ -238,42 +237,47 @@ local function renderRange(rankMode, order, P, start, stop)
   return out
 end
 
--- A read's header travels as a list: READ_HEADER names its slots in reply order, the one place
--- that order is written (leaderboard/read-header.ts reads this line to decode it by name).
--- status 'OK' | 'NOT_MODIFIED'; periodId: the current period; periodStartedAt: its start; total:
--- the period's member count; tiers: the tiers JSON; version: "<generation>.<counter>" (see
--- bumpVersion); columns: the tie-break columns (cfg `cols`, '' = none); cohorts: player reads of a
--- cohort board, the players' cohort columns (cohorts.lib.lua's cohortReadColumns).
-local READ_HEADER = { 'status', 'periodId', 'periodStartedAt', 'total', 'tiers', 'version', 'columns', 'cohorts' }
-
--- A header (a table by slot name) as its reply: READ_HEADER's slots in order, an unset one null.
+-- A read's header is a table by slot name: status 'OK' | 'NOT_MODIFIED'; periodId: the current
+-- period; periodStartedAt: its start; total: the period's member count; tiers: the tiers JSON;
+-- version: "<generation>.<counter>" (see bumpVersion); columns: the tie-break columns (cfg `cols`,
+-- '' = none); cohorts: player reads of a cohort board, the players' cohort columns (cohorts.lib.lua's
+-- cohortReadColumns). headerReply makes it the reply's list: the one place the slots' order is
+-- written (leaderboard/read-header.ts reads it from this function to decode the list by name), as
+-- one table constructor (an unset slot null), which costs the 304 path's script least.
 local function headerReply(h)
-  local out = {}
-  for i = 1, #READ_HEADER do
-    local v = h[READ_HEADER[i]]
-    if v == nil then v = false end
-    out[i] = v
-  end
-  return out
+  return { h.status, h.periodId or false, h.periodStartedAt or false, h.total or false, h.tiers or false,
+    h.version or false, h.columns or false, h.cohorts or false }
 end
 
 -- What every read starts with. Returns nil when the board does not exist; else the read's
 -- context (ctx.cfg: the cfg fields read, by name), its header (a table by READ_HEADER's names;
 -- headerReply makes it the reply's), and the whole reply's header instead when `ifVersion` is the
 -- board's version ({ status = 'NOT_MODIFIED', version }: nothing to render). Refuses a board in
--- another layout. `...`: lists of further cfg fields the script's helpers need (TOURNAMENT_FIELDS,
--- COHORT_FIELDS), read in the same HMGET (boardConfig).
-local function readContext(cfgKey, verKey, z, r, dz, ifVersion, ...)
-  local c = boardConfig(cfgKey, { 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout', 'createdAt',
-    'cols' }, ...)
-  if not c.rankMode then return nil end
-  requireLayout(cfgKey, c.layout)
-  local version = (c.createdAt or '') .. '.' .. (redis.call('GET', verKey) or '0')
+-- another layout. `extra`: a list of further cfg fields the script's helpers need (those of
+-- TOURNAMENT_FIELDS and COHORT_FIELDS not read here), read in the same HMGET.
+local function readContext(cfgKey, verKey, z, r, dz, ifVersion, extra)
+  local c
+  if extra then
+    c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
+      'createdAt', 'cols', unpack(extra))
+  else
+    c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
+      'createdAt', 'cols')
+  end
+  if not c[1] then return nil end
+  requireLayout(cfgKey, c[6])
+  local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
   -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
     return {}, {}, { status = 'NOT_MODIFIED', version = version }
   end
-  return { rankMode = c.rankMode, order = c.sortOrder, P = withColumns({ z = z, r = r, dz = dz }, c.cols), cfg = c },
-    { status = 'OK', periodId = c.period, periodStartedAt = c.periodStartedAt, total = redis.call('ZCARD', z),
-      tiers = c.tiers, version = version, columns = c.cols or '' }
+  local ctx = { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) }
+  -- ctx.cfg, by name, only for a script that asked for more (the page and around-me reads do not)
+  if extra then
+    local named = { rankMode = c[1], period = c[2], periodStartedAt = c[3], createdAt = c[7], cols = c[8] }
+    for i = 1, #extra do named[extra[i]] = c[8 + i] end
+    ctx.cfg = named
+  end
+  return ctx, { status = 'OK', periodId = c[2], periodStartedAt = c[3], total = redis.call('ZCARD', z), tiers = c[4],
+    version = version, columns = c[8] or '' }
 end

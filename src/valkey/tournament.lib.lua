@@ -22,6 +22,7 @@ local TOURNAMENT_FIELDS = { 'startsAt', 'endsAt', 'activeFor', 'joinRequired', '
 -- boardConfig (TOURNAMENT_FIELDS among them). `counting`: seats and attempts are kept (an entry
 -- rule is set); `timed`: a time rule is set.
 local function tournamentFrom(c)
+  cfgHas(c, TOURNAMENT_FIELDS)
   local t = { startsAt = tournamentNumber(c.startsAt), endsAt = tournamentNumber(c.endsAt),
     activeFor = tournamentNumber(c.activeFor), joinRequired = c.joinRequired == 'true',
     maxPlayers = tournamentNumber(c.maxPlayers), maxAttempts = tournamentNumber(c.maxAttempts),
