@@ -4,8 +4,8 @@
 -- full at either end.
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are playerId, limit, ifVersion
 --       ('' = unconditional).
--- Returns { header, rows, rate } (see readContext / renderRange / readLimit), { header (status
--- NOT_MODIFIED), {}, rate }, { {'NOT_FOUND'}, {}, rate }, { {'PLAYER_NOT_FOUND'}, {}, rate } or
+-- Returns { header, rows, rate } (see readContext / renderRange / readLimit), { {'NOT_MODIFIED',
+-- version}, {}, rate }, { {'NOT_FOUND'}, {}, rate }, { {'PLAYER_NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"

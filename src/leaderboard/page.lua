@@ -3,8 +3,8 @@
 -- A page of a period.
 -- KEYS, ARGV: see read.lib.lua; the script's own arguments are offset, limit, ifVersion ('' =
 --       unconditional).
--- Returns { header, rows, rate } (see readContext / renderRange / readLimit), { header (status
--- NOT_MODIFIED), {}, rate } when ifVersion is the board's version, { {'NOT_FOUND'}, {}, rate } or
+-- Returns { header, rows, rate } (see readContext / renderRange / readLimit), { {'NOT_MODIFIED',
+-- version}, {}, rate } when ifVersion is the board's version, { {'NOT_FOUND'}, {}, rate } or
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"

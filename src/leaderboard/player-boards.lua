@@ -12,18 +12,16 @@
 --- @include "../valkey/hidden.lib"
 --- @include "../valkey/cohorts.lib"
 local pid = ARGV[1]
--- The cfg fields cohortFrom needs besides the read's own.
-local COHORT_EXTRA = { 'cohortSize', 'leagues' }
 local out = {}
 for b = 0, #KEYS / 5 - 1 do
   local i = 5 * b
-  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', COHORT_EXTRA)
+  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', true)
   if not ctx then
     out[b + 1] = { { 'NOT_FOUND' } }
   else
     -- The player's own read: a hidden player's standing is their plausible one (hidden.lib.lua).
     local rec, score, rank = ownStandingOf(ctx, header, pid)
-    if rec then header.cohorts = cohortReadColumns(cohortFrom(KEYS[i + 1], ctx.cfg), KEYS[i + 2], { pid }) end
+    if rec and ctx.cfg then header.cohorts = cohortReadColumns(cohortFrom(KEYS[i + 1], ctx.cfg), KEYS[i + 2], { pid }) end
     out[b + 1] = { headerReply(header), rec or '', score or '', rank or 0 }
   end
 end

@@ -15,6 +15,14 @@ describe('decodeReadHeader', () => {
     for (const name of order) expect(decoded[name as keyof typeof decoded]).toBe(name);
   });
 
+  it('reads a 304 status reply, which carries the version second', () => {
+    expect(decodeReadHeader(['NOT_MODIFIED', '17.3'])).toMatchObject({
+      status: 'NOT_MODIFIED',
+      version: '17.3',
+      periodId: undefined,
+    });
+  });
+
   it('reads a refusal, which carries its status alone', () => {
     expect(decodeReadHeader(['NOT_FOUND'])).toMatchObject({
       status: 'NOT_FOUND',

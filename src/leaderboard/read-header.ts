@@ -45,9 +45,18 @@ function slotIndexes(): Record<ReadHeaderSlot, number> {
 }
 
 const SLOT = slotIndexes();
+const NO_SLOTS = Object.fromEntries(KNOWN.map((name) => [name, undefined])) as ReadHeader;
 
-/** A read script's header (the reply's first element) by slot name. */
+/**
+ * A read script's header (the reply's first element) by slot name. A status reply instead of a
+ * header carries its status first and then its own values: `{'NOT_MODIFIED', version}` (kept that
+ * short for the 304 path) is decoded here too; the refusals (`{'NOT_FOUND'}`, `{'RATE_LIMITED',
+ * index, limit}`) only by status.
+ */
 export function decodeReadHeader(raw: ScriptReply[]): ReadHeader {
+  if (raw[0] === 'NOT_MODIFIED') {
+    return { ...NO_SLOTS, status: raw[0], version: raw[1] };
+  }
   return {
     status: raw[SLOT.status],
     periodId: raw[SLOT.periodId],

@@ -17,8 +17,8 @@ local RATE_KEYS_FROM = 9
 local MAX_SAFE = 9007199254740991
 
 -- The board, from one read of its cfg: what the submit rules need, its tournament rules (t:
--- tournament.lib.lua's tournamentFrom) and its cohorts (co: cohorts.lib.lua's cohortFrom, nil
--- without). nil when the board does not exist.
+-- tournament.lib.lua's tournamentFrom, nil when no tournament option is set) and its cohorts (co:
+-- cohorts.lib.lua's cohortFrom, nil without). nil when the board does not exist.
 local function loadBoard()
   -- its own fields, then those of TOURNAMENT_FIELDS and COHORT_FIELDS not named before
   local v = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
@@ -32,7 +32,9 @@ local function loadBoard()
   -- gen: the board's creation time, telling this board from a deleted one with the same id
   return { order = c.sortOrder, mode = c.updateMode, rankMode = c.rankMode, min = tonumber(c.minScore),
     max = tonumber(c.maxScore), period = c.period, gen = c.createdAt or '',
-    P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c.cols), t = tournamentFrom(c), co = cohortFrom(KEYS[CFG], c) }
+    P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c.cols),
+    t = (v[10] or v[11] or v[12] or v[13] or v[14] or v[15]) and tournamentFrom(c) or nil,
+    co = v[17] and cohortFrom(KEYS[CFG], c) or nil }
 end
 
 -- The subscores a submission sent ("s1,s2", '' = none) as numbers, or nil and the error reply

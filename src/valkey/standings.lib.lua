@@ -250,16 +250,19 @@ local function headerReply(h)
 end
 
 -- What every read starts with. Returns nil when the board does not exist; else the read's
--- context (ctx.cfg: the cfg fields read, by name), its header (a table by READ_HEADER's names;
--- headerReply makes it the reply's), and the whole reply's header instead when `ifVersion` is the
--- board's version ({ status = 'NOT_MODIFIED', version }: nothing to render). Refuses a board in
--- another layout. `extra`: a list of further cfg fields the script's helpers need (those of
--- TOURNAMENT_FIELDS and COHORT_FIELDS not read here), read in the same HMGET.
-local function readContext(cfgKey, verKey, z, r, dz, ifVersion, extra)
+-- context, its header (a table by slot name; headerReply makes it the reply's), and the whole
+-- reply's header instead when `ifVersion` is the board's version ({ 'NOT_MODIFIED', version }, a
+-- status reply like the refusals, kept short for the 304 path: nothing to render). Refuses a board in
+-- another layout. `players`: a read of players' standings, whose tournament and cohort helpers
+-- get the cfg fields they need (TOURNAMENT_FIELDS, COHORT_FIELDS) from the same HMGET as ctx.cfg,
+-- by name (one table constructor: adding fields one by one cost more than the HMGETs it saved);
+-- ctx.cfg stays nil on a board with neither cohorts nor an entry rule (nothing to read for them).
+local function readContext(cfgKey, verKey, z, r, dz, ifVersion, players)
   local c
-  if extra then
+  if players then
     c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
-      'createdAt', 'cols', unpack(extra))
+      'createdAt', 'cols', 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers', 'maxAttempts',
+      'cohortSize', 'leagues')
   else
     c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
       'createdAt', 'cols')
@@ -269,14 +272,13 @@ local function readContext(cfgKey, verKey, z, r, dz, ifVersion, extra)
   local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
   -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
-    return {}, {}, { status = 'NOT_MODIFIED', version = version }
+    return {}, {}, { 'NOT_MODIFIED', version }
   end
   local ctx = { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) }
-  -- ctx.cfg, by name, only for a script that asked for more (the page and around-me reads do not)
-  if extra then
-    local named = { rankMode = c[1], period = c[2], periodStartedAt = c[3], createdAt = c[7], cols = c[8] }
-    for i = 1, #extra do named[extra[i]] = c[8 + i] end
-    ctx.cfg = named
+  if players and (c[12] or c[13] or c[14] or c[15]) then
+    ctx.cfg = { rankMode = c[1], period = c[2], periodStartedAt = c[3], createdAt = c[7], cols = c[8], startsAt = c[9],
+      endsAt = c[10], activeFor = c[11], joinRequired = c[12], maxPlayers = c[13], maxAttempts = c[14],
+      cohortSize = c[15], leagues = c[16] }
   end
   return ctx, { status = 'OK', periodId = c[2], periodStartedAt = c[3], total = redis.call('ZCARD', z), tiers = c[4],
     version = version, columns = c[8] or '' }

@@ -85,10 +85,10 @@ local function seatsTaken(key, current)
 end
 
 -- The entry rules for a submission of these players (a batch: in order, each entry one
--- attempt); `t`: the board's tournamentFrom. Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
+-- attempt); `t`: the board's tournamentFrom (nil: no tournament option set). Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
 -- no counts). The batch is all or nothing: the first entry breaking a rule refuses it whole.
 local function entryRefusal(t, entrantsKey, pids)
-  if not t.timed and not t.counting then return nil, nil end
+  if not t or not t.timed and not t.counting then return nil, nil end
   local w = windowRefusal(t, nowMs(), false)
   if w then return w, nil end
   if not t.counting then return nil, nil end
