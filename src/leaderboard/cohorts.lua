@@ -15,7 +15,7 @@
 --              league, to league, cohortId, cohort rank } or { 'NO_LEAGUES' }
 -- rows: (playerId, record, score, cohort rank) per entry, as renderRange gives them.
 --- @include "../valkey/standings.lib"
---- @include "../valkey/cohorts.lib"
+--- @include "../valkey/cohorts-read.lib"
 local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', true)
 if not ctx then return { { 'NOT_FOUND' }, {} } end
 header = headerReply(header)

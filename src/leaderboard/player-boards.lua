@@ -10,7 +10,7 @@
 -- in another storage layout fails the call ('LAYOUT …'), as its player read would.
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/hidden.lib"
---- @include "../valkey/cohorts.lib"
+--- @include "../valkey/cohorts-read.lib"
 local pid = ARGV[1]
 local out = {}
 for b = 0, #KEYS / 5 - 1 do

@@ -11,8 +11,8 @@
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
 --- @include "../valkey/hidden.lib"
---- @include "../valkey/tournament.lib"
---- @include "../valkey/cohorts.lib"
+--- @include "../valkey/tournament-read.lib"
+--- @include "../valkey/cohorts-read.lib"
 
 -- The cfg fields the tournament and cohort helpers need come with the read's own (one HMGET).
 local ctx, header, rate, A = beginRead(1, true)

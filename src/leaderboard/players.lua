@@ -10,8 +10,8 @@
 -- { {'RATE_LIMITED', index, limit} }.
 --- @include "../valkey/standings.lib"
 --- @include "read.lib"
---- @include "../valkey/tournament.lib"
---- @include "../valkey/cohorts.lib"
+--- @include "../valkey/tournament-read.lib"
+--- @include "../valkey/cohorts-read.lib"
 
 -- The cfg fields the tournament and cohort helpers need come with the read's own (one HMGET).
 local ctx, header, rate, A = beginRead(1, true)

@@ -7,7 +7,9 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../common/rate-limit.lib"
+--- @include "../valkey/cohorts-read.lib"
 --- @include "../valkey/cohorts.lib"
+--- @include "../valkey/tournament-read.lib"
 --- @include "../valkey/tournament.lib"
 --- @include "../valkey/board.lib"
 

@@ -11,6 +11,7 @@
 -- Returns { 'NONE' } when nothing is pending (or the board has no leagues / does not exist),
 -- { 'PROGRESS', periodId, moved this step, cohorts done, cohorts } or { 'DONE', periodId,
 -- moved this step, moved in the period }: the step that finished the period (exactly one).
+--- @include "../../valkey/cohorts-read.lib"
 --- @include "../../valkey/cohorts.lib"
 --- @include "../../valkey/layout.lib"
 local co = cohortConfig(KEYS[1])
