@@ -233,10 +233,11 @@ export class StandingsRepository {
     const specs = conditions.limit ? [conditions.limit] : [];
     for (const spec of specs) keys.push(spec.key);
     if (period === 'current') keys.push(entrantsKey(boardId)); // after the counters: players.lua
-    const reply = (await script.run(this.valkey.api, keys, [
-      ...RateLimitRepository.args(specs),
-      ...args,
-    ])) as ScriptReply[];
+    const reply = (await script.run(
+      this.valkey.api,
+      keys,
+      RateLimitRepository.args(specs, args),
+    )) as ScriptReply[];
     const header = decodeReadHeader(reply[0] as ScriptReply[]);
     if (header.status === 'RATE_LIMITED') return { status: 'rate-limited', spec: specs[0] };
     const counted = reply[2] as ScriptReply[];
