@@ -122,8 +122,14 @@ export class RateLimitRepository {
     return { limit: Number(reply[0]), remaining: Math.max(0, Number(reply[1])) };
   }
 
-  /** The ARGV prefix a script expects for these counters (see rate-limit.lib.lua). */
-  static args(specs: LimitSpec[]): (string | number)[] {
-    return [specs.length, ...specs.flatMap((s) => [s.limit, s.cost, s.field ?? ''])];
+  /**
+   * The ARGV prefix a script expects for these counters (see rate-limit.lib.lua), followed by
+   * `rest` (the script's own arguments). Built with plain pushes: it runs on every read and submit.
+   */
+  static args(specs: LimitSpec[], rest: (string | number)[] = []): (string | number)[] {
+    const out: (string | number)[] = [specs.length];
+    for (const s of specs) out.push(s.limit, s.cost, s.field ?? '');
+    for (const a of rest) out.push(a);
+    return out;
   }
 }

@@ -19,10 +19,10 @@ local index = redis.call('ZRANK', ctx.P.z, memberOf(ctx.P, rec, A[1]))
 if not index then
   local rows = hiddenAround(ctx, header, rec, A[1], tonumber(A[2]))
   if not rows then return { { 'PLAYER_NOT_FOUND' }, {}, rate } end
-  return { header, rows, rate }
+  return { headerReply(header), rows, rate }
 end
-local limit, total = tonumber(A[2]), header[4]
+local limit, total = tonumber(A[2]), header.total
 local start = index - math.floor((limit - 1) / 2)
 if start + limit > total then start = total - limit end
 if start < 0 then start = 0 end
-return { header, renderRange(ctx.rankMode, ctx.order, ctx.P, start, start + limit - 1), rate }
+return { headerReply(header), renderRange(ctx.rankMode, ctx.order, ctx.P, start, start + limit - 1), rate }

@@ -16,10 +16,11 @@
 --              { 'NO_LEAGUES' }
 -- rows: (playerId, record, score, cohort rank) per entry, as renderRange gives them.
 --- @include "../valkey/standings.lib"
---- @include "../valkey/cohorts.lib"
-local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '')
+--- @include "../valkey/cohorts-read.lib"
+local ctx, header = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], '', true)
 if not ctx then return { { 'NOT_FOUND' }, {} } end
-local co = cohortConfig(KEYS[1])
+header = headerReply(header)
+local co = ctx.cfg and cohortFrom(KEYS[1], ctx.cfg)
 if not co then return { header, { 'NO_COHORTS' } } end
 local what, periodId = ARGV[1], ARGV[2] ~= '' and ARGV[2] or co.period
 local h = cohortPeriod(co, periodId) .. 'h'

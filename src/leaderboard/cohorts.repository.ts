@@ -4,6 +4,7 @@ import { ValkeyConnections } from '../valkey/valkey-connections';
 import { BoardKeys } from './board.keys';
 import type { PeriodRef } from './board';
 import { decodeRecord, RankedEntry } from './standings.repository';
+import { decodeReadHeader } from './read-header';
 
 /** One cohort of a period: its id (1, 2, … in opening order), league name ('' = none), size. */
 export interface CohortRow {
@@ -73,15 +74,15 @@ export class CohortsRepository {
       [k.cfg, p.z, p.r, p.dz, k.version],
       [String(args[0]), periodId, ...args.slice(1)],
     )) as ScriptReply[];
-    const header = reply[0] as ScriptReply[];
-    if (header[0] !== 'OK') return { status: 'board-not-found' };
+    const header = decodeReadHeader(reply[0] as ScriptReply[]);
+    if (header.status !== 'OK') return { status: 'board-not-found' };
     const body = reply[1] as ScriptReply[];
     if (body[0] === 'NO_COHORTS') return { status: 'no-cohorts' };
     if (body[0] === 'NO_COHORT') return { status: 'no-cohort' };
     if (body[0] === 'NO_LEAGUES') return { status: 'no-leagues' };
-    // header[6]: the board's tie-break columns, one letter each (readContext).
-    const columns = String(header[6] ?? '').length;
-    return { status: 'ok', currentPeriodId: String(header[1]), columns, value: body };
+    // the board's tie-break columns, one letter each (readContext)
+    const columns = String(header.columns ?? '').length;
+    return { status: 'ok', currentPeriodId: String(header.periodId), columns, value: body };
   }
 
   /** A page of the period's cohorts, in opening order, and how many it has. */

@@ -13,6 +13,7 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../valkey/hidden-write.lib"
+--- @include "../valkey/cohorts-read.lib"
 --- @include "../valkey/cohorts.lib"
 local CFG, HIDDEN, PERIODS, PMETA, VER, Z, R, DZ, ZH = 1, 2, 3, 4, 5, 6, 7, 8, 9
 local c = redis.call('HMGET', KEYS[CFG], 'rankMode', 'layout', 'cols')

@@ -12,5 +12,5 @@ local ctx, header, rate, A = beginRead(3)
 if not ctx then return header end -- the answer already: refused, not found or not modified
 local offset = tonumber(A[1])
 -- Past the end: an empty page (and no huge index handed to ZRANGE, which wants an integer).
-if offset >= header[4] then return { header, {}, rate } end
-return { header, renderRange(ctx.rankMode, ctx.order, ctx.P, offset, offset + tonumber(A[2]) - 1), rate }
+if offset >= header.total then return { headerReply(header), {}, rate } end
+return { headerReply(header), renderRange(ctx.rankMode, ctx.order, ctx.P, offset, offset + tonumber(A[2]) - 1), rate }

@@ -6,23 +6,23 @@
 -- ARGV: 1 playerId.
 -- Returns one element per board, in KEYS order: { {'NOT_FOUND'} } for a board that is gone, else
 -- { header, record or '', score or '', rank or 0 } with the header of readContext (on a cohort
--- board, header[8]: the player's cohort columns, as players.lua gives them). A board still
+-- board, its cohorts: the player's cohort columns, as players.lua gives them). A board still
 -- in another storage layout fails the call ('LAYOUT …'), as its player read would.
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/hidden.lib"
---- @include "../valkey/cohorts.lib"
+--- @include "../valkey/cohorts-read.lib"
 local pid = ARGV[1]
 local out = {}
 for b = 0, #KEYS / 5 - 1 do
   local i = 5 * b
-  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '')
+  local ctx, header = readContext(KEYS[i + 1], KEYS[i + 5], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], '', true)
   if not ctx then
     out[b + 1] = { { 'NOT_FOUND' } }
   else
     -- The player's own read: a hidden player's standing is their plausible one (hidden.lib.lua).
     local rec, score, rank = ownStandingOf(ctx, header, pid)
-    if rec then header[8] = cohortReadColumns(KEYS[i + 1], KEYS[i + 2], { pid }) end
-    out[b + 1] = { header, rec or '', score or '', rank or 0 }
+    if rec and ctx.cfg then header.cohorts = cohortReadColumns(cohortFrom(KEYS[i + 1], ctx.cfg), KEYS[i + 2], { pid }) end
+    out[b + 1] = { headerReply(header), rec or '', score or '', rank or 0 }
   end
 end
 return out

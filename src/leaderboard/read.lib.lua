@@ -7,15 +7,16 @@
 --- @include "../valkey/standings.lib"
 --- @include "../common/rate-limit.lib"
 
--- Charges the read limit, then reads the board's context (see readContext). Returns
--- (nil, reply) when the script must answer at once: { {'RATE_LIMITED', index, limit} },
--- { {'NOT_FOUND'}, {}, rate } or { {'NOT_MODIFIED', version}, {}, rate }; otherwise
--- (ctx, header, rate, the script's own arguments). `ifVersionAt`: where ifVersion is in those.
-local function beginRead(ifVersionAt)
+-- Charges the read limit, then reads the board's context (see readContext, and its `players`). Returns (nil, reply) when the script must answer at once:
+-- { {'RATE_LIMITED', index, limit} }, { {'NOT_FOUND'}, {}, rate } or { {'NOT_MODIFIED', version},
+-- {}, rate }; otherwise (ctx, header, rate, the script's own arguments),
+-- the header a table that the script's reply gives as headerReply(header). `ifVersionAt`: where
+-- ifVersion is in those arguments.
+local function beginRead(ifVersionAt, players)
   local rate, A = readLimit(6)
   if not A then return nil, rate end
-  local ctx, header, unchanged = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], A[ifVersionAt])
+  local ctx, header, unchanged = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], A[ifVersionAt], players)
   if not ctx then return nil, { { 'NOT_FOUND' }, {}, rate } end
-  if unchanged then return nil, { unchanged[1], {}, rate } end
+  if unchanged then return nil, { unchanged, {}, rate } end
   return ctx, header, rate, A
 end

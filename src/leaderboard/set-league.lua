@@ -6,6 +6,7 @@
 -- KEYS: 1 cfg, 2 ver. ARGV: 1 playerId, 2 league name.
 -- Returns { 'OK', previous league name or '' } | { 'NOT_FOUND' } | { 'NO_LEAGUES' } |
 -- { 'UNKNOWN_LEAGUE' }.
+--- @include "../valkey/cohorts-read.lib"
 --- @include "../valkey/cohorts.lib"
 --- @include "../valkey/layout.lib"
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'NOT_FOUND' } end

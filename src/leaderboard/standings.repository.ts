@@ -5,6 +5,7 @@ import { entrantsKey } from './tournament.keys';
 import { ValkeyConnections } from '../valkey/valkey-connections';
 import { PeriodRef, Tier } from './board';
 import { LimitSpec, RateLimitRepository, RateState } from '../common/rate-limit.repository';
+import { decodeReadHeader, ReadHeader } from './read-header';
 
 /** One ranked row as stored, decoded. */
 export interface RankedEntry {
@@ -31,7 +32,7 @@ export interface CohortStanding {
   league: string;
 }
 
-/** Player reads append the players' cohort columns to their header (see cohortReadColumns). */
+/** Player reads give the players' cohort columns in their header (see cohortReadColumns). */
 function withCohorts(rows: Rows, flat: ScriptReply | undefined): Rows {
   if (!Array.isArray(flat)) return rows;
   rows.forEach((row, i) => {
@@ -153,14 +154,14 @@ export function decodeRecord(
   return entry;
 }
 
-function decodeHeader(raw: ScriptReply[]): StandingsHeader {
+function decodeHeader(raw: ReadHeader): StandingsHeader {
   const header: StandingsHeader = {
-    periodId: String(raw[1]),
-    periodStartedAt: Number(raw[2]),
-    total: Number(raw[3]),
-    tiers: JSON.parse(String(raw[4] || '[]')) as Tier[],
+    periodId: String(raw.periodId),
+    periodStartedAt: Number(raw.periodStartedAt),
+    total: Number(raw.total),
+    tiers: JSON.parse(String(raw.tiers || '[]')) as Tier[],
   };
-  if (raw[6]) header.columns = String(raw[6]);
+  if (raw.columns) header.columns = String(raw.columns);
   return header;
 }
 
@@ -232,21 +233,22 @@ export class StandingsRepository {
     const specs = conditions.limit ? [conditions.limit] : [];
     for (const spec of specs) keys.push(spec.key);
     if (period === 'current') keys.push(entrantsKey(boardId)); // after the counters: players.lua
-    const reply = (await script.run(this.valkey.api, keys, [
-      ...RateLimitRepository.args(specs),
-      ...args,
-    ])) as ScriptReply[];
-    const header = reply[0] as ScriptReply[];
-    if (header[0] === 'RATE_LIMITED') return { status: 'rate-limited', spec: specs[0] };
+    const reply = (await script.run(
+      this.valkey.api,
+      keys,
+      RateLimitRepository.args(specs, args),
+    )) as ScriptReply[];
+    const header = decodeReadHeader(reply[0] as ScriptReply[]);
+    if (header.status === 'RATE_LIMITED') return { status: 'rate-limited', spec: specs[0] };
     const counted = reply[2] as ScriptReply[];
     const rate =
       Number(counted[0]) > 0
         ? { limit: Number(counted[0]), remaining: Math.max(0, Number(counted[1])) }
         : undefined;
-    if (header[0] === 'NOT_FOUND') return { status: 'board-not-found', rate };
-    if (header[0] === 'PLAYER_NOT_FOUND') return { status: 'player-not-found', rate };
-    if (header[0] === 'NOT_MODIFIED') {
-      return { status: 'not-modified', notModified: true, version: String(header[1]), rate };
+    if (header.status === 'NOT_FOUND') return { status: 'board-not-found', rate };
+    if (header.status === 'PLAYER_NOT_FOUND') return { status: 'player-not-found', rate };
+    if (header.status === 'NOT_MODIFIED') {
+      return { status: 'not-modified', notModified: true, version: String(header.version), rate };
     }
     const decoded = decodeHeader(header);
     return {
@@ -254,9 +256,9 @@ export class StandingsRepository {
       header: decoded,
       rows: withCohorts(
         decodeRows(reply[1] as ScriptReply[], decoded.columns?.length ?? 0),
-        header[7],
+        header.cohorts,
       ),
-      version: String(header[5]),
+      version: String(header.version),
       rate,
       ...decodeAttempts(reply[3]),
     };
@@ -375,9 +377,10 @@ export class StandingsRepository {
     }
     const replies = (await Promise.all(calls)).flatMap((r) => r as ScriptReply[][]);
     const out: PlayerOnBoard[] = [];
-    replies.forEach(([header, record, score, rank], n) => {
-      if ((header as ScriptReply[])[0] !== 'OK') return;
-      const decoded = decodeHeader(header as ScriptReply[]);
+    replies.forEach(([raw, record, score, rank], n) => {
+      const header = decodeReadHeader(raw as ScriptReply[]);
+      if (header.status !== 'OK') return;
+      const decoded = decodeHeader(header);
       const columns = decoded.columns?.length ?? 0;
       const entry = record
         ? decodeRecord(playerId, String(record), String(score), Number(rank), columns)
@@ -385,7 +388,7 @@ export class StandingsRepository {
       out.push({
         boardId: boardIds[n],
         header: decoded,
-        entry: withCohorts([{ playerId, entry }], (header as ScriptReply[])[7])[0].entry,
+        entry: withCohorts([{ playerId, entry }], header.cohorts)[0].entry,
       });
     });
     return out;

@@ -10,6 +10,7 @@
 -- limit } or { 'ENTRY_REFUSED', … } (ended, closed, full).
 --- @include "../common/rate-limit.lib"
 --- @include "../valkey/time.lib"
+--- @include "../valkey/tournament-read.lib"
 --- @include "../valkey/tournament.lib"
 local CFG, ENTRANTS, RATE_KEYS_FROM = 1, 2, 3
 local nLimits, A = limitArgs()

@@ -25,7 +25,6 @@ local nLimits, A = limitArgs()
 local refusedOutside, bodyHash = A[1] == '1', A[2]
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-b.co = cohortConfig(KEYS[CFG])
 -- Each entry is looked up twice (checked, then applied): hash each player once.
 b.P.h = {}
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
@@ -38,7 +37,7 @@ local pids = {}
 for i = 0, n - 1 do pids[i + 1] = A[ENTRIES_FROM + i * ENTRY_FIELDS] end
 -- Tournament rules (valkey/tournament.lib.lua; the entrants key is the last of KEYS): the whole
 -- batch is refused when any entry breaks one; each entry is an attempt.
-local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], pids)
+local entry, attempts = entryRefusal(b.t, KEYS[#KEYS], pids)
 if entry then return entry end
 -- Only an increment's bounds depend on the current score; other modes check the value alone.
 local increment = b.mode == 'increment'

@@ -7,21 +7,37 @@
 --- @include "../valkey/standings.lib"
 --- @include "../valkey/standings-write.lib"
 --- @include "../common/rate-limit.lib"
+--- @include "../valkey/cohorts-read.lib"
 --- @include "../valkey/cohorts.lib"
+--- @include "../valkey/tournament-read.lib"
+--- @include "../valkey/tournament.lib"
+--- @include "../valkey/board.lib"
 
 local CFG, SEQ, Z, R, DZ, VER, IDEMPOTENCY, LEGACY_IDEMPOTENCY = 1, 2, 3, 4, 5, 6, 7, 8
 local RATE_KEYS_FROM = 9
 
 local MAX_SAFE = 9007199254740991
 
+-- The board, from one read of its cfg: what the submit rules need, its tournament rules (t:
+-- tournament.lib.lua's tournamentFrom, nil when no tournament option is set) and its cohorts (co:
+-- cohorts.lib.lua's cohortFrom, nil without). nil when the board does not exist.
 local function loadBoard()
-  local c = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
-    'createdAt', 'layout', 'cols')
-  if not c[1] then return nil end
-  requireLayout(KEYS[CFG], c[8])
+  -- its own fields, then those of TOURNAMENT_FIELDS and COHORT_FIELDS not named before
+  local v = redis.call('HMGET', KEYS[CFG], 'sortOrder', 'updateMode', 'rankMode', 'minScore', 'maxScore', 'period',
+    'createdAt', 'layout', 'cols', 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers', 'maxAttempts',
+    'periodStartedAt', 'cohortSize', 'leagues', 'demoteInactive')
+  if not v[1] then return nil end
+  requireLayout(KEYS[CFG], v[8])
+  local c = { sortOrder = v[1], updateMode = v[2], rankMode = v[3], minScore = v[4], maxScore = v[5], period = v[6],
+    createdAt = v[7], cols = v[9], startsAt = v[10], endsAt = v[11], activeFor = v[12], joinRequired = v[13],
+    maxPlayers = v[14], maxAttempts = v[15], periodStartedAt = v[16], cohortSize = v[17], leagues = v[18],
+    demoteInactive = v[19] }
   -- gen: the board's creation time, telling this board from a deleted one with the same id
-  return { order = c[1], mode = c[2], rankMode = c[3], min = tonumber(c[4]), max = tonumber(c[5]),
-    period = c[6], gen = c[7] or '', P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c[9]) }
+  return { order = c.sortOrder, mode = c.updateMode, rankMode = c.rankMode, min = tonumber(c.minScore),
+    max = tonumber(c.maxScore), period = c.period, gen = c.createdAt or '',
+    P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c.cols),
+    t = (v[10] or v[11] or v[12] or v[13] or v[14] or v[15]) and tournamentFrom(c) or nil,
+    co = v[17] and cohortFrom(KEYS[CFG], c) or nil }
 end
 
 -- The subscores a submission sent ("s1,s2", '' = none) as numbers, or nil and the error reply

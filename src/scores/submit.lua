@@ -23,12 +23,11 @@ local refusedOutside, pid, score, displayName, metadata, bodyHash, subs = A[1] =
   A[5], A[6], A[7] or ''
 local b = loadBoard()
 if not b then return { 'NOT_FOUND' } end
-b.co = cohortConfig(KEYS[CFG])
 local refused = refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
 if refused then return refused end
 -- Tournament rules (valkey/tournament.lib.lua; the entrants key is the last of KEYS, after the
 -- rate-limit counters): { 'ENTRY_REFUSED', … } changes nothing; an accepted write is an attempt.
-local entry, attempts = entryRefusal(KEYS[1], KEYS[#KEYS], { pid })
+local entry, attempts = entryRefusal(b.t, KEYS[#KEYS], { pid })
 if entry then return entry end
 local veiled = unveil(b.P, b.rankMode == 'dense', hiddenSetOf(KEYS[CFG]), pid) -- a hidden player (hidden-write.lib)
 local r = apply(b, pid, score, displayName, metadata, nowMs(), subs)

@@ -41,13 +41,13 @@ local function hiddenStanding(rankMode, order, P, member)
 end
 
 -- A read addressed by the player's own id: their record, score and rank, visible or hidden (then
--- plausible, and the header's total, header[4], counts them); nil when they are not on the period.
+-- plausible, and the header's total, header.total, counts them); nil when they are not on the period.
 local function ownStandingOf(ctx, header, pid)
   local rec, a, b = standingOf(ctx.rankMode, ctx.order, ctx.P, pid)
   if rec or not a then return rec, a, b end
   local score, rank = hiddenStanding(ctx.rankMode, ctx.order, ctx.P, b)
   if not score then return nil end
-  header[4] = header[4] + 1
+  header.total = header.total + 1
   return a, score, rank
 end
 
@@ -56,7 +56,7 @@ end
 -- renderRange; those placed after the player move down one rank: ordinal, all of them; competition,
 -- those worse than the player (not the visible ones tied with them, which come after them when they
 -- reached the tie earlier); dense, the same ones, when no visible player holds the player's score or
--- tuple. Returns the rows and counts the player in header[4], or nil when they are not in zh.
+-- tuple. Returns the rows and counts the player in header.total, or nil when they are not in zh.
 local function hiddenAround(ctx, header, rec, pid, limit)
   local P, rankMode = ctx.P, ctx.rankMode
   local member = memberOf(P, rec, pid)
@@ -81,8 +81,8 @@ local function hiddenAround(ctx, header, rec, pid, limit)
     -- the visible players tied with the player and placed after them: ties - (index - better)
     if rankMode == 'competition' or ties == 0 then shiftFrom = better + ties end
   end
-  local total = header[4] + 1
-  header[4] = total
+  local total = header.total + 1
+  header.total = total
   local start = index - math.floor((limit - 1) / 2)
   if start + limit > total then start = total - limit end
   if start < 0 then start = 0 end

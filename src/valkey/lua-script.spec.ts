@@ -11,7 +11,7 @@ import {
   SRC,
   topLevelLocals,
 } from '../../test/support/lua';
-import { assembleLua, LuaScript } from './lua-script';
+import { assembleLua, LuaScript, luaReturnedFields } from './lua-script';
 
 const scripts = luaFiles().filter((f) => !isLuaLibrary(f));
 const name = (f: string): string => relative(SRC, f);
@@ -185,6 +185,24 @@ describe('assembleLua', () => {
     write('flags.lib.lua', '#!lua flags=no-writes\nlocal f = 1\n');
     expect(() => assembleLua(write('f.lua', '--- @include "flags.lib"\nreturn 1\n'))).toThrow(
       'has a #! line',
+    );
+  });
+
+  it('reads the fields a function returns as a list (luaReturnedFields), or names the file', () => {
+    const file = write(
+      'h.lib.lua',
+      [
+        '-- return { h.not, h.this }',
+        'local function reply(h)',
+        '  return { h.status, h.total or false,',
+        '    h.version or false }',
+        'end',
+        '',
+      ].join('\n'),
+    );
+    expect(luaReturnedFields(file, 'reply')).toEqual(['status', 'total', 'version']);
+    expect(() => luaReturnedFields(file, 'other')).toThrow(
+      `Lua file ${file}: no "local function other(h)`,
     );
   });
 });

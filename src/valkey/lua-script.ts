@@ -108,6 +108,24 @@ export function assembleLua(file: string): AssembledLua {
 }
 
 /**
+ * The fields, in order, of the list a Lua function builds from its one argument's fields, for a
+ * function written as `local function NAME(h)` whose body is `return { h.a, h.b or false, … }` (a
+ * reply's layout, say). TypeScript then decodes that reply by the names in the order the Lua side
+ * writes them, so the order is written once. Throws, naming the file, when there is no such
+ * function.
+ */
+export function luaReturnedFields(file: string, name: string): string[] {
+  const text = readLua(file, file);
+  const fn = new RegExp(
+    `^local function ${name}\\((\\w+)\\)\\n\\s*return \\{([^}]*)\\}\\n\\s*end$`,
+    'm',
+  ).exec(text);
+  if (!fn)
+    throw new Error(`Lua file ${file}: no "local function ${name}(h) return { h.…, … } end"`);
+  return [...fn[2].matchAll(new RegExp(`\\b${fn[1]}\\.(\\w+)`, 'g'))].map((m) => m[1]);
+}
+
+/**
  * A script refused a board whose keys are in another storage layout than the scripts' (error
  * reply `LAYOUT …`, see valkey/standings.lib.lua): the board's migration has not finished, which
  * only happens in the moments after an upgrade. Nothing was applied; rendered as a 503 with

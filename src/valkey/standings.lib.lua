@@ -237,21 +237,49 @@ local function renderRange(rankMode, order, P, start, stop)
   return out
 end
 
+-- A read's header is a table by slot name: status 'OK' | 'NOT_MODIFIED'; periodId: the current
+-- period; periodStartedAt: its start; total: the period's member count; tiers: the tiers JSON;
+-- version: "<generation>.<counter>" (see bumpVersion); columns: the tie-break columns (cfg `cols`,
+-- '' = none); cohorts: player reads of a cohort board, the players' cohort columns (cohorts.lib.lua's
+-- cohortReadColumns). headerReply makes it the reply's list: the one place the slots' order is
+-- written (leaderboard/read-header.ts reads it from this function to decode the list by name), as
+-- one table constructor (an unset slot null), which costs the 304 path's script least.
+local function headerReply(h)
+  return { h.status, h.periodId or false, h.periodStartedAt or false, h.total or false, h.tiers or false,
+    h.version or false, h.columns or false, h.cohorts or false }
+end
+
 -- What every read starts with. Returns nil when the board does not exist; else the read's
--- context, its header (status, current period id, its start, member count, tiers JSON, the
--- board's version "<generation>.<counter>" (see bumpVersion) and its columns (cfg `cols`)), and
--- the whole reply instead when `ifVersion` is that version ({ {'NOT_MODIFIED', version} }:
--- nothing to render). Refuses a board in another layout.
-local function readContext(cfgKey, verKey, z, r, dz, ifVersion)
-  local c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
-    'createdAt', 'cols')
+-- context, its header (a table by slot name; headerReply makes it the reply's), and the whole
+-- reply's header instead when `ifVersion` is the board's version ({ 'NOT_MODIFIED', version }, a
+-- status reply like the refusals, kept short for the 304 path: nothing to render). Refuses a board in
+-- another layout. `players`: a read of players' standings, whose tournament and cohort helpers
+-- get the cfg fields they need (TOURNAMENT_FIELDS, COHORT_FIELDS) from the same HMGET as ctx.cfg,
+-- by name (one table constructor: adding fields one by one cost more than the HMGETs it saved);
+-- ctx.cfg stays nil on a board with neither cohorts nor an entry rule (nothing to read for them).
+local function readContext(cfgKey, verKey, z, r, dz, ifVersion, players)
+  local c
+  if players then
+    c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
+      'createdAt', 'cols', 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers', 'maxAttempts',
+      'cohortSize', 'leagues', 'demoteInactive')
+  else
+    c = redis.call('HMGET', cfgKey, 'rankMode', 'period', 'periodStartedAt', 'tiers', 'sortOrder', 'layout',
+      'createdAt', 'cols')
+  end
   if not c[1] then return nil end
   requireLayout(cfgKey, c[6])
   local version = (c[7] or '') .. '.' .. (redis.call('GET', verKey) or '0')
   -- ifVersion: one version or several, comma-separated (an If-None-Match may list a few).
   if ifVersion and ifVersion ~= '' and string.find(',' .. ifVersion .. ',', ',' .. version .. ',', 1, true) then
-    return {}, {}, { { 'NOT_MODIFIED', version } }
+    return {}, {}, { 'NOT_MODIFIED', version }
   end
-  return { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) },
-    { 'OK', c[2], c[3], redis.call('ZCARD', z), c[4], version, c[8] or '' }
+  local ctx = { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) }
+  if players and (c[12] or c[13] or c[14] or c[15]) then
+    ctx.cfg = { rankMode = c[1], period = c[2], periodStartedAt = c[3], createdAt = c[7], cols = c[8], startsAt = c[9],
+      endsAt = c[10], activeFor = c[11], joinRequired = c[12], maxPlayers = c[13], maxAttempts = c[14],
+      cohortSize = c[15], leagues = c[16], demoteInactive = c[17] }
+  end
+  return ctx, { status = 'OK', periodId = c[2], periodStartedAt = c[3], total = redis.call('ZCARD', z), tiers = c[4],
+    version = version, columns = c[8] or '' }
 end

@@ -3,28 +3,10 @@
 -- script of the write they govern (submit, batch, join, PATCH, reset), so N racing requests on
 -- any number of api instances are decided one after the other. Times are Valkey's clock (TIME,
 -- in ms): the clock that stamps entries, the same for every instance.
--- Keys: the board's cfg hash and its entrants hash (leaderboard/tournament.keys.ts): field
--- `#period` = the period it belongs to, every other field a seated playerId -> attempts.
+-- The options and the keys: tournament-read.lib.lua.
+--- @include "tournament-read.lib"
 --- @include "time.lib"
 --- @include "layout.lib"
-
-local function tournamentNumber(v)
-  if v and v ~= '' then return tonumber(v) end
-  return nil
-end
-
--- The board's tournament options, current period and period start. `counting`: seats and
--- attempts are kept (an entry rule is set); `timed`: a time rule is set.
-local function tournamentOf(cfgKey)
-  local c = redis.call('HMGET', cfgKey, 'startsAt', 'endsAt', 'activeFor', 'joinRequired', 'maxPlayers',
-    'maxAttempts', 'period', 'periodStartedAt')
-  local t = { startsAt = tournamentNumber(c[1]), endsAt = tournamentNumber(c[2]), activeFor = tournamentNumber(c[3]),
-    joinRequired = c[4] == 'true', maxPlayers = tournamentNumber(c[5]), maxAttempts = tournamentNumber(c[6]),
-    period = c[7], periodStartedAt = tonumber(c[8] or '0') }
-  t.counting = t.joinRequired or t.maxPlayers ~= nil or t.maxAttempts ~= nil
-  t.timed = t.startsAt ~= nil or t.endsAt ~= nil or t.activeFor ~= nil
-  return t
-end
 
 -- The reply refusing a request: { 'ENTRY_REFUSED', reason, entry index (0-based; -1 = the
 -- whole request), period id, the number the reason names (an instant in ms, a limit), the
@@ -58,15 +40,6 @@ local function windowRefusal(t, now, forJoin)
   return nil
 end
 
--- Whether the entrants hash belongs to `period`. One left by an older period is dropped when
--- `drop` (a write: UNLINK frees it off the main thread); a read just sees it as empty.
-local function entrantsOf(key, period, drop)
-  local owner = redis.call('HGET', key, '#period')
-  if owner == period then return true end
-  if owner and drop then redis.call('UNLINK', key) end
-  return false
-end
-
 -- How many players hold a seat in the period (the hash's fields but `#period`).
 local function seatsTaken(key, current)
   if not current then return 0 end
@@ -74,11 +47,10 @@ local function seatsTaken(key, current)
 end
 
 -- The entry rules for a submission of these players (a batch: in order, each entry one
--- attempt). Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
+-- attempt); `t`: the board's tournamentFrom (nil: no tournament option set). Returns (refusal, nil) or (nil, what recordAttempts needs; nil when the board keeps
 -- no counts). The batch is all or nothing: the first entry breaking a rule refuses it whole.
-local function entryRefusal(cfgKey, entrantsKey, pids)
-  local t = tournamentOf(cfgKey)
-  if not t.timed and not t.counting then return nil, nil end
+local function entryRefusal(t, entrantsKey, pids)
+  if not t or not t.timed and not t.counting then return nil, nil end
   local w = windowRefusal(t, nowMs(), false)
   if w then return w, nil end
   if not t.counting then return nil, nil end
@@ -154,19 +126,4 @@ local function tournamentPatchRefusal(cfgKey, fields)
   if tournamentOver(t, nowMs()) then return -2 end
   if startsAt and endsAt and startsAt >= endsAt then return -3 end
   return nil
-end
-
--- Attempts for a read of the current period's players (players.lua; writes nothing): {} when
--- there is no entrants key (another period is read) or the board counts no attempts, else
--- { maxAttempts ('' = unlimited), then each player's attempts (pids[from..], in order) }.
-local function attemptsRead(cfgKey, entrantsKey, pids, from)
-  if not entrantsKey then return {} end
-  local c = redis.call('HMGET', cfgKey, 'joinRequired', 'maxPlayers', 'maxAttempts', 'period')
-  if c[1] ~= 'true' and tournamentNumber(c[2]) == nil and tournamentNumber(c[3]) == nil then return {} end
-  local out = { c[3] or '' }
-  local current = entrantsOf(entrantsKey, c[4], false)
-  for i = from, #pids do
-    out[#out + 1] = current and tonumber(redis.call('HGET', entrantsKey, pids[i]) or '0') or 0
-  end
-  return out
 end

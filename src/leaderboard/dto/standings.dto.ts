@@ -137,24 +137,21 @@ export function toEntryDto(e: RankedEntry): EntryDto {
 export function toPlayerDto(leaderboardId: string, h: StandingsHeader, e: RankedEntry): PlayerDto {
   const percent = topPercent(e.rank, h.total);
   const tier = tierFor(h.tiers, percent);
-  return {
-    ...toEntryDto(e),
-    leaderboardId,
-    periodId: h.periodId,
-    total: h.total,
-    topPercent: percent,
-    ...(tier !== undefined ? { tier } : {}),
-    ...cohortFields(e),
-  };
-}
-
-function cohortFields(e: RankedEntry): Partial<PlayerDto> {
+  // Fields assigned in place (the entry's, then these, in this order) rather than spread into a
+  // new object: four object spreads were the largest self time of our own code in a CPU profile
+  // of player reads (issue 13).
+  const dto = toEntryDto(e) as PlayerDto;
+  dto.leaderboardId = leaderboardId;
+  dto.periodId = h.periodId;
+  dto.total = h.total;
+  dto.topPercent = percent;
+  if (tier !== undefined) dto.tier = tier;
   const c = e.cohort;
-  if (!c) return {};
-  return {
-    cohortId: c.cohortId,
-    ...(c.cohortRank !== null ? { cohortRank: c.cohortRank } : {}),
-    cohortTotal: c.cohortTotal,
-    ...(c.league ? { league: c.league } : {}),
-  };
+  if (c) {
+    dto.cohortId = c.cohortId;
+    if (c.cohortRank !== null) dto.cohortRank = c.cohortRank;
+    dto.cohortTotal = c.cohortTotal;
+    if (c.league) dto.league = c.league;
+  }
+  return dto;
 }

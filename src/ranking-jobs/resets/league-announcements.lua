@@ -3,7 +3,7 @@
 -- KEYS: 1 cfg (the cohort keys derive from it and the board's generation, see cohorts.lib.lua).
 -- ARGV: 1 'list' or 'done', 2 (done) the announced period.
 -- list: a flat array periodId, movements recorded in it, … (oldest first); done: 1 when removed.
---- @include "../../valkey/cohorts.lib"
+--- @include "../../valkey/cohorts-read.lib"
 local co = cohortConfig(KEYS[1])
 if not co or not co.leagues then
   if ARGV[1] == 'list' then return {} end

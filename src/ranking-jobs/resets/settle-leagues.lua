@@ -19,6 +19,7 @@
 -- { 'PROGRESS', periodId, moved this step, cohorts done, cohorts } or { 'DONE', periodId,
 -- moved this step, moved in the period }: the step that finished the period (exactly one),
 -- which also adds the period to R..'announce' (its league.moved is owed).
+--- @include "../../valkey/cohorts-read.lib"
 --- @include "../../valkey/cohorts.lib"
 --- @include "../../valkey/layout.lib"
 local co = cohortConfig(KEYS[1])
