@@ -1,3 +1,4 @@
+import { ResetsRepository } from '../src/ranking-jobs/resets/resets.repository';
 import { http, startApp, TestApp } from './support/app';
 import { useApp } from './support/fixture';
 import { startValkey, TestValkey } from './support/valkey';
@@ -151,6 +152,53 @@ describe('the per-IP read limit charged inside the read script (e2e)', () => {
     const calls = (await evalCalls()) - before;
     expect(calls).toBeGreaterThanOrEqual(reads);
     expect(calls).toBeLessThan(reads * 1.25);
+  });
+
+  it('answers an archived period page and player read with one Valkey command each', async () => {
+    const api = http(t.baseUrl);
+    await api.admin('POST', '/v1/leaderboards', { id: 'arc' });
+    await api.batch('arc', [
+      { playerId: 'a', score: 3 },
+      { playerId: 'b', score: 2 },
+    ]);
+    await t.app.get(ResetsRepository).reset('arc', '0000000001', null);
+    // Commands clients sent, from MONITOR, which tags those a script ran with the source `lua`
+    // (commandstats and total_commands_processed count a script's own calls too).
+    const monitor = await valkey.client.monitor();
+    let sent = 0;
+    monitor.on('monitor', (_time: string, _args: string[], source: string) => {
+      if (source !== 'lua') sent++;
+    });
+    const reads = 20;
+    for (let i = 0; i < reads / 2; i++) {
+      const page = await api.get('/v1/leaderboards/arc/periods/0000000001/entries');
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ periodId: '0000000001', total: 2 });
+      expect(page.headers.get('ratelimit-limit')).toBe('1000');
+      const player = await api.get('/v1/leaderboards/arc/periods/0000000001/players/b');
+      expect(player.status).toBe(200);
+      expect(player.body).toMatchObject({ periodId: '0000000001', rank: 2, total: 2 });
+    }
+    await new Promise((r) => setTimeout(r, 100)); // MONITOR's lines trail the replies
+    monitor.disconnect();
+    // One per read (four before: the limit, the board, the period, then the read); background
+    // work of the api in this second would only add a few.
+    expect(sent).toBeGreaterThanOrEqual(reads);
+    expect(sent).toBeLessThan(reads * 1.25);
+    // The board, the period and the player each still answer 404, saying which is missing.
+    const missingPeriod = await api.get('/v1/leaderboards/arc/periods/0000000007/entries');
+    expect(missingPeriod.status).toBe(404);
+    expect(missingPeriod.body.detail).toMatch(/no archived period "0000000007"/);
+    expect(missingPeriod.headers.get('ratelimit-limit')).toBe('1000');
+    const missingPlayer = await api.get('/v1/leaderboards/arc/periods/0000000001/players/zz');
+    expect(missingPlayer.status).toBe(404);
+    expect(missingPlayer.body.detail).toMatch(/"zz" is not in period "0000000001"/);
+    const current = await api.get('/v1/leaderboards/arc/periods/0000000002/players/a');
+    expect(current.status).toBe(404);
+    expect(current.body.detail).toMatch(/no archived period "0000000002"/);
+    const missingBoard = await api.get('/v1/leaderboards/nope/periods/0000000001/entries');
+    expect(missingBoard.status).toBe(404);
+    expect(missingBoard.body.detail).toMatch(/nope/);
   });
 
   it('refuses the read over the limit with 429 and Retry-After, reading nothing', async () => {

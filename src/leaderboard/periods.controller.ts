@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -6,7 +6,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { RateLimitedRead } from '../common/read-limit.docs';
+import type { LimitSpec } from '../common/rate-limit.repository';
+import { RateLimiter } from '../common/rate-limiter';
+import { LimitInScript, ReadLimit } from '../common/throttling';
 import { Problem } from '../common/problem';
 import { PeriodListDto } from './dto/periods.dto';
 import { PageDto, PageQueryDto, PlayerDto } from './dto/standings.dto';
@@ -29,24 +33,34 @@ export class PeriodsController {
   }
 
   @Get(':periodId/entries')
+  @LimitInScript()
   @ApiOperation({ summary: 'A page of an archived period (read-only)' })
   @ApiOkResponse({ type: PageDto })
-  page(
+  async page(
     @Param('id', BoardIdPipe) id: string,
     @Param('periodId', PeriodIdPipe) periodId: string,
     @Query() q: PageQueryDto,
+    @ReadLimit() limit: LimitSpec | null,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PageDto> {
-    return this.periods.page(id, periodId, q.offset, q.limit);
+    const answer = await this.periods.page(id, periodId, q.offset, q.limit, { limit });
+    void reply.headers(RateLimiter.headers(answer.rate ?? null));
+    return answer.body;
   }
 
   @Get(':periodId/players/:playerId')
+  @LimitInScript()
   @ApiOperation({ summary: "A player's final entry in an archived period" })
   @ApiOkResponse({ type: PlayerDto })
-  player(
+  async player(
     @Param('id', BoardIdPipe) id: string,
     @Param('periodId', PeriodIdPipe) periodId: string,
     @Param('playerId', PlayerIdPipe) playerId: string,
+    @ReadLimit() limit: LimitSpec | null,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlayerDto> {
-    return this.periods.player(id, periodId, playerId);
+    const answer = await this.periods.player(id, periodId, playerId, { limit });
+    void reply.headers(RateLimiter.headers(answer.rate ?? null));
+    return answer.body;
   }
 }

@@ -69,6 +69,8 @@ export type StandingsRead<T> =
       attempts?: PlayerAttempts;
     }
   | { status: 'board-not-found' }
+  /** A read of an archived period the board does not have (never archived, or pruned). */
+  | { status: 'period-not-found' }
   | { status: 'player-not-found' };
 
 /** A player's standing on one board (see StandingsRepository.playerOnBoards); null: not on it. */
@@ -246,6 +248,7 @@ export class StandingsRepository {
         ? { limit: Number(counted[0]), remaining: Math.max(0, Number(counted[1])) }
         : undefined;
     if (header.status === 'NOT_FOUND') return { status: 'board-not-found', rate };
+    if (header.status === 'PERIOD_NOT_FOUND') return { status: 'period-not-found', rate };
     if (header.status === 'PLAYER_NOT_FOUND') return { status: 'player-not-found', rate };
     if (header.status === 'NOT_MODIFIED') {
       return { status: 'not-modified', notModified: true, version: String(header.version), rate };

@@ -32,8 +32,9 @@ export class StandingsService {
   ) {}
 
   private unwrap<T>(boardId: string, r: StandingsRead<T>, playerId?: string): Ok<T> {
-    if (r.status === 'board-not-found') throw boardNotFound(boardId);
     if (r.status === 'player-not-found') throw playerNotFound(boardId, playerId);
+    // (period-not-found: only reads of an archived period get it; these read the current one)
+    if (r.status !== 'ok') throw boardNotFound(boardId);
     return r;
   }
 
@@ -152,7 +153,8 @@ function playerNotFound(boardId: string, playerId: string | undefined): ProblemE
   return notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
 }
 
-function withRate(err: ProblemException, rate: RateState | undefined): ProblemException {
+/** `err` with the read counter's headers, when the read charged it. */
+export function withRate(err: ProblemException, rate: RateState | undefined): ProblemException {
   if (rate) Object.assign(err.headers, RateLimiter.headers(rate));
   return err;
 }
