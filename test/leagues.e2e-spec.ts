@@ -18,7 +18,7 @@ const LEAGUES = [
 
 describe('leagues (e2e)', () => {
   const f = useApp({}, 'lg');
-  const moved: { boardId: string; periodId: string; moved: number }[] = [];
+  const moved: { boardId: string; generation: number; periodId: string; moved: number }[] = [];
 
   beforeAll(() => {
     f.app.app.get(EventBus).on('league.moved', (e) => void moved.push(e));
@@ -60,7 +60,7 @@ describe('leagues (e2e)', () => {
     ]);
     await closePeriod(id);
     expect(moved.filter((m) => m.boardId === id)).toEqual([
-      { boardId: id, periodId: '0000000001', moved: 2 },
+      { boardId: id, generation: expect.any(Number), periodId: '0000000001', moved: 2 },
     ]);
     const movements = await f.api.get(`/v1/leaderboards/${id}/periods/0000000001/movements`);
     expect(movements.body).toMatchObject({ settled: true, total: 2 });
@@ -129,7 +129,8 @@ describe('leagues (e2e)', () => {
   });
 
   it('announces league.moved after a settler died between its last step and the announcement', async () => {
-    const id = await f.board({ cohortSize: 2, leagues: LEAGUES });
+    // retainPeriods 0: the prune drops the closed period's cohort keys before the announcement.
+    const id = await f.board({ cohortSize: 2, leagues: LEAGUES, retainPeriods: 0 });
     await submitAll(id, { b1: 1, b2: 2, b3: 3 });
     await f.app.app.get(ResetsRepository).reset(id, '0000000001', null);
     // A settler that finishes the period's steps and dies before announcing.
@@ -138,11 +139,21 @@ describe('leagues (e2e)', () => {
     while (step.status === 'progress') step = await repo.settleStep(id, 1);
     expect(step).toMatchObject({ status: 'done', periodId: '0000000001', movedInPeriod: 2 });
     expect(announced(id)).toEqual([]);
-    expect(await repo.owedAnnouncements(id)).toEqual([{ periodId: '0000000001', moved: 2 }]);
-    // The next settlement (the job's retry, or the next close) owes it and announces it, once.
+    expect((await repo.owedAnnouncements(id)).owed).toEqual([{ periodId: '0000000001', moved: 2 }]);
+    // The results and prune jobs run meanwhile: period 1 and its cohort keys go.
+    for (const p of await f.app.app.get(ResultsRepository).pending(id))
+      await f.app.app.get(ResultsService).onResults({
+        data: { boardId: id, generation: p.generation, periodId: p.periodId },
+      } as Job<ResultsJob>);
+    await f.app.app
+      .get(ResetsService)
+      .onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+    expect(await f.valkey.client.keys(`{lb:${id}}:co:*:0000000001:*`)).toEqual([]);
+    // The next settlement (the job's retry, or the next close) owes it and announces it, once,
+    // with its count.
     await f.app.app.get(LeagueSettlement).settle(id);
     expect(announced(id)).toEqual([['0000000001', 2]]);
-    expect(await repo.owedAnnouncements(id)).toEqual([]);
+    expect((await repo.owedAnnouncements(id)).owed).toEqual([]);
     await f.app.app.get(LeagueSettlement).settle(id);
     expect(moved.filter((m) => m.boardId === id)).toHaveLength(1);
   });

@@ -68,7 +68,8 @@ export interface DomainEvents {
    * The promotions and demotions of a closed period were applied (once per period, by the reset
    * job); `GET /v1/leaderboards/{id}/periods/{periodId}/movements` lists who moved where.
    */
-  'league.moved': { boardId: string; periodId: string; moved: number };
+  /** generation: the board's createdAt (tells a board from a deleted one of the same id) */
+  'league.moved': { boardId: string; generation: number; periodId: string; moved: number };
   /**
    * A closed period's results are stored (once per period; the announcement itself may repeat
    * after a crash, so listeners must be idempotent per board, generation and period).

@@ -16,8 +16,8 @@
 --   R..'pending' zset of periods whose movements are not all applied (leagues only; only those
 --               before the current period are due). With demoteInactive every close adds its
 --               period, even one nobody played in.
---   R..'announce' set of settled periods whose league.moved is not announced yet (leagues only;
---               league-announcements.lua)
+--   R..'announce' hash settled period -> its movement count, for each period whose league.moved
+--               is not announced yet (leagues only; league-announcements.lua)
 --   per period P, under R..P..':':
 --     h     hash: n (cohorts opened), o<L> (newest cohort of league L), l<c> (league of cohort c),
 --           p<c> (players placed in c), s (settle cursor: cohorts below it are settled),

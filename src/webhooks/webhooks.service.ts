@@ -130,7 +130,8 @@ export class WebhooksService implements OnModuleInit {
       );
     });
     this.events.on('league.moved', async (e) => {
-      await this.announce('league.moved', eventIdOf('league.moved', e.boardId, e.periodId), {
+      const id = eventIdOf('league.moved', e.boardId, e.generation, e.periodId);
+      await this.announce('league.moved', id, {
         leaderboardId: e.boardId,
         periodId: e.periodId,
         moved: e.moved,

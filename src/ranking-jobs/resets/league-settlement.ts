@@ -62,11 +62,12 @@ export class LeagueSettlement {
    * killed before or during the announcement leaves it to the next settlement (the job's retry,
    * or the board's next close). At least once: two settlers racing, or a crash between the emit
    * and the mark, emit it again; the webhook delivery's id derives from board and period, so
-   * it is queued once.
+   * it is queued once (while BullMQ keeps the completed job: a day, or the last 10,000).
    */
   private async announceOwed(boardId: string): Promise<void> {
-    for (const { periodId, moved } of await this.repo.owedAnnouncements(boardId)) {
-      await this.events.emit('league.moved', { boardId, periodId, moved });
+    const { generation, owed } = await this.repo.owedAnnouncements(boardId);
+    for (const { periodId, moved } of owed) {
+      await this.events.emit('league.moved', { boardId, generation, periodId, moved });
       await this.repo.announced(boardId, periodId);
     }
   }

@@ -63,19 +63,22 @@ export class LeaguesRepository {
 
   /**
    * The settled periods whose league.moved is still owed (oldest first), with the movements
-   * recorded in each; see {@link announced}.
+   * recorded in each (kept with the debt: the period's cohort keys may be pruned first), and the
+   * board's generation; see {@link announced}.
    */
-  async owedAnnouncements(boardId: string): Promise<{ periodId: string; moved: number }[]> {
-    const flat = (await this.announcementsScript.run(
+  async owedAnnouncements(
+    boardId: string,
+  ): Promise<{ generation: number; owed: { periodId: string; moved: number }[] }> {
+    const [generation, flat] = (await this.announcementsScript.run(
       this.valkey.api,
       [new BoardKeys(boardId).cfg],
       ['list'],
-    )) as ScriptReply[];
+    )) as [ScriptReply, ScriptReply[]];
     const owed: { periodId: string; moved: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       owed.push({ periodId: String(flat[i]), moved: Number(flat[i + 1]) });
     }
-    return owed;
+    return { generation: Number(generation), owed };
   }
 
   /** Marks a period's league.moved as announced. */

@@ -146,6 +146,8 @@ export class ResetsService {
       // A reset or a PATCH raced us: look again.
       if (outcome.status === 'stale') continue;
       await this.after(boardId, outcome);
+      // Like every close: a tournament board with leagues settles its movements now.
+      await this.leagues.settle(boardId);
       return outcome;
     }
     throw new Error(`could not settle the tournament end of ${boardId}`);

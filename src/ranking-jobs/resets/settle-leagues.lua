@@ -18,7 +18,7 @@
 -- Returns { 'NONE' } when nothing is pending (or the board has no leagues / does not exist),
 -- { 'PROGRESS', periodId, moved this step, cohorts done, cohorts } or { 'DONE', periodId,
 -- moved this step, moved in the period }: the step that finished the period (exactly one),
--- which also adds the period to R..'announce' (its league.moved is owed).
+-- which also records the period and its movement count in R..'announce' (its league.moved is owed).
 --- @include "../../valkey/cohorts-read.lib"
 --- @include "../../valkey/cohorts.lib"
 --- @include "../../valkey/layout.lib"
@@ -70,5 +70,7 @@ if moved > 0 then bumpVersion(co.tag .. 'ver') end
 redis.call('ZREM', co.root .. 'pending', p)
 -- Its league.moved is owed from now on, kept until announced (league-announcements.lua), so a
 -- worker that dies after this step still announces it at the next settlement.
-redis.call('SADD', co.root .. 'announce', p)
-return { 'DONE', p, moved, tonumber(redis.call('HGET', h, 'mvn') or '0') }
+local mvn = tonumber(redis.call('HGET', h, 'mvn') or '0')
+-- (with its count: a prune may drop the period's cohort keys before the announcement)
+redis.call('HSET', co.root .. 'announce', p, mvn)
+return { 'DONE', p, moved, mvn }
