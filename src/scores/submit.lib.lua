@@ -36,8 +36,9 @@ local function loadBoard()
   return { order = c.sortOrder, mode = c.updateMode, rankMode = c.rankMode, min = tonumber(c.minScore),
     max = tonumber(c.maxScore), period = c.period, gen = c.createdAt or '',
     P = periodOf(KEYS[Z], KEYS[R], KEYS[DZ], c.cols),
-    t = (v[10] or v[11] or v[12] or v[13] or v[14] or v[15]) and tournamentFrom(c) or nil,
-    co = v[17] and cohortFrom(KEYS[CFG], c) or nil }
+    t = (optionSet(v[10]) or optionSet(v[11]) or optionSet(v[12]) or optionSet(v[13]) or optionSet(v[14])
+      or optionSet(v[15])) and tournamentFrom(c) or nil,
+    co = optionSet(v[17]) and cohortFrom(KEYS[CFG], c) or nil }
 end
 
 -- The subscores a submission sent ("s1,s2", '' = none) as numbers, or nil and the error reply

@@ -249,6 +249,12 @@ local function headerReply(h)
     h.version or false, h.columns or false, h.cohorts or false }
 end
 
+-- Whether a board option read from the cfg hash is set: board creation stores every option,
+-- an unset one as '' (null) or 'false' (a false boolean), so neither counts.
+local function optionSet(v)
+  return v and v ~= '' and v ~= 'false'
+end
+
 -- What every read starts with. Returns nil when the board does not exist; else the read's
 -- context, its header (a table by slot name; headerReply makes it the reply's), and the whole
 -- reply's header instead when `ifVersion` is the board's version ({ 'NOT_MODIFIED', version }, a
@@ -275,7 +281,7 @@ local function readContext(cfgKey, verKey, z, r, dz, ifVersion, players)
     return {}, {}, { 'NOT_MODIFIED', version }
   end
   local ctx = { rankMode = c[1], order = c[5], P = withColumns({ z = z, r = r, dz = dz }, c[8]) }
-  if players and (c[12] or c[13] or c[14] or c[15]) then
+  if players and (optionSet(c[12]) or optionSet(c[13]) or optionSet(c[14]) or optionSet(c[15])) then
     ctx.cfg = { rankMode = c[1], period = c[2], periodStartedAt = c[3], createdAt = c[7], cols = c[8], startsAt = c[9],
       endsAt = c[10], activeFor = c[11], joinRequired = c[12], maxPlayers = c[13], maxAttempts = c[14],
       cohortSize = c[15], leagues = c[16], demoteInactive = c[17] }
