@@ -17,13 +17,14 @@ local function beginRead(ifVersionAt, players)
   if not A then return nil, rate end
   local ctx, header, unchanged = readContext(KEYS[1], KEYS[5], KEYS[2], KEYS[3], KEYS[4], A[ifVersionAt], players)
   if not ctx then return nil, { { 'NOT_FOUND' }, {}, rate } end
-  if unchanged then return nil, { unchanged, {}, rate } end
   -- An archived period's keys (see archivedPeriodKeys): it must be in the board's archive index
   -- ({lb:id}:pmeta, named after the cfg key: same hash tag), or the read is { {'PERIOD_NOT_FOUND'},
-  -- {}, rate } rather than an empty period; so an archived read is one call too.
+  -- {}, rate } rather than an empty period (nor a 304: checked before the version); so an
+  -- archived read is one call too.
   local archived = string.match(KEYS[2], ':arc:(%d+):z$')
   if archived and redis.call('HEXISTS', string.sub(KEYS[1], 1, -4) .. 'pmeta', archived) == 0 then
     return nil, { { 'PERIOD_NOT_FOUND' }, {}, rate }
   end
+  if unchanged then return nil, { unchanged, {}, rate } end
   return ctx, header, rate, A
 end
