@@ -1,16 +1,17 @@
-import { aroundStart, topPercent } from '../src/leaderboard/rank-maths';
+import { topPercent } from '../src/leaderboard/rank-maths';
 import { ADMIN_KEY, SUBMIT_KEY } from './support/app';
 import { useApp } from './support/fixture';
 import { connectLive, LiveClient } from './support/live-client';
 import {
+  aroundOf,
   boardWithModel,
   entriesPage,
-  expectHiddenView,
-  Row,
+  expectHiddenReads,
+  HIDDEN_MODEL_CONFIGS,
+  lookupOf,
   rowsOf,
   setHidden,
 } from './support/hidden-players';
-import { ModelConfig } from './support/reference-model';
 import { waitFor } from './support/wait';
 
 describe('hidden players (shadow-ban, e2e)', () => {
@@ -30,18 +31,8 @@ describe('hidden players (shadow-ban, e2e)', () => {
   const ids = (entries: { playerId: string }[]) => entries.map((e) => e.playerId);
   const me = (id: string, playerId: string) =>
     f.api.get(`/v1/leaderboards/${id}/players/${playerId}`);
-  const around = async (id: string, playerId: string, limit: number) => {
-    const res = await f.api.get(`/v1/leaderboards/${id}/players/${playerId}/around?limit=${limit}`);
-    expect(res.status).toBe(200);
-    return res.body as { total: number; entries: Row[] };
-  };
-  const lookup = async (id: string, playerIds: string[]) => {
-    const res = await f.api.request('POST', `/v1/leaderboards/${id}/players/lookup`, {
-      body: { playerIds },
-    });
-    expect(res.status).toBe(200);
-    return res.body as { total: number; entries: Row[]; missing: string[] };
-  };
+  const around = (id: string, playerId: string, limit: number) => aroundOf(f, id, playerId, limit);
+  const lookup = (id: string, playerIds: string[]) => lookupOf(f, id, playerIds);
 
   it('takes a player out of pages, around-me, lookups, stats and the board count; their own reads and submits stay plausible; showing them restores everything', async () => {
     const id = await f.board({ tiers: [{ name: 'gold', topPercent: 50 }] });
@@ -146,44 +137,11 @@ describe('hidden players (shadow-ban, e2e)', () => {
     expect(ids((await lookup(id, ['x'])).entries)).toEqual(['x']);
   });
 
-  const configs: ModelConfig[] = [
-    { sortOrder: 'desc', updateMode: 'best', rankMode: 'ordinal', minScore: -1e6, maxScore: 1e6 },
-    {
-      sortOrder: 'asc',
-      updateMode: 'latest',
-      rankMode: 'competition',
-      minScore: -1e6,
-      maxScore: 1e6,
-    },
-    { sortOrder: 'desc', updateMode: 'best', rankMode: 'dense', minScore: -1e6, maxScore: 1e6 },
-    {
-      sortOrder: 'desc',
-      updateMode: 'best',
-      rankMode: 'competition',
-      minScore: -1e6,
-      maxScore: 1e6,
-      tiebreakers: ['desc', 'asc'],
-    },
-    {
-      sortOrder: 'desc',
-      updateMode: 'latest',
-      rankMode: 'dense',
-      minScore: -1e6,
-      maxScore: 1e6,
-      tiebreakers: ['asc'],
-    },
-    {
-      sortOrder: 'asc',
-      updateMode: 'best',
-      rankMode: 'ordinal',
-      minScore: -1e6,
-      maxScore: 1e6,
-      tiebreakers: ['desc'],
-    },
-  ];
-
   it.each(
-    configs.map((c) => [`${c.rankMode} ${c.sortOrder} ${c.tiebreakers?.length ?? 0} columns`, c]),
+    HIDDEN_MODEL_CONFIGS.map((c) => [
+      `${c.rankMode} ${c.sortOrder} ${c.tiebreakers?.length ?? 0} columns`,
+      c,
+    ]),
   )('is exact with ties, against the reference model: %s', async (_name, config) => {
     const columns = config.tiebreakers ?? [];
     const { id, model } = await boardWithModel(f, config);
@@ -206,30 +164,7 @@ describe('hidden players (shadow-ban, e2e)', () => {
     const hidden = new Set(['h1', 'h2', 'h3']);
     for (const p of hidden) await hide(p);
 
-    const check = async () => {
-      await expectHiddenView(f, id, model, hidden);
-      const others = model.ranked((p) => !hidden.has(p));
-      const all = await lookup(
-        id,
-        plan.map(([p]) => p),
-      );
-      expect(rowsOf(all.entries)).toEqual(others);
-      expect(all.missing.sort()).toEqual([...hidden].sort());
-      for (const p of hidden) {
-        const view = model.ranked((q) => !hidden.has(q) || q === p);
-        const mine = view.find((r) => r.playerId === p)!;
-        for (const limit of [1, 3, 4, 100]) {
-          const start = aroundStart(view.indexOf(mine), limit, view.length);
-          const w = await around(id, p, limit);
-          expect(w.total).toBe(view.length);
-          expect(rowsOf(w.entries)).toEqual(view.slice(start, start + limit));
-        }
-      }
-      for (const p of ['a', 'e']) {
-        const mine = others.find((r) => r.playerId === p)!;
-        expect((await me(id, p)).body).toMatchObject({ rank: mine.rank, total: others.length });
-      }
-    };
+    const check = () => expectHiddenReads(f, id, model, hidden);
     await check();
     // A hidden player's submit: answered with the rank the model gives them among the visible.
     const res = await f.api.submit(id, { playerId: 'h2', score: 7, ...sub(1) });
@@ -319,6 +254,17 @@ describe('hidden players (shadow-ban, e2e)', () => {
           ),
         10_000,
         'a top list without lx',
+      );
+      // lx's watchers see them leave (rank null), as when a player leaves the board; sent after
+      // the top list, so awaited before the events are cleared.
+      await waitFor(
+        async () =>
+          c.events.some(
+            (e) =>
+              e.name === 'player.rank' && e.payload.playerId === 'lx' && e.payload.rank === null,
+          ),
+        10_000,
+        'lx leaving',
       );
       c.events.length = 0;
       await f.api.submit(id, { playerId: 'lx', score: 1000 });

@@ -3,11 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { boardTag } from '../../src/valkey/keys';
 import {
   freePort,
   ValkeyServerOptions,
   ValkeyServerProcess,
 } from '../../src/valkey/valkey-server-process';
+import { http, startApp, TestApp } from './app';
 
 const run = promisify(execFile);
 
@@ -105,4 +108,75 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The master serving each key's hash slot, as its port, asked of the cluster itself (CLUSTER
+ * KEYSLOT, CLUSTER SLOTS).
+ */
+export async function mastersOf(cluster: TestCluster, keys: string[]): Promise<number[]> {
+  const node = new Redis(cluster.servers[0].port, { lazyConnect: true });
+  await node.connect();
+  try {
+    const ranges = (await node.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    return await Promise.all(
+      keys.map(async (key) => {
+        const slot = Number(await node.call('CLUSTER', 'KEYSLOT', key));
+        return ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+      }),
+    );
+  } finally {
+    node.disconnect();
+  }
+}
+
+/**
+ * Board ids `<prefix>0`, `<prefix>1`, … chosen so that each master serves `perMaster` of them
+ * (their `{lb:id}` slots): one group of ids per master, in the order the masters were met.
+ */
+export async function boardsOnEveryMaster(
+  cluster: TestCluster,
+  prefix: string,
+  perMaster: number,
+): Promise<string[][]> {
+  const byMaster = new Map<number, string[]>();
+  const full = () => [...byMaster.values()].filter((ids) => ids.length >= perMaster).length;
+  for (let from = 0; full() < 3; from += 32) {
+    const ids = Array.from({ length: 32 }, (_, i) => `${prefix}${from + i}`);
+    const masters = await mastersOf(cluster, ids.map(boardTag));
+    ids.forEach((id, i) => {
+      const group = byMaster.get(masters[i]) ?? [];
+      if (group.length < perMaster) byMaster.set(masters[i], [...group, id]);
+    });
+  }
+  return [...byMaster.values()];
+}
+
+export interface ClusterAppFixture {
+  cluster: TestCluster;
+  app: TestApp;
+  api: ReturnType<typeof http>;
+}
+
+/**
+ * One cluster (three masters, no replicas) and one app on it in `all` mode (`env` on top) for a
+ * test file: started before its tests, stopped after. Read the fields inside tests.
+ */
+export function useClusterApp(env: Record<string, string> = {}): ClusterAppFixture {
+  const f = {} as ClusterAppFixture;
+  beforeAll(async () => {
+    f.cluster = await startCluster();
+    f.app = await startApp('', {
+      VALKEY_URL: '',
+      VALKEY_CLUSTER_NODES: f.cluster.nodes,
+      APP_MODE: 'all',
+      ...env,
+    });
+    f.api = http(f.app.baseUrl);
+  }, 60000);
+  afterAll(async () => {
+    await f.app?.close();
+    await f.cluster?.stop();
+  });
+  return f;
 }
