@@ -28,6 +28,7 @@ export function OffsetPageQuery(limits: OffsetPageLimits): new () => OffsetPage 
   const { defaultLimit, maxLimit, offsetDescription } = limits;
   class OffsetPageQueryDto implements OffsetPage {
     @ApiPropertyOptional({
+      type: 'integer',
       default: 0,
       minimum: 0,
       ...(offsetDescription === undefined ? {} : { description: offsetDescription }),
@@ -39,7 +40,12 @@ export function OffsetPageQuery(limits: OffsetPageLimits): new () => OffsetPage 
     @Max(Number.MAX_SAFE_INTEGER)
     offset: number = 0;
 
-    @ApiPropertyOptional({ default: defaultLimit, minimum: 1, maximum: maxLimit })
+    @ApiPropertyOptional({
+      type: 'integer',
+      default: defaultLimit,
+      minimum: 1,
+      maximum: maxLimit,
+    })
     @IsOptionalNonNull()
     @QueryInteger()
     @IsInt()

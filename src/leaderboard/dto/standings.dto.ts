@@ -20,7 +20,7 @@ import { isoFromMs } from '../../common/iso-time';
 export class PageQueryDto extends OffsetPageQuery({ defaultLimit: 25, maxLimit: 1000 }) {}
 
 export class AroundQueryDto {
-  @ApiPropertyOptional({ default: 11, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 11, minimum: 1, maximum: 1000 })
   @IsOptionalNonNull()
   @QueryInteger()
   @IsInt()

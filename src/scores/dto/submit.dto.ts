@@ -161,12 +161,12 @@ export class SeedEntryDto {
 }
 
 export class PurgeQueryDto {
-  @ApiProperty({ example: 1000000, description: 'Inclusive lower bound' })
+  @ApiProperty({ type: 'integer', example: 1000000, description: 'Inclusive lower bound' })
   @QueryInteger()
   @IsSafeInteger()
   minScore!: number;
 
-  @ApiProperty({ example: 9007199254740991, description: 'Inclusive upper bound' })
+  @ApiProperty({ type: 'integer', example: 9007199254740991, description: 'Inclusive upper bound' })
   @QueryInteger()
   @IsSafeInteger()
   maxScore!: number;
