@@ -6,7 +6,9 @@
 // player. Two closes: the first of an all-bronze board (promotions only), then the same players
 // play a second period in their new leagues (promotions and demotions). Last, the board is
 // deleted: its two periods' cohort keys and the leagues are dropped in bounded steps.
-// Asserts nothing. Run: `npm run -s build && node bench/leagues.mjs [players] [cohortSize]`.
+// Asserts nothing. Run: `npm run -s build && node bench/leagues.mjs [players] [cohortSize]`;
+// BENCH_DEMOTE_INACTIVE=1 makes the board `demoteInactive`, so each close also scans every
+// player's league (HSCAN, in the same bounded steps) for those who did not play.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +32,7 @@ const { SETTLE_STEP_BUDGET } = require('../dist/ranking-jobs/resets/leagues.repo
 
 const PLAYERS = Number(process.argv[2] ?? 1_000_000);
 const COHORT = Number(process.argv[3] ?? 50);
+const DEMOTE_INACTIVE = process.env.BENCH_DEMOTE_INACTIVE === '1';
 const BATCH = 1000;
 const SEED_CONCURRENCY = 4;
 const SLOWLOG_MAX = 100_000;
@@ -229,10 +232,14 @@ async function main() {
   await redis.call('CONFIG', 'SET', 'slowlog-log-slower-than', '1000');
   await redis.call('CONFIG', 'SET', 'slowlog-max-len', String(SLOWLOG_MAX));
   const id = 'bench-leagues';
-  const view = await app.get(BoardsService).create(id, { cohortSize: COHORT, leagues: LEAGUES });
+  const view = await app.get(BoardsService).create(id, {
+    cohortSize: COHORT,
+    leagues: LEAGUES,
+    ...(DEMOTE_INACTIVE ? { demoteInactive: true } : {}),
+  });
   const repo = app.get(ScoresRepository);
   console.log(
-    `board ${id}: ${fmt(PLAYERS)} players, cohorts of ${COHORT}, leagues ${LEAGUES.map((l) => l.name).join(' < ')}`,
+    `board ${id}: ${fmt(PLAYERS)} players, cohorts of ${COHORT}, leagues ${LEAGUES.map((l) => l.name).join(' < ')}${DEMOTE_INACTIVE ? ', demoteInactive' : ''}`,
   );
   let secs = await seed(repo, id);
   console.log(`seeded period 1 in ${fmt(secs, 1)} s (${fmt(PLAYERS / secs)}/s)`);
