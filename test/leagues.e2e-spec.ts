@@ -43,6 +43,20 @@ describe('leagues (e2e)', () => {
     return [...byPeriod];
   };
 
+  /**
+   * The prune job, as a worker runs it, after the results job (also a worker's, not running
+   * here) has written each closed period's results: a period is pruned only once they are.
+   */
+  async function prune(id: string): Promise<void> {
+    for (const p of await f.app.app.get(ResultsRepository).pending(id))
+      await f.app.app.get(ResultsService).onResults({
+        data: { boardId: id, generation: p.generation, periodId: p.periodId },
+      } as Job<ResultsJob>);
+    await f.app.app
+      .get(ResetsService)
+      .onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+  }
+
   const submitAll = async (id: string, scores: Record<string, number>) => {
     for (const [playerId, score] of Object.entries(scores)) {
       const res = await f.api.submit(id, { playerId, score });
@@ -141,13 +155,7 @@ describe('leagues (e2e)', () => {
     expect(announced(id)).toEqual([]);
     expect((await repo.owedAnnouncements(id)).owed).toEqual([{ periodId: '0000000001', moved: 2 }]);
     // The results and prune jobs run meanwhile: period 1 and its cohort keys go.
-    for (const p of await f.app.app.get(ResultsRepository).pending(id))
-      await f.app.app.get(ResultsService).onResults({
-        data: { boardId: id, generation: p.generation, periodId: p.periodId },
-      } as Job<ResultsJob>);
-    await f.app.app
-      .get(ResetsService)
-      .onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
+    await prune(id);
     expect(await f.valkey.client.keys(`{lb:${id}}:co:*:0000000001:*`)).toEqual([]);
     // The next settlement (the job's retry, or the next close) owes it and announces it, once,
     // with its count.
@@ -350,22 +358,11 @@ describe('leagues (e2e)', () => {
   it("drops a pruned period's cohorts once settled, and a deleted board's cohorts and leagues", async () => {
     const id = await f.board({ cohortSize: 2, leagues: LEAGUES, retainPeriods: 1 });
     const keys = async () => (await f.valkey.client.keys(`{lb:${id}}:co:*`)).sort();
-    const prune = async () => {
-      // The results job (a worker's, not running here) writes each closed period's results
-      // first: a period is pruned only once they are.
-      for (const p of await f.app.app.get(ResultsRepository).pending(id))
-        await f.app.app.get(ResultsService).onResults({
-          data: { boardId: id, generation: p.generation, periodId: p.periodId },
-        } as Job<ResultsJob>);
-      await f.app.app
-        .get(ResetsService)
-        .onPrune({ data: { boardId: id } } as Job<{ boardId: string }>);
-    };
     await submitAll(id, { k1: 1, k2: 2, k3: 3 });
     await closePeriod(id);
     await submitAll(id, { k1: 5 });
     await closePeriod(id);
-    await prune(); // period 1 goes (retainPeriods 1), with its cohorts
+    await prune(id); // period 1 goes (retainPeriods 1), with its cohorts
     const left = await keys();
     expect(left.some((k) => k.includes(':0000000001:'))).toBe(false);
     expect(left.some((k) => k.includes(':0000000002:c1'))).toBe(true);
