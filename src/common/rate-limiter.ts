@@ -117,6 +117,12 @@ export class RateLimiter {
     };
   }
 
+  /** `err` carrying the read counter's headers, when the refused read charged it. */
+  static withHeaders(err: ProblemException, state: RateState | undefined): ProblemException {
+    if (state) Object.assign(err.headers, RateLimiter.headers(state));
+    return err;
+  }
+
   static tooMany(spec: LimitSpec): ProblemException {
     return new ProblemException(
       429,

@@ -7,7 +7,6 @@ import { BoardsService } from './boards.service';
 import { PeriodListDto, toArchivedPeriodDto } from './dto/periods.dto';
 import { PageDto, PlayerDto, toEntryDto, toPlayerDto } from './dto/standings.dto';
 import { PeriodsRepository } from './periods.repository';
-import { withRate } from './standings.service';
 import {
   ConditionalRead,
   ReadConditions,
@@ -78,7 +77,7 @@ export class PeriodsService {
       playerId,
     );
     const entry = r.rows[0]?.entry;
-    if (!entry) throw withRate(notInPeriod(boardId, periodId, playerId), r.rate);
+    if (!entry) throw RateLimiter.withHeaders(notInPeriod(boardId, periodId, playerId), r.rate);
     return { body: toPlayerDto(boardId, { ...r.header, periodId }, entry), rate: r.rate };
   }
 
@@ -92,12 +91,13 @@ export class PeriodsService {
     if (r.status === 'rate-limited') throw this.limiter.reject(r.spec);
     if (r.status === 'ok') return r;
     if (r.status === 'player-not-found') {
-      throw withRate(notInPeriod(boardId, periodId, playerId), r.rate);
+      throw RateLimiter.withHeaders(notInPeriod(boardId, periodId, playerId), r.rate);
     }
-    if (r.status === 'board-not-found') throw withRate(boardNotFound(boardId), r.rate);
+    if (r.status === 'board-not-found')
+      throw RateLimiter.withHeaders(boardNotFound(boardId), r.rate);
     if (r.status === 'not-modified')
       throw new Error('an archived read was answered "not modified"');
-    throw withRate(
+    throw RateLimiter.withHeaders(
       notFound(`Leaderboard "${boardId}" has no archived period "${periodId}".`),
       r.rate,
     );

@@ -50,7 +50,7 @@ export class StandingsService {
     if (r.status !== 'ok') {
       const err =
         r.status === 'board-not-found' ? boardNotFound(boardId) : playerNotFound(boardId, playerId);
-      throw withRate(err, r.rate);
+      throw RateLimiter.withHeaders(err, r.rate);
     }
     return { notModified: false, body: render(r), version: r.version, rate: r.rate };
   }
@@ -82,7 +82,7 @@ export class StandingsService {
   ): Promise<ReadAnswer<PlayerDto>> {
     const r = await this.repo.player(boardId, 'current', playerId, conditions);
     if (r.status === 'ok' && !r.rows[0]?.entry) {
-      throw withRate(playerNotFound(boardId, playerId), r.rate);
+      throw RateLimiter.withHeaders(playerNotFound(boardId, playerId), r.rate);
     }
     return this.answer(boardId, r, (ok) =>
       withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), ok.attempts),
@@ -151,12 +151,6 @@ function bodyOf<T>(answer: ReadAnswer<T>): T {
 
 function playerNotFound(boardId: string, playerId: string | undefined): ProblemException {
   return notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
-}
-
-/** `err` with the read counter's headers, when the read charged it. */
-export function withRate(err: ProblemException, rate: RateState | undefined): ProblemException {
-  if (rate) Object.assign(err.headers, RateLimiter.headers(rate));
-  return err;
 }
 
 function pageDto(boardId: string, offset: number, limit: number, r: Ok<RankedEntry[]>): PageDto {
