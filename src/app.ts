@@ -16,6 +16,9 @@ import { AppConfig } from './config/app-config';
 import { ValkeyIoAdapter } from './realtime/valkey-io.adapter';
 import { ValkeyThrottlerStorage } from './common/throttling';
 import { ValkeyConnections } from './valkey/valkey-connections';
+import { installHotRoutes } from './common/hot-routes';
+import { StandingsController } from './leaderboard/standings.controller';
+import { ScoresController } from './scores/scores.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -49,6 +52,8 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** Overrides {@link REQUEST_TIMEOUT_MS} (tests). */
   requestTimeoutMs?: number;
+  /** False: every route through Nest's pipeline (tests compare both paths); default true. */
+  hotRoutes?: boolean;
 }
 
 /** Builds the Nest application for the configured mode, with every HTTP concern wired in. */
@@ -130,6 +135,14 @@ export async function createApp(
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The submit and public read routes skip Nest's per-request pipeline (see HotRoute).
+  const hot =
+    config.mode !== 'worker' && options.hotRoutes !== false
+      ? installHotRoutes(fastify, [
+          ...app.get(StandingsController).hotRoutes(),
+          ...app.get(ScoresController).hotRoutes(),
+        ])
+      : null;
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     done();
@@ -165,6 +178,7 @@ export async function createApp(
 
   try {
     await app.init();
+    hot?.assertInstalled();
   } catch (err) {
     // A startup step refused to go on (e.g. a BOARDS_FILE that cannot be applied): release what
     // the steps before it opened (workers, Valkey connections, the embedded server) first.

@@ -125,21 +125,19 @@ export function presentedKey(req: FastifyRequest): string | null {
   return typeof header === 'string' && header.length > 0 ? header : null;
 }
 
+/**
+ * Checks a request's API key for a scope: 401 without a key or with an unknown one (throttled
+ * per IP, see {@link AuthFailures}), 403 when the key lacks the scope. Records the key's digest
+ * on the request ({@link ApiKeyDigest}). Used by {@link ApiKeyGuard} and by hot routes.
+ */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyAuth {
   constructor(
-    private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly failures: AuthFailures,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!scope) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+  async authenticate(request: FastifyRequest, scope: Scope): Promise<string> {
     const key = presentedKey(request);
     if (!key) {
       throw new ProblemException(
@@ -155,7 +153,8 @@ export class ApiKeyGuard implements CanActivate {
     const refusal = this.failures.refusal(request.ip);
     if (refusal) throw refusal;
     const digest = sha256(key);
-    (request as AuthedRequest).apiKeyDigest = digest.toString('hex');
+    const hex = digest.toString('hex');
+    (request as AuthedRequest).apiKeyDigest = hex;
     const isAdmin = matchesAny(digest, this.config.apiKeys.admin);
     const isSubmit = matchesAny(digest, this.config.apiKeys.submit);
     if (!isAdmin && !isSubmit) {
@@ -168,6 +167,25 @@ export class ApiKeyGuard implements CanActivate {
     if (scope === 'admin' && !isAdmin) {
       throw new ProblemException(403, 'forbidden', 'This operation needs an admin API key.');
     }
+    return hex;
+  }
+}
+
+/** Applies {@link RequireScope}: routes without a scope are public. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: ApiKeyAuth,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!scope) return true;
+    await this.auth.authenticate(context.switchToHttp().getRequest<FastifyRequest>(), scope);
     return true;
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { answerRead, ConditionalRead, versionFromIfNoneMatch } from '../common/conditional-read';
+import { HotArgs, HotRoute, ServesHotRoutes } from '../common/hot-routes';
 import { RateLimitedRead } from '../common/read-limit.docs';
 import { Problem } from '../common/problem';
 import type { LimitSpec } from '../common/rate-limit.repository';
@@ -26,6 +27,9 @@ import {
 import { BoardIdPipe, PlayerIdPipe } from './params';
 import { StandingsService } from './standings.service';
 
+const BOARD_ID = new BoardIdPipe();
+const PLAYER_ID = new PlayerIdPipe();
+
 /**
  * Public reads of the current period. Each is one Valkey call: the per-IP read limit is charged
  * and the If-None-Match version checked in the read's own script (on a cluster the limit is
@@ -37,11 +41,59 @@ import { StandingsService } from './standings.service';
 @RateLimitedRead()
 @LimitInScript()
 @Controller('v1/leaderboards/:id')
-export class StandingsController {
+export class StandingsController implements ServesHotRoutes {
   constructor(
     private readonly standings: StandingsService,
     private readonly config: AppConfig,
+    private readonly args: HotArgs,
   ) {}
+
+  /** The three GET reads, served hot (see HotRoute) where their script charges the read limit. */
+  hotRoutes(): HotRoute[] {
+    if (!this.args.readsCanBeHot) return [];
+    const a = this.args;
+    const base = '/v1/leaderboards/:id';
+    return [
+      {
+        method: 'GET',
+        url: `${base}/entries`,
+        handle: async (req, reply) => {
+          const id = a.param(req, 'id', BOARD_ID);
+          const q = await a.query(req, PageQueryDto);
+          return this.page(id, q, a.readLimit(req), a.header(req, 'if-none-match'), reply);
+        },
+      },
+      {
+        method: 'GET',
+        url: `${base}/players/:playerId`,
+        handle: (req, reply) =>
+          this.player(
+            a.param(req, 'id', BOARD_ID),
+            a.param(req, 'playerId', PLAYER_ID),
+            a.readLimit(req),
+            a.header(req, 'if-none-match'),
+            reply,
+          ),
+      },
+      {
+        method: 'GET',
+        url: `${base}/players/:playerId/around`,
+        handle: async (req, reply) => {
+          const id = a.param(req, 'id', BOARD_ID);
+          const playerId = a.param(req, 'playerId', PLAYER_ID);
+          const q = await a.query(req, AroundQueryDto);
+          return this.around(
+            id,
+            playerId,
+            q,
+            a.readLimit(req),
+            a.header(req, 'if-none-match'),
+            reply,
+          );
+        },
+      },
+    ];
+  }
 
   @Get('entries')
   @ApiOperation({ summary: 'A page of the current period, best first' })

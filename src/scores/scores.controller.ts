@@ -14,11 +14,14 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyDigest, RequireScope } from '../common/auth';
+import { HotArgs, HotRoute, ServesHotRoutes } from '../common/hot-routes';
 import { RateLimiter } from '../common/rate-limiter';
 import { badRequest, Problem } from '../common/problem';
 import { BoardIdPipe } from '../leaderboard/params';
 import { BatchResultDto, SubmitBatchDto, SubmitResultDto, SubmitScoreDto } from './dto/submit.dto';
 import { SubmissionsService } from './submissions.service';
+
+const BOARD_ID = new BoardIdPipe();
 
 function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -56,8 +59,39 @@ const IDEMPOTENCY_HEADER = {
 })
 @SkipThrottle()
 @Controller('v1/leaderboards/:id/scores')
-export class ScoresController {
-  constructor(private readonly submissions: SubmissionsService) {}
+export class ScoresController implements ServesHotRoutes {
+  constructor(
+    private readonly submissions: SubmissionsService,
+    private readonly args: HotArgs,
+  ) {}
+
+  /** Single and batch submits, served hot (see HotRoute). */
+  hotRoutes(): HotRoute[] {
+    const a = this.args;
+    const base = '/v1/leaderboards/:id/scores';
+    return [
+      {
+        method: 'POST',
+        url: base,
+        handle: async (req, reply) => {
+          const apiKey = await a.apiKey(req, 'submit');
+          const id = a.param(req, 'id', BOARD_ID);
+          const body = await a.body(req, SubmitScoreDto);
+          return this.submit(id, body, a.header(req, 'idempotency-key'), apiKey, reply);
+        },
+      },
+      {
+        method: 'POST',
+        url: `${base}/batch`,
+        handle: async (req, reply) => {
+          const apiKey = await a.apiKey(req, 'submit');
+          const id = a.param(req, 'id', BOARD_ID);
+          const body = await a.body(req, SubmitBatchDto);
+          return this.batch(id, body, a.header(req, 'idempotency-key'), apiKey, reply);
+        },
+      },
+    ];
+  }
 
   @Post()
   @HttpCode(200)
