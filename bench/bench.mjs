@@ -52,6 +52,7 @@ const WARMUP = Number(env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
 const BATCH_CONNECTIONS = Number(env.BENCH_BATCH_CONNECTIONS ?? 4);
 const WITH_LIMITS_OFF = env.BENCH_LIMITS_OFF !== '0';
+const WITH_NOTHING_KEPT = env.BENCH_NOTHING_KEPT !== '0';
 const COSTS = {
   players: Number(env.BENCH_MEMORY_PLAYERS ?? 200_000),
   small: Number(env.BENCH_SMALL_BOARD ?? 1000),
@@ -86,6 +87,12 @@ const SERVERS = [
     name: 'valkran limits off',
     limits: LIMITS_OFF,
     only: ['submit', 'top10'],
+  },
+  // Every read rendered from its rows, as when the board changes between any two reads of a URL.
+  WITH_NOTHING_KEPT && {
+    name: 'valkran nothing kept',
+    limits: { ...LIMITS_ON, READ_RENDER_CACHE_MB: '0' },
+    only: ['top10', 'player', 'around'],
   },
   COMPARE && { name: 'compare', limits: LIMITS_ON },
 ].filter(Boolean);
@@ -340,6 +347,11 @@ function printScenario(sc, results) {
       `  valkran/valkran limits off: ${ratio(figures.valkran.rps, figures['valkran limits off'].rps)} (what the rate-limit checks cost)`,
     );
   }
+  if (figures['valkran nothing kept'] && figures.valkran) {
+    console.log(
+      `  valkran/valkran nothing kept: ${ratio(figures.valkran.rps, figures['valkran nothing kept'].rps)} (what answering from kept renders saves while the board does not change)`,
+    );
+  }
   if (figures.compare && figures.valkran) {
     console.log(
       `  valkran/compare: ${ratio(figures.valkran.rps, figures.compare.rps)}, p99 ${ratio(figures.valkran.p99, figures.compare.p99)}`,
@@ -355,6 +367,14 @@ function metricTotal(text, name) {
     sum += Number(m[1]);
   return sum;
 }
+
+/** valkran_rendered_reads_total for one outcome (0 for a build without the counter). */
+const keptCount = (text, outcome) =>
+  Number(
+    new RegExp(`^valkran_rendered_reads_total\\{outcome="${outcome}"\\} (\\S+)$`, 'm').exec(
+      text,
+    )?.[1] ?? 0,
+  );
 
 async function printLogs(servers) {
   console.log("\nlogs (each Valkran's stdout file: one JSON line per request at info)");
@@ -374,6 +394,9 @@ async function httpPart() {
     'valkran: NODE_ENV=production, APP_MODE=all (default), LOG_LEVEL=info to a file, metrics on, ' +
       'rate limits on far above the load' +
       (WITH_LIMITS_OFF ? '; "valkran limits off": the same with every rate limit 0' : '') +
+      (WITH_NOTHING_KEPT
+        ? '; "valkran nothing kept": the same with READ_RENDER_CACHE_MB=0 (every read renders its rows)'
+        : '') +
       (COMPARE ? `; compare: ${COMPARE}/dist/main.js, same settings as valkran` : ''),
   );
   const valkeys = await startHttpServers();
@@ -432,7 +455,8 @@ async function httpPart() {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     console.log(
       `${s.name} /metrics: ${fmt(metricTotal(text, 'valkran_http_request_duration_seconds_count'))} requests in its latency histograms, ` +
-        `${fmt(metricTotal(text, 'valkran_submissions_total'))} submissions counted`,
+        `${fmt(metricTotal(text, 'valkran_submissions_total'))} submissions counted, ` +
+        `reads answered from a kept render ${fmt(keptCount(text, 'kept'))}, rendered ${fmt(keptCount(text, 'rendered'))}`,
     );
   }
   await printLogs(apps);

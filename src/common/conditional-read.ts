@@ -13,6 +13,8 @@ export type ReadAnswer<T> =
   | { notModified: false; body: T; version?: string; rate?: RateState }
   | { notModified: true; version: string; rate?: RateState };
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** The ETag of a board version: weak, since it names the board's state, not the bytes. */
 export const etagOf = (version: string): string => `W/"${version}"`;
 
@@ -45,6 +47,8 @@ export function answerRead<T>(
 ): T | undefined {
   const headers: Record<string, string> = RateLimiter.headers(answer.rate ?? null);
   if (answer.version) headers.etag = etagOf(answer.version);
+  // A body already rendered to JSON text (see RenderedReads) goes out as JSON, as an object would.
+  if (!answer.notModified && typeof answer.body === 'string') headers['content-type'] = JSON_TYPE;
   headers['cache-control'] = cacheControl;
   void reply.headers(headers);
   if (answer.notModified || ifNoneMatch?.trim() === '*') {

@@ -39,6 +39,12 @@ export class Metrics {
     labelNames: ['board', 'mode', 'updated'],
     registers: [this.registry],
   });
+  readonly renderedReads = new Counter({
+    name: 'valkran_rendered_reads_total',
+    help: 'Public reads answered with a body this process kept (kept) or rendered from the rows (rendered); see READ_RENDER_CACHE_MB',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly rateLimited = new Counter({
     name: 'valkran_rate_limited_total',
     help: 'Requests rejected by a rate limit',

@@ -73,6 +73,7 @@ class EnvSchema {
   @IsOptional()
   @Matches(/^[\x20-\x7e]{1,200}$/, { message: 'must be a Cache-Control header value' })
   READ_CACHE_CONTROL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1024) READ_RENDER_CACHE_MB?: number;
   @IsOptional() @IsString() @MaxLength(4096) BOARDS_FILE?: string;
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
@@ -169,6 +170,11 @@ export class AppConfig {
       allowPrivate: false,
       retryDelaysMs: DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
     },
+    /**
+     * Bytes of rendered public reads each api process keeps, each re-checked against the board's
+     * version by the read's own script before it is served (0 = off; see RenderedReads).
+     */
+    readonly renderedReadsBytes: number = 8 * 1024 * 1024,
   ) {}
 }
 
@@ -391,5 +397,6 @@ export function loadConfig(
         ? env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number)
         : DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
     },
+    (env.READ_RENDER_CACHE_MB ?? 8) * 1024 * 1024,
   );
 }

@@ -16,6 +16,7 @@ import { PlayerStandingsController } from './player-standings.controller';
 import { PlayerStandingsService } from './player-standings.service';
 import { StandingsController } from './standings.controller';
 import { StandingsRepository } from './standings.repository';
+import { RenderedReads } from './rendered-reads';
 import { StandingsService } from './standings.service';
 
 /**
@@ -30,6 +31,7 @@ import { StandingsService } from './standings.service';
     LayoutMigration,
     StandingsRepository,
     StandingsService,
+    RenderedReads,
     PeriodsRepository,
     PeriodsService,
     PlayerStandingsService,

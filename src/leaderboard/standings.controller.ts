@@ -104,7 +104,7 @@ export class StandingsController implements ServesHotRoutes {
     @ReadLimit() limit: LimitSpec | null,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PageDto | undefined> {
+  ): Promise<string | undefined> {
     const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
     const answer = await this.standings.pageIf(id, q.offset, q.limit, { limit, ifVersion });
     return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);
@@ -119,7 +119,7 @@ export class StandingsController implements ServesHotRoutes {
     @ReadLimit() limit: LimitSpec | null,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PlayerDto | undefined> {
+  ): Promise<string | undefined> {
     const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
     const answer = await this.standings.playerIf(id, playerId, { limit, ifVersion });
     return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);
@@ -135,7 +135,7 @@ export class StandingsController implements ServesHotRoutes {
     @ReadLimit() limit: LimitSpec | null,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AroundDto | undefined> {
+  ): Promise<string | undefined> {
     const ifVersion = versionFromIfNoneMatch(ifNoneMatch);
     const answer = await this.standings.aroundIf(id, playerId, q.limit, { limit, ifVersion });
     return answerRead(reply, answer, this.config.readCacheControl, ifNoneMatch);

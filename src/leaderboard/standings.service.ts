@@ -4,6 +4,7 @@ import { notFound, ProblemException } from '../common/problem';
 import { RateLimiter } from '../common/rate-limiter';
 import type { RateState } from '../common/rate-limit.repository';
 import { boardNotFound } from './board';
+import { RenderedReads } from './rendered-reads';
 import {
   AroundDto,
   LookupResultDto,
@@ -21,7 +22,8 @@ import {
   StandingsRepository,
 } from './standings.repository';
 
-type Ok<T> = Extract<StandingsRead<T>, { status: 'ok' }>;
+type Ok<T> = Extract<StandingsRead<T>, { status: 'ok' }> & { rate?: RateState };
+type Rows = { playerId: string; entry: RankedEntry | null }[];
 
 /** Reads of the current period: pages, one player, around a player, friends lookup. */
 @Injectable()
@@ -29,7 +31,46 @@ export class StandingsService {
   constructor(
     private readonly repo: StandingsRepository,
     private readonly limiter: RateLimiter,
+    private readonly rendered: RenderedReads,
   ) {}
+
+  /**
+   * A conditional read whose body is JSON text, kept per `key` (see RenderedReads): the kept
+   * version rides along with the request's own If-None-Match versions, so one script call says
+   * "not modified" (304 when the client's version is current; the kept body when the kept one
+   * is) or renders the rows, which are then kept at their version.
+   */
+  private async keptRead<T>(
+    key: string,
+    boardId: string,
+    conditions: ReadConditions,
+    read: (conditions: ReadConditions) => Promise<ConditionalRead<T>>,
+    render: (ok: Ok<T>) => object,
+    playerId?: string,
+  ): Promise<ReadAnswer<string>> {
+    const kept = this.rendered.enabled ? this.rendered.get(key) : undefined;
+    const asked = conditions.ifVersion;
+    const r = await read(
+      kept
+        ? { ...conditions, ifVersion: asked ? `${asked},${kept.version}` : kept.version }
+        : conditions,
+    );
+    if (
+      r.status === 'not-modified' &&
+      kept &&
+      r.version === kept.version &&
+      !names(asked, r.version)
+    ) {
+      this.rendered.count(true);
+      return { notModified: false, body: kept.json, version: r.version, rate: r.rate };
+    }
+    const answer = this.answer(boardId, r, (ok) => JSON.stringify(render(ok)), playerId);
+    if (!answer.notModified && answer.version && this.rendered.enabled) {
+      this.rendered.count(false);
+      this.rendered.set(key, answer.version, answer.body);
+    }
+    return answer;
+  }
 
   private unwrap<T>(boardId: string, r: StandingsRead<T>, playerId?: string): Ok<T> {
     if (r.status === 'player-not-found') throw playerNotFound(boardId, playerId);
@@ -66,31 +107,39 @@ export class StandingsService {
     offset: number,
     limit: number,
     conditions: ReadConditions,
-  ): Promise<ReadAnswer<PageDto>> {
-    const r = await this.repo.page(boardId, 'current', offset, limit, conditions);
-    return this.answer(boardId, r, (ok) => pageDto(boardId, offset, limit, ok));
+  ): Promise<ReadAnswer<string>> {
+    return this.keptRead(
+      `page\n${boardId}\n${offset}\n${limit}`,
+      boardId,
+      conditions,
+      (c) => this.repo.page(boardId, 'current', offset, limit, c),
+      (ok) => pageDto(boardId, offset, limit, ok),
+    );
   }
 
   async player(boardId: string, playerId: string): Promise<PlayerDto> {
-    return bodyOf(await this.playerIf(boardId, playerId, {}));
+    const r = this.unwrap(boardId, await this.repo.player(boardId, 'current', playerId), playerId);
+    return playerDto(boardId, playerId, r);
   }
 
   async playerIf(
     boardId: string,
     playerId: string,
     conditions: ReadConditions,
-  ): Promise<ReadAnswer<PlayerDto>> {
-    const r = await this.repo.player(boardId, 'current', playerId, conditions);
-    if (r.status === 'ok' && !r.rows[0]?.entry) {
-      throw RateLimiter.withHeaders(playerNotFound(boardId, playerId), r.rate);
-    }
-    return this.answer(boardId, r, (ok) =>
-      withAttempts(toPlayerDto(boardId, ok.header, ok.rows[0].entry!), ok.attempts),
+  ): Promise<ReadAnswer<string>> {
+    return this.keptRead(
+      `player\n${boardId}\n${playerId}`,
+      boardId,
+      conditions,
+      (c) => this.repo.player(boardId, 'current', playerId, c),
+      (ok) => playerDto(boardId, playerId, ok),
+      playerId,
     );
   }
 
   async around(boardId: string, playerId: string, limit: number): Promise<AroundDto> {
-    return bodyOf(await this.aroundIf(boardId, playerId, limit, {}));
+    const r = await this.repo.around(boardId, 'current', playerId, limit);
+    return aroundDto(boardId, playerId, this.unwrap(boardId, r, playerId));
   }
 
   async aroundIf(
@@ -98,18 +147,13 @@ export class StandingsService {
     playerId: string,
     limit: number,
     conditions: ReadConditions,
-  ): Promise<ReadAnswer<AroundDto>> {
-    const r = await this.repo.around(boardId, 'current', playerId, limit, conditions);
-    return this.answer(
+  ): Promise<ReadAnswer<string>> {
+    return this.keptRead(
+      `around\n${boardId}\n${playerId}\n${limit}`,
       boardId,
-      r,
-      (ok) => ({
-        leaderboardId: boardId,
-        periodId: ok.header.periodId,
-        total: ok.header.total,
-        playerId,
-        entries: ok.rows.map(toEntryDto),
-      }),
+      conditions,
+      (c) => this.repo.around(boardId, 'current', playerId, limit, c),
+      (ok) => aroundDto(boardId, playerId, ok),
       playerId,
     );
   }
@@ -135,6 +179,10 @@ export class StandingsService {
 
 const unique = (ids: string[]): string[] => [...new Set(ids)];
 
+/** Whether a comma-separated version list (a request's If-None-Match versions) holds `version`. */
+const names = (list: string | undefined, version: string): boolean =>
+  list !== undefined && list.split(',').includes(version);
+
 /** A tournament board's attempts on a player read (current period). */
 function withAttempts(dto: PlayerDto, a: PlayerAttempts | undefined): PlayerDto {
   if (!a) return dto;
@@ -151,6 +199,23 @@ function bodyOf<T>(answer: ReadAnswer<T>): T {
 
 function playerNotFound(boardId: string, playerId: string | undefined): ProblemException {
   return notFound(`Player "${playerId}" is not on leaderboard "${boardId}".`);
+}
+
+/** A player's entry (404 when the read found no entry; the read counter's headers on it). */
+function playerDto(boardId: string, playerId: string, ok: Ok<Rows>): PlayerDto {
+  const entry = ok.rows[0]?.entry;
+  if (!entry) throw RateLimiter.withHeaders(playerNotFound(boardId, playerId), ok.rate);
+  return withAttempts(toPlayerDto(boardId, ok.header, entry), ok.attempts);
+}
+
+function aroundDto(boardId: string, playerId: string, ok: Ok<RankedEntry[]>): AroundDto {
+  return {
+    leaderboardId: boardId,
+    periodId: ok.header.periodId,
+    total: ok.header.total,
+    playerId,
+    entries: ok.rows.map(toEntryDto),
+  };
 }
 
 function pageDto(boardId: string, offset: number, limit: number, r: Ok<RankedEntry[]>): PageDto {

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { Counter } from 'prom-client';
+import { Metrics } from '../common/metrics';
+import { AppConfig } from '../config/app-config';
+
+/** A read's JSON body as rendered at one board version. */
+export interface Rendered {
+  version: string;
+  json: string;
+}
+
+/** What an entry costs the process besides its strings (Map slot, object, key and version). */
+const ENTRY_OVERHEAD = 200;
+
+/**
+ * The public reads this process rendered last, by URL (board, route and parameters), each with
+ * the board version it was rendered at; least recently used first out, within
+ * READ_RENDER_CACHE_MB (AppConfig.renderedReadsBytes; 0 = none kept).
+ *
+ * Never served on trust: a read asks its script whether the board is still at the kept version,
+ * in the same call that charges the read limit and would otherwise read the rows (the check a
+ * conditional read makes for If-None-Match). Only when Valkey answers that it is does the kept
+ * body go out, so an answer is exactly what rendering it again would produce — the board version
+ * moves with every change a read can see (README "Caching reads"). What it saves is the rows'
+ * Valkey work, their decoding and the JSON rendering; what it costs is memory and, when the board
+ * has moved, nothing (the script renders the rows in the same call).
+ */
+@Injectable()
+export class RenderedReads {
+  private readonly entries = new Map<string, Rendered>();
+  private bytes = 0;
+  private readonly budget: number;
+  private readonly counted: { kept: Counter.Internal; rendered: Counter.Internal };
+
+  constructor(config: AppConfig, metrics: Metrics) {
+    this.budget = config.renderedReadsBytes;
+    this.counted = {
+      kept: metrics.renderedReads.labels('kept'),
+      rendered: metrics.renderedReads.labels('rendered'),
+    };
+  }
+
+  /** Counts a read answered with a kept body (true) or rendered from its rows. */
+  count(kept: boolean): void {
+    (kept ? this.counted.kept : this.counted.rendered).inc();
+  }
+
+  get enabled(): boolean {
+    return this.budget > 0;
+  }
+
+  get(key: string): Rendered | undefined {
+    const kept = this.entries.get(key);
+    if (kept) {
+      // Most recently used last.
+      this.entries.delete(key);
+      this.entries.set(key, kept);
+    }
+    return kept;
+  }
+
+  set(key: string, version: string, json: string): void {
+    const size = sizeOf(key, version, json);
+    if (size > this.budget / 8) return; // one huge page must not flush everything else
+    this.drop(key);
+    this.entries.set(key, { version, json });
+    this.bytes += size;
+    for (const [oldest, kept] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(oldest);
+      this.bytes -= sizeOf(oldest, kept.version, kept.json);
+    }
+  }
+
+  private drop(key: string): void {
+    const kept = this.entries.get(key);
+    if (!kept) return;
+    this.entries.delete(key);
+    this.bytes -= sizeOf(key, kept.version, kept.json);
+  }
+}
+
+/** Roughly what an entry holds in memory (strings counted at 2 bytes a character). */
+const sizeOf = (key: string, version: string, json: string): number =>
+  ENTRY_OVERHEAD + 2 * (key.length + version.length + json.length);
