@@ -48,7 +48,13 @@ export class StandingsController implements ServesHotRoutes {
     private readonly args: HotArgs,
   ) {}
 
-  /** The three GET reads, served hot (see HotRoute) where their script charges the read limit. */
+  /**
+   * The three GET reads, served hot (see HotRoute) where their script charges the read limit.
+   * Arguments are checked in the order Nest's pipes reject them, so a request with several bad
+   * ones gets the same 400: Nest resolves a method's parameters concurrently, starting from the
+   * last (parameter decorators run last to first), so of two bad path parameters the later one
+   * (`playerId`) wins; the query's validation settles after both path parameters.
+   */
   hotRoutes(): HotRoute[] {
     if (!this.args.readsCanBeHot) return [];
     const a = this.args;
@@ -66,21 +72,19 @@ export class StandingsController implements ServesHotRoutes {
       {
         method: 'GET',
         url: `${base}/players/:playerId`,
-        handle: (req, reply) =>
-          this.player(
-            a.param(req, 'id', BOARD_ID),
-            a.param(req, 'playerId', PLAYER_ID),
-            a.readLimit(req),
-            a.header(req, 'if-none-match'),
-            reply,
-          ),
+        handle: (req, reply) => {
+          // playerId before id: which 400 Nest answers when both are bad (see hotRoutes()).
+          const playerId = a.param(req, 'playerId', PLAYER_ID);
+          const id = a.param(req, 'id', BOARD_ID);
+          return this.player(id, playerId, a.readLimit(req), a.header(req, 'if-none-match'), reply);
+        },
       },
       {
         method: 'GET',
         url: `${base}/players/:playerId/around`,
         handle: async (req, reply) => {
-          const id = a.param(req, 'id', BOARD_ID);
           const playerId = a.param(req, 'playerId', PLAYER_ID);
+          const id = a.param(req, 'id', BOARD_ID);
           const q = await a.query(req, AroundQueryDto);
           return this.around(
             id,
