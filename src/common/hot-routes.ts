@@ -32,8 +32,9 @@ export interface ServesHotRoutes {
 }
 
 /**
- * Swaps the handler of each hot route as Nest registers it (Fastify's `onRoute` hook; HEAD
- * follows GET). Call before the routes are registered (`app.init()`); `assertInstalled` then
+ * Swaps the handler of each hot route as Nest registers it (Fastify's `onRoute` hook). A
+ * GET's automatic HEAD route is copied from Nest's options before the hook runs, so HEAD stays
+ * on Nest's pipeline (same answer, without the body). Call before the routes are registered (`app.init()`); `assertInstalled` then
  * fails startup if a hot route matched no route Nest registered.
  */
 export function installHotRoutes(
