@@ -60,9 +60,11 @@ export class RenderedReads {
   }
 
   set(key: string, version: string, json: string): void {
+    // What the URL had kept is of an older version, never served again: out even when the new
+    // body is not kept (it would stay, refreshed by every read of the URL, sent along for nothing).
+    this.drop(key);
     const size = sizeOf(key, version, json);
     if (size > this.budget / 8) return; // one huge page must not flush everything else
-    this.drop(key);
     this.entries.set(key, { version, json });
     this.bytes += size;
     for (const [oldest, kept] of this.entries) {
