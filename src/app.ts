@@ -198,17 +198,14 @@ export async function createApp(
  * every request with a body, and a copy through a PassThrough cost ~5 % of a submit's CPU.
  */
 function armBodyDeadline(payload: Readable, ms: number, response: ServerResponse): void {
-  const fail = (err: Error): void => {
-    if (!payload.readableEnded && payload.listenerCount('error') > 0) payload.emit('error', err);
+  // The error is built only when it is emitted: a body's stream closes after every request,
+  // and an Error per request (its stack trace) cost ~4 % of a submit's CPU.
+  const fail = (status: number, code: string, message: string): void => {
+    if (payload.readableEnded || payload.listenerCount('error') === 0) return;
+    payload.emit('error', Object.assign(new Error(message), { statusCode: status, code }));
   };
   const timer = setTimeout(
-    () =>
-      fail(
-        Object.assign(new Error('The request did not arrive in time.'), {
-          statusCode: 408,
-          code: 'REQUEST_TIMEOUT',
-        }),
-      ),
+    () => fail(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.'),
     Math.max(ms, 0),
   );
   timer.unref();
@@ -218,7 +215,7 @@ function armBodyDeadline(payload: Readable, ms: number, response: ServerResponse
   // A client gone before the body was read (Node emits no error without a listener then).
   payload.once('close', () => {
     clear();
-    fail(Object.assign(new Error('aborted'), { statusCode: 400, code: 'ECONNRESET' }));
+    fail(400, 'ECONNRESET', 'aborted');
   });
 }
 

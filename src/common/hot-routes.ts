@@ -49,8 +49,8 @@ export function installHotRoutes(
     waiting.delete(`${route.method} ${route.url}`);
     route.handler = async function hotRoute(req, reply) {
       const body = await hot.handle(req, reply);
-      if (!reply.sent) await reply.send(body);
-      return reply;
+      // Returned, not awaited: a reply is thenable and would wait for the response to finish.
+      return reply.sent ? reply : reply.send(body);
     };
   });
   return {
