@@ -47,14 +47,14 @@ export function answerRead<T>(
 ): T | undefined {
   const headers: Record<string, string> = RateLimiter.headers(answer.rate ?? null);
   if (answer.version) headers.etag = etagOf(answer.version);
-  // A body already rendered to JSON text (see RenderedReads) goes out as JSON, as an object would.
-  if (!answer.notModified && typeof answer.body === 'string') headers['content-type'] = JSON_TYPE;
   headers['cache-control'] = cacheControl;
   void reply.headers(headers);
   if (answer.notModified || ifNoneMatch?.trim() === '*') {
     void reply.code(304);
     return undefined;
   }
+  // A body already rendered to JSON text (see RenderedReads) goes out as JSON, as an object would.
+  if (typeof answer.body === 'string') void reply.header('content-type', JSON_TYPE);
   return answer.body;
 }
 

@@ -1,5 +1,6 @@
 import { Metrics } from '../common/metrics';
 import type { AppConfig } from '../config/app-config';
+import type { ValkeyConnections } from '../valkey/valkey-connections';
 import { RenderedReads } from './rendered-reads';
 
 /**
@@ -12,8 +13,16 @@ const BUDGET = 80_000;
 const BODY = 4_100; // 2 × 4,100 = 8,200 bytes of JSON alone: 10 of them exceed BUDGET
 const CAPACITY = 9; // 9 × (8,200 + key, version, overhead ≤ ~650) ≤ 80,000
 
+/** The last listener a RenderedReads registered for reconnections (what ValkeyConnections calls). */
+let reconnect: () => void = () => undefined;
+const connections = {
+  onReconnect: (listener: () => void) => {
+    reconnect = listener;
+  },
+} as unknown as ValkeyConnections;
+
 const kept = (budget: number, metrics = new Metrics()): RenderedReads =>
-  new RenderedReads({ renderedReadsBytes: budget } as AppConfig, metrics);
+  new RenderedReads({ renderedReadsBytes: budget } as AppConfig, metrics, connections);
 
 /** A JSON body of `n` characters whose text says which `tag` it is. */
 const body = (tag: string, n = BODY): string => {
@@ -147,5 +156,25 @@ describe('RenderedReads', () => {
     expect(await metrics.registry.metrics()).toMatch(
       /^valkran_rendered_reads_total\{outcome="kept"\} 2$/m,
     );
+  });
+  it('drops everything when the Valkey connection is lost or re-established', () => {
+    const r = kept(BUDGET);
+    const ks = keys(3);
+    for (const k of ks) r.set(k, '1.1', body(k));
+    reconnect();
+    expect(present(r, ks)).toEqual([]);
+    r.set(ks[0], '1.1', body(ks[0]));
+    expect(present(r, ks)).toEqual([ks[0]]);
+  });
+
+  it('does not keep a body whose render began before a reconnection', () => {
+    const r = kept(BUDGET);
+    const [k] = keys(1);
+    const epoch = r.epoch;
+    reconnect();
+    r.set(k, '1.1', body(k), epoch);
+    expect(r.get(k)).toBeUndefined();
+    r.set(k, '1.1', body(k), r.epoch);
+    expect(r.get(k)?.version).toBe('1.1');
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { Metrics } from '../common/metrics';
 import { AppConfig } from '../config/app-config';
+import { ValkeyConnections } from '../valkey/valkey-connections';
 
 /** A read's JSON body as rendered at one board version. */
 export interface Rendered {
@@ -32,8 +33,15 @@ export class RenderedReads {
   private readonly budget: number;
   private readonly counted: { kept: Counter.Internal; rendered: Counter.Internal };
 
-  constructor(config: AppConfig, metrics: Metrics) {
+  /** Moves whenever everything kept is dropped; a render begun before it is not kept. */
+  private generation = 0;
+
+  constructor(config: AppConfig, metrics: Metrics, valkey: ValkeyConnections) {
     this.budget = config.renderedReadsBytes;
+    // Versions are counters in Valkey: one that lost writes (restarted from an older snapshot,
+    // a replica promoted before it had them) hands out the same versions again for other
+    // content, so nothing rendered before a reconnection is trusted after it.
+    valkey.onReconnect(() => this.clear());
     this.counted = {
       kept: metrics.renderedReads.labels('kept'),
       rendered: metrics.renderedReads.labels('rendered'),
@@ -43,6 +51,17 @@ export class RenderedReads {
   /** Counts a read answered with a kept body (true) or rendered from its rows. */
   count(kept: boolean): void {
     (kept ? this.counted.kept : this.counted.rendered).inc();
+  }
+
+  /** Pass to {@link set}: a body rendered across a {@link clear} is not kept. */
+  get epoch(): number {
+    return this.generation;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+    this.generation++;
   }
 
   get enabled(): boolean {
@@ -59,7 +78,8 @@ export class RenderedReads {
     return kept;
   }
 
-  set(key: string, version: string, json: string): void {
+  set(key: string, version: string, json: string, epoch = this.generation): void {
+    if (epoch !== this.generation) return;
     // What the URL had kept is of an older version, never served again: out even when the new
     // body is not kept (it would stay, refreshed by every read of the URL, sent along for nothing).
     this.drop(key);

@@ -360,8 +360,8 @@ export class StandingsRepository {
   /**
    * One player's current-period entry on each of the given boards, in the given order, in one
    * pipelined pass: player-boards.lua once per chunk of boards, every call issued in the same
-   * tick, so the API connection's auto-pipelining sends them in one write (on a cluster, one per
-   * node). On a cluster a chunk is one board (each board is a slot of its own, and a script may
+   * tick on the auto-pipelining API connection (`apiFanout`), which sends them in one write (on
+   * a cluster, one per node). On a cluster a chunk is one board (each board is a slot of its own, and a script may
    * not span slots); on a standalone Valkey it is {@link BOARDS_PER_CALL} boards, which costs
    * Valkey and Node a fraction of a call per board while no call blocks Valkey for long.
    * A board deleted meanwhile is left out; one whose storage layout is still being migrated
@@ -376,7 +376,7 @@ export class StandingsRepository {
         const p = k.current;
         return [k.cfg, p.z, p.r, p.dz, k.version];
       });
-      calls.push(this.playerBoardsScript.run(this.valkey.api, keys, [playerId]));
+      calls.push(this.playerBoardsScript.run(this.valkey.apiFanout, keys, [playerId]));
     }
     const replies = (await Promise.all(calls)).flatMap((r) => r as ScriptReply[][]);
     const out: PlayerOnBoard[] = [];

@@ -49,6 +49,7 @@ export class StandingsService {
     playerId?: string,
   ): Promise<ReadAnswer<string>> {
     const kept = this.rendered.enabled ? this.rendered.get(key) : undefined;
+    const epoch = this.rendered.epoch;
     const asked = conditions.ifVersion;
     const r = await read(
       kept
@@ -67,7 +68,7 @@ export class StandingsService {
     const answer = this.answer(boardId, r, (ok) => JSON.stringify(render(ok)), playerId);
     if (!answer.notModified && answer.version && this.rendered.enabled) {
       this.rendered.count(false);
-      this.rendered.set(key, answer.version, answer.body);
+      this.rendered.set(key, answer.version, answer.body, epoch);
     }
     return answer;
   }

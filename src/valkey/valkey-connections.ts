@@ -15,6 +15,12 @@ export class ValkeyConnections {
   private readonly names = new WeakMap<ValkeyClient, string>();
   /** Fail-fast connection for request handling. */
   readonly api: ValkeyClient;
+  /**
+   * Like {@link api}, with auto-pipelining, for passes that issue many calls in one tick (a
+   * player's standings on every board): they leave in one write (per node on a cluster, where a
+   * plain pipeline may not span slots).
+   */
+  readonly apiFanout: ValkeyClient;
   /** True on Valkey Cluster: keys of different slots may not meet in one script. */
   readonly cluster: boolean;
 
@@ -24,16 +30,22 @@ export class ValkeyConnections {
     readonly url: string | null,
   ) {
     this.cluster = config.valkey.kind === 'cluster';
-    this.api = this.create('api', {
+    // No auto-pipelining: every request is one command, and holding it for the tick's batch
+    // cost more than the writes it saved (README, Benchmarks: +20-35 % submits and player reads
+    // without it, in one bench run beside the same build with it).
+    this.api = this.create('api', this.apiOptions(false));
+    this.apiFanout = this.create('api-fanout', this.apiOptions(true));
+  }
+
+  private apiOptions(autoPipelining: boolean): RedisOptions {
+    return {
       enableOfflineQueue: false,
-      // Commands issued in the same tick leave in one write: under load a socket write per
-      // command was ~20% of the api's CPU samples (README, Benchmarks).
-      enableAutoPipelining: true,
-      commandTimeout: config.valkeyCommandTimeoutMs,
+      enableAutoPipelining: autoPipelining,
+      commandTimeout: this.config.valkeyCommandTimeoutMs,
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(50 * times, 1000),
-    });
+    };
   }
 
   /** A new connection with the given behaviour; closed with the others on shutdown. */
@@ -73,6 +85,19 @@ export class ValkeyConnections {
   /** Calls `listener` with the connection's name on every connection error (metrics count them). */
   onConnectionError(listener: (connection: string) => void): void {
     this.errorListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` whenever the API connection is lost or (re)established, or (cluster) a node
+   * fails, joins or leaves: what Valkey holds may have changed under the process then (a restart
+   * from an older snapshot or AOF, a promoted replica that missed the last writes, a restore), so
+   * anything remembered about it (RenderedReads) must go.
+   */
+  onReconnect(listener: () => void): void {
+    const events = this.cluster
+      ? ['ready', 'close', '+node', '-node', 'node error']
+      : ['ready', 'close'];
+    for (const event of events) this.api.on(event, listener);
   }
 
   /**
