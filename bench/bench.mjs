@@ -8,7 +8,8 @@
 //    rank, around-me, batch of 1,000 (scores/s) and the 304 path (top-10 with If-None-Match).
 //    Every server runs every scenario once per round, interleaved; figures are medians over
 //    rounds. A second Valkran with every rate limit off runs the submit and top-10 scenarios, so
-//    the limits' own cost shows (BENCH_LIMITS_OFF=0 drops it).
+//    the limits' own cost shows (BENCH_LIMITS_OFF=0 drops it); a third with READ_RENDER_CACHE_MB=0
+//    runs the three reads, every one rendered from its rows (BENCH_NOTHING_KEPT=0 drops it).
 // 2. Memory per player of a 200k-player board (default, dense, and with two tie-break columns)
 //    against a bare sorted set (alone: bench/memory.mjs).
 // 3. Valkey's own time per read script (INFO commandstats) on a 1k- and a 1M-player board, and
@@ -21,7 +22,7 @@
 // BENCH_BATCH_CONNECTIONS (4), BENCH_MEMORY_PLAYERS (200000), BENCH_SMALL_BOARD (1000),
 // BENCH_BIG_BOARD (1000000), BENCH_VALKEY_REQUESTS requests per commandstats window (2000),
 // BENCH_VALKEY_REPEATS timed windows per read kind and board (5), BENCH_SEED (the PRNG seed of
-// players and scores), BENCH_LIMITS_OFF=0, BENCH_COMPARE: the folder of another built checkout
+// players and scores), BENCH_LIMITS_OFF=0, BENCH_NOTHING_KEPT=0, BENCH_COMPARE: the folder of another built checkout
 // (e.g. a `git worktree` of an older commit) whose dist/main.js runs beside the current one with
 // the same production defaults, in every part (on its own Valkey), so a change is measured
 // before/after in one run. Every Valkran runs from a copy of its dist/ taken at the start.
