@@ -395,9 +395,8 @@ describe('rendered reads: kept bodies on two api apps sharing one Valkey (e2e)',
     const old: Record<string, Raw> = {};
     for (const path of paths) old[path] = await keptOn(a, path);
 
-    // The same number of changes since creation, so the version counter is the same too: only
-    // the creation time (ms) in the version tells the boards apart (a re-creation within the same
-    // millisecond of the old board's creation would repeat its versions, ETags and kept bodies).
+    // The same number of changes since creation; the versions still differ (creation time, and
+    // the counter's start: the next test makes both creations the same millisecond).
     expect((await admin(b, 'DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
     for (const path of paths) expect((await freshOnA(path)).status).toBe(404);
     const created = await admin(b, 'POST', '/v1/leaderboards', { id, sortOrder: 'asc' });
@@ -417,6 +416,31 @@ describe('rendered reads: kept bodies on two api apps sharing one Valkey (e2e)',
       expect((await raw(a, path)).headers.etag).not.toBe(old[path].headers.etag);
       expect((await raw(a, path)).text).not.toBe(old[path].text);
     }
+  });
+
+  it('serves nothing kept for a board created again within the same millisecond as the first time', async () => {
+    const id = 'samems';
+    const path = `/v1/leaderboards/${id}/entries`;
+    const at = Date.now();
+    // Both creations at one clock reading: the generation (createdAt) is the same.
+    const create = async (settings = {}): Promise<void> => {
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
+      try {
+        const res = await admin(b, 'POST', '/v1/leaderboards', { id, ...settings });
+        expect(res.status).toBe(201);
+      } finally {
+        clock.mockRestore();
+      }
+    };
+    await create();
+    await batch(b, id, { ann: 3, bob: 2 });
+    const old = await keptOn(a, path);
+    expect((await admin(b, 'DELETE', `/v1/leaderboards/${id}`)).status).toBe(204);
+    await create({ sortOrder: 'asc' });
+    await batch(b, id, { ann: 3, bob: 2 }); // as many changes as the old board had
+    const page = await freshOnA(path);
+    expect(json(page).entries.map((e: any) => e.playerId)).toEqual(['bob', 'ann']);
+    expect(page.headers.etag).not.toBe(old.headers.etag);
   });
 
   it('charges the read limit for kept answers, and refuses over it even when a body is kept', async () => {

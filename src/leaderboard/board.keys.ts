@@ -11,7 +11,8 @@ import type { PeriodRef } from './board';
  *                      one letter per column, its direction ('a' asc, 'd' desc)
  *   {lb:id}:seq        counter: the tie-break sequence (one INCR per score change)
  *   {lb:id}:ver        counter: the board's version, moved by every script that changes what a
- *                      read returns; reads answer "<createdAt>.<ver>" (a re-created board differs)
+ *                      read returns, starting at Valkey's clock in µs at creation; reads answer
+ *                      "<createdAt>.<ver>" (a re-created board differs, even in the same ms)
  *   {lb:id}:cur:z|r|dz the current period (below)
  *   {lb:id}:arc:<period>:z|r|dz  an archived period, same layout (a reset renames cur:* to it)
  *   {lb:id}:arc:<period>:results the period's results (ranking-jobs/results/results.keys.ts),

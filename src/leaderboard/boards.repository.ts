@@ -110,7 +110,11 @@ export class BoardsRepository {
   /** Creates the board; false if a board with that id already exists. */
   async create(board: Board): Promise<boolean> {
     const keys = new BoardKeys(board.id);
-    const created = await this.createScript.run(this.client, [keys.cfg], toHash(board));
+    const created = await this.createScript.run(
+      this.client,
+      [keys.cfg, keys.version],
+      toHash(board),
+    );
     // The registry is written even when the board existed, healing a crash between the steps.
     await this.client.zadd(BOARD_REGISTRY_KEY, 0, board.id);
     return created === 1;

@@ -15,7 +15,8 @@ local function requireLayout(cfgKey, layout)
 end
 
 -- Every script that changes what a read returns moves the board's version counter; reads answer
--- "<createdAt>.<counter>", so a board deleted and created again never repeats a value.
+-- "<createdAt>.<counter>", and the counter starts at the creation's clock in microseconds
+-- (create-board.lua), so a board deleted and created again never repeats a value.
 local function bumpVersion(verKey)
   redis.call('INCR', verKey)
 end
