@@ -64,8 +64,6 @@ export function installHotRoutes(
   };
 }
 
-type LimitedRequest = FastifyRequest & { readLimit?: LimitSpec | null };
-
 /**
  * A hot route's arguments, as Nest's decorators would produce them: API key (ApiKeyGuard), path
  * parameters through their pipes, query and body through the global ValidationPipe (the same
@@ -116,8 +114,6 @@ export class HotArgs {
   /** The per-IP read counter the route's script charges (null when the limit is off). */
   readLimit(req: FastifyRequest): LimitSpec | null {
     const limit = this.config.rateLimits.readPerIp;
-    const spec = limit > 0 ? this.counters.throttleCounter('default', req.ip, limit, 1000) : null;
-    (req as LimitedRequest).readLimit = spec;
-    return spec;
+    return limit > 0 ? this.counters.readCounter(req.ip, limit) : null;
   }
 }

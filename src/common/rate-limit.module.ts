@@ -5,23 +5,15 @@ import { RateLimitRepository } from './rate-limit.repository';
 import { RateLimiter } from './rate-limiter';
 import { ValkeyThrottlerStorage } from './throttling';
 
+const SHARED = [
+  RateLimitRepository,
+  RateLimiter,
+  ValkeyThrottlerStorage,
+  AuthFailures,
+  ApiKeyAuth,
+  HotArgs,
+];
+
 @Global()
-@Module({
-  providers: [
-    RateLimitRepository,
-    RateLimiter,
-    ValkeyThrottlerStorage,
-    AuthFailures,
-    ApiKeyAuth,
-    HotArgs,
-  ],
-  exports: [
-    RateLimitRepository,
-    RateLimiter,
-    ValkeyThrottlerStorage,
-    AuthFailures,
-    ApiKeyAuth,
-    HotArgs,
-  ],
-})
+@Module({ providers: SHARED, exports: SHARED })
 export class RateLimitModule {}

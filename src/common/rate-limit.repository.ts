@@ -55,6 +55,11 @@ export class RateLimitRepository {
     };
   }
 
+  /** The per-IP read budget's counter for `ip` (the throttler's `default`, one-second windows). */
+  readCounter(ip: string, limit: number): LimitSpec {
+    return this.throttleCounter('default', ip, limit, 1000);
+  }
+
   submitKeyCounter(keyDigestHex: string, limit: number, cost: number): LimitSpec {
     return {
       name: 'submissions per API key',

@@ -111,7 +111,7 @@ export class ReadThrottlerGuard extends ThrottlerGuard {
     if (route.skip) return true;
     if (route.inScript && !this.valkey.cluster) {
       const req = context.switchToHttp().getRequest<LimitedRequest>();
-      req.readLimit = this.counters.throttleCounter('default', req.ip, limit, 1000);
+      req.readLimit = this.counters.readCounter(req.ip, limit);
       return true;
     }
     return super.canActivate(context);
