@@ -123,7 +123,14 @@ describe('hiding players under a load of concurrent submissions (e2e, reference 
             // Recorded when sent: a read that overlaps an unfinished change proves nothing.
             const op = { hidden, start: Date.now(), end: Infinity };
             ops.push(op);
-            const res = await setHidden(f, suspects[s], { hidden });
+            // A PUT is idempotent: a 503 (a Valkey call over its timeout while the whole suite
+            // loads the machine; applied or not) is retried as a client would, and the change
+            // counts as under way until one attempt succeeds.
+            let res = await setHidden(f, suspects[s], { hidden });
+            for (let retry = 0; res.status === 503 && retry < 5; retry++) {
+              await new Promise((r) => setTimeout(r, 100));
+              res = await setHidden(f, suspects[s], { hidden });
+            }
             if (res.status !== 200) problems.push(`toggle -> ${res.status}`);
             op.end = Date.now();
             // Leaves the flag still for a moment, so reads and submissions find it settled.
