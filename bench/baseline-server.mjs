@@ -9,11 +9,26 @@
 //   GET  /players/:playerId          rank, score, total  MULTI ZREVRANK + ZSCORE + ZCARD
 //   GET  /players/:playerId/around   ?limit=11           one EVALSHA: ZREVRANK, ZCARD, ZREVRANGE
 //   POST /batch                      {entries: [...]}    one pipeline: ZADD GT (all) + ZREVRANK each
-import Fastify from 'fastify';
+//
+// With --duties (bench.mjs's "baseline + duties") it also does, per request, the chores Valkran's
+// production defaults do besides the ranking, in the same round trip, so the gap between the two
+// shows what is left once those are paid for: one JSON request line at info (pino, to stdout), a
+// request id (echoed in X-Request-Id), a latency histogram (prom-client, by method, route and
+// status), the submit key checked by its sha256, fixed-window rate counters charged in the same
+// MULTI (per key and per player for writes, every batch entry's player too; per client IP for
+// reads) with their RateLimit-* headers, and a board version: moved by every write, sent as the
+// reads' ETag with Cache-Control: no-cache. It does none of Valkran's rules (modes, bounds, exact
+// ties, records, idempotency, hidden players, tournaments).
+import Fastify, { LogController } from 'fastify';
 import { Redis } from 'ioredis';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import pino from 'pino';
+import client from 'prom-client';
 
-const port = Number(process.argv[2] ?? process.env.PORT ?? 3100);
-const valkeyUrl = process.argv[3] ?? process.env.VALKEY_URL ?? 'redis://127.0.0.1:6379';
+const duties = process.argv.includes('--duties');
+const [portArg, urlArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const port = Number(portArg ?? process.env.PORT ?? 3100);
+const valkeyUrl = urlArg ?? process.env.VALKEY_URL ?? 'redis://127.0.0.1:6379';
 const KEY = 'bench:z';
 
 const redis = new Redis(valkeyUrl, { lazyConnect: true });
@@ -35,7 +50,16 @@ return {start, total, redis.call('ZREVRANGE', KEYS[1], start, start + limit - 1,
 `,
 });
 
-const app = Fastify({ logger: false });
+const app = Fastify(
+  duties
+    ? {
+        loggerInstance: pino({ level: 'info', base: { service: 'baseline' } }),
+        logController: new LogController({ disableRequestLogging: true }),
+        genReqId: () => `b${(++requestCount).toString(36)}`,
+      }
+    : { logger: false },
+);
+let requestCount = 0;
 
 // JSON schemas are the idiomatic Fastify way to validate; they keep the baseline honest against
 // Valkran, which validates every body, query and path parameter too.
@@ -81,26 +105,125 @@ const replies = (res) => {
   return res.map(([, reply]) => reply);
 };
 
-app.post('/submit', { schema: submitSchema }, async (req) => {
+// --- the duties (--duties only) ---
+const LIMIT = 1_000_000_000; // far above the load, like bench.mjs's Valkran limits
+const WINDOW_MS = 1000;
+const VERSION_KEY = 'bench:ver';
+const submitKeyDigest = createHash('sha256')
+  .update(process.env.BASELINE_SUBMIT_KEY ?? 'bench-submit-key-0123456789')
+  .digest();
+const histogram = new client.Histogram({
+  name: 'baseline_http_request_duration_seconds',
+  help: 'request latency',
+  labelNames: ['method', 'route', 'status'],
+});
+if (duties) {
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    histogram.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    req.log.info(
+      {
+        method: req.method,
+        route,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+    done();
+  });
+  app.get('/metrics', async (req, reply) =>
+    reply.type(client.register.contentType).send(await client.register.metrics()),
+  );
+}
+
+/** Whether the request carries the submit key (compared by digest, in constant time). */
+const authorized = (req) => {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
+  return timingSafeEqual(createHash('sha256').update(header.slice(7)).digest(), submitKeyDigest);
+};
+
+/**
+ * A MULTI (or the `chain` given) that first charges the named fixed-window counters (--duties
+ * only; `by`: how much each takes). `done(replies, reply)` takes the work's replies (the counters' left off) and sets the
+ * RateLimit headers from the fullest counter.
+ */
+function charged(counters, chain = redis.multi()) {
+  const m = chain;
+  if (!duties) return { m, done: (res) => replies(res) };
+  const windowStart = Math.floor(Date.now() / WINDOW_MS);
+  for (const [name, by] of counters) {
+    const key = `bench:rl:${name}:${windowStart}`;
+    m.incrby(key, by).pexpire(key, 2 * WINDOW_MS);
+  }
+  return {
+    m,
+    done: (res, reply) => {
+      const all = replies(res);
+      let used = 0;
+      for (let i = 0; i < counters.length; i++) used = Math.max(used, all[2 * i]);
+      reply.header('ratelimit-limit', LIMIT);
+      reply.header('ratelimit-remaining', Math.max(0, LIMIT - used));
+      reply.header(
+        'ratelimit-reset',
+        Math.ceil(((windowStart + 1) * WINDOW_MS - Date.now()) / 1000),
+      );
+      return all.slice(2 * counters.length);
+    },
+  };
+}
+
+/** Reads: the board version as the ETag, and revalidation asked of caches. */
+const readHeaders = (reply, version) => {
+  if (!duties) return;
+  reply.header('etag', `"${version ?? 0}"`);
+  reply.header('cache-control', 'no-cache');
+};
+
+const unauthorized = (reply) =>
+  reply.code(401).send({ status: 401, detail: 'missing or unknown submit key' });
+
+app.post('/submit', { schema: submitSchema }, async (req, reply) => {
+  if (duties && !authorized(req)) return unauthorized(reply);
   const { playerId, score } = req.body;
   // MULTI keeps it to one round trip, like Valkran's single Lua call.
-  const [, rank] = replies(
-    await redis.multi().zadd(KEY, score, playerId).zrevrank(KEY, playerId).exec(),
-  );
+  const { m, done } = charged([
+    ['key', 1],
+    [`player:${playerId}`, 1],
+  ]);
+  m.zadd(KEY, score, playerId).zrevrank(KEY, playerId);
+  if (duties) m.incr(VERSION_KEY);
+  const [, rank] = done(await m.exec(), reply);
   return { playerId, score, rank: rank + 1 };
 });
 
-app.get('/top', async () => {
-  const flat = await redis.zrevrange(KEY, 0, 9, 'WITHSCORES');
+app.get('/top', async (req, reply) => {
+  if (!duties) return { entries: entries(await redis.zrevrange(KEY, 0, 9, 'WITHSCORES'), 1) };
+  const { m, done } = charged([[`ip:${req.ip}`, 1]]);
+  m.zrevrange(KEY, 0, 9, 'WITHSCORES');
+  if (duties) m.get(VERSION_KEY);
+  const [flat, version] = done(await m.exec(), reply);
+  readHeaders(reply, version);
   return { entries: entries(flat, 1) };
 });
 
 app.get('/players/:playerId', { schema: playerSchema }, async (req, reply) => {
   const id = req.params.playerId;
-  const [rank, score, total] = replies(
-    await redis.multi().zrevrank(KEY, id).zscore(KEY, id).zcard(KEY).exec(),
-  );
+  const { m, done } = charged([[`ip:${req.ip}`, 1]]);
+  m.zrevrank(KEY, id).zscore(KEY, id).zcard(KEY);
+  if (duties) m.get(VERSION_KEY);
+  const [rank, score, total, version] = done(await m.exec(), reply);
   if (rank === null) return reply.code(404).send({ status: 404, detail: 'no such player' });
+  readHeaders(reply, version);
   return {
     playerId: id,
     rank: rank + 1,
@@ -111,20 +234,34 @@ app.get('/players/:playerId', { schema: playerSchema }, async (req, reply) => {
 });
 
 app.get('/players/:playerId/around', { schema: aroundSchema }, async (req, reply) => {
-  const res = await redis.around(KEY, req.params.playerId, req.query.limit);
+  if (!duties) {
+    const res = await redis.around(KEY, req.params.playerId, req.query.limit);
+    if (!res) return reply.code(404).send({ status: 404, detail: 'no such player' });
+    return { total: res[1], entries: entries(res[2], res[0] + 1) };
+  }
+  const { m, done } = charged([[`ip:${req.ip}`, 1]]);
+  m.around(KEY, req.params.playerId, req.query.limit);
+  if (duties) m.get(VERSION_KEY);
+  const [res, version] = done(await m.exec(), reply);
   if (!res) return reply.code(404).send({ status: 404, detail: 'no such player' });
-  const [start, total, flat] = res;
-  return { total, entries: entries(flat, start + 1) };
+  readHeaders(reply, version);
+  return { total: res[1], entries: entries(res[2], res[0] + 1) };
 });
 
-app.post('/batch', { schema: batchSchema }, async (req) => {
+app.post('/batch', { schema: batchSchema }, async (req, reply) => {
+  if (duties && !authorized(req)) return unauthorized(reply);
   const batch = req.body.entries;
   const args = [];
   for (const e of batch) args.push(e.score, e.playerId);
   // One round trip: the whole batch in one ZADD GT ("best" mode), then each entry's rank.
-  const pipeline = redis.pipeline().zadd(KEY, 'GT', ...args);
-  for (const e of batch) pipeline.zrevrank(KEY, e.playerId);
-  const [, ...ranks] = replies(await pipeline.exec());
+  const { m, done } = charged(
+    duties ? [['key', batch.length], ...batch.map((e) => [`player:${e.playerId}`, 1])] : [],
+    redis.pipeline(),
+  );
+  m.zadd(KEY, 'GT', ...args);
+  for (const e of batch) m.zrevrank(KEY, e.playerId);
+  if (duties) m.incr(VERSION_KEY);
+  const [, ...ranks] = done(await m.exec(), reply);
   return { results: batch.map((e, i) => ({ playerId: e.playerId, rank: ranks[i] + 1 })) };
 });
 

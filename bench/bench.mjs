@@ -22,7 +22,8 @@
 // BENCH_BATCH_CONNECTIONS (4), BENCH_MEMORY_PLAYERS (200000), BENCH_SMALL_BOARD (1000),
 // BENCH_BIG_BOARD (1000000), BENCH_VALKEY_REQUESTS requests per commandstats window (2000),
 // BENCH_VALKEY_REPEATS timed windows per read kind and board (5), BENCH_SEED (the PRNG seed of
-// players and scores), BENCH_LIMITS_OFF=0, BENCH_NOTHING_KEPT=0, BENCH_COMPARE: the folder of another built checkout
+// players and scores), BENCH_LIMITS_OFF=0, BENCH_NOTHING_KEPT=0, BENCH_DUTIES=0 (drops the
+// "baseline + duties" server: the bare service doing Valkran's per-request chores too), BENCH_COMPARE: the folder of another built checkout
 // (e.g. a `git worktree` of an older commit) whose dist/main.js runs beside the current one with
 // the same production defaults, in every part (on its own Valkey), so a change is measured
 // before/after in one run. Every Valkran runs from a copy of its dist/ taken at the start.
@@ -54,6 +55,7 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
 const BATCH_CONNECTIONS = Number(env.BENCH_BATCH_CONNECTIONS ?? 4);
 const WITH_LIMITS_OFF = env.BENCH_LIMITS_OFF !== '0';
 const WITH_NOTHING_KEPT = env.BENCH_NOTHING_KEPT !== '0';
+const WITH_DUTIES = env.BENCH_DUTIES !== '0';
 const COSTS = {
   players: Number(env.BENCH_MEMORY_PLAYERS ?? 200_000),
   small: Number(env.BENCH_SMALL_BOARD ?? 1000),
@@ -83,6 +85,8 @@ const LIMITS_OFF = {
 /** The servers under load, in the order each scenario runs them. */
 const SERVERS = [
   { name: 'baseline', baseline: true },
+  // The bare service doing Valkran's per-request chores too (baseline-server.mjs --duties).
+  WITH_DUTIES && { name: 'baseline + duties', baseline: true, duties: true },
   { name: 'valkran', limits: LIMITS_ON },
   WITH_LIMITS_OFF && {
     name: 'valkran limits off',
@@ -203,10 +207,12 @@ async function startHttpServers() {
     const port = await freePort();
     s.url = `http://127.0.0.1:${port}`;
     if (s.baseline) {
+      if (s.duties) s.logFile = `${benchRun.runDir()}/${slug(s.name)}.log`;
       s.info = benchRun.spawnNode(
         s.name,
-        ['bench/baseline-server.mjs', String(port), valkey.url],
-        baseEnv,
+        ['bench/baseline-server.mjs', String(port), valkey.url, ...(s.duties ? ['--duties'] : [])],
+        { ...baseEnv, BASELINE_SUBMIT_KEY: SUBMIT_KEY },
+        { stdoutFile: s.logFile },
       );
       ready.push(waitHttpOk(s.info, `${s.url}/top`));
       continue;
@@ -325,8 +331,9 @@ function printScenario(sc, results) {
   printTable(rows);
   const base = sc.key === 'notModified' ? results.top10 : null;
   const ref = figures.baseline;
+  const duties = figures['baseline + duties'];
   for (const name of Object.keys(figures)) {
-    if (name === 'baseline') continue;
+    if (name.startsWith('baseline')) continue;
     const f = figures[name];
     if (sc.key === 'notModified') {
       const full = base[name]?.length ? summarize(base[name], SCENARIOS[1]) : null;
@@ -340,7 +347,13 @@ function printScenario(sc, results) {
     const r = f.rps / ref.rps;
     console.log(
       `  ${name}/baseline: ${unit} ${ratio(f.rps, ref.rps)} (target >= ${sc.target.toFixed(2)}x: ${r >= sc.target ? 'met' : 'NOT met'}), ` +
-        `p50 ${ratio(f.p50, ref.p50)}, p99 ${ratio(f.p99, ref.p99)}`,
+        `p50 ${ratio(f.p50, ref.p50)}, p99 ${ratio(f.p99, ref.p99)}` +
+        (duties ? `; ${name}/baseline + duties: ${ratio(f.rps, duties.rps)}` : ''),
+    );
+  }
+  if (duties && ref) {
+    console.log(
+      `  baseline + duties/baseline: ${ratio(duties.rps, ref.rps)} (what the chores alone cost the bare service)`,
     );
   }
   if (figures['valkran limits off'] && figures.valkran) {
@@ -378,7 +391,9 @@ const keptCount = (text, outcome) =>
   );
 
 async function printLogs(servers) {
-  console.log("\nlogs (each Valkran's stdout file: one JSON line per request at info)");
+  console.log(
+    "\nlogs (each Valkran's and the duties baseline's stdout file: one JSON line per request at info)",
+  );
   for (const s of servers) {
     await printLog(s.name, s.logFile, s.info, s.requests);
     const sample = lastLines(s.logFile, 1, 400)[0];
@@ -460,7 +475,7 @@ async function httpPart() {
         `reads answered from a kept render ${fmt(keptCount(text, 'kept'))}, rendered ${fmt(keptCount(text, 'rendered'))}`,
     );
   }
-  await printLogs(apps);
+  await printLogs(SERVERS.filter((s) => s.logFile));
   for (const s of SERVERS.filter((x) => x.baseline)) {
     if (s.info.lines > 0) {
       console.log(
@@ -514,6 +529,18 @@ function printSummary(http, costs) {
         r >= sc.target ? 'yes' : 'NO',
         f.compare && fmt(f.compare.rps),
       );
+      const duties = f['baseline + duties'];
+      if (duties) {
+        row(
+          `${sc.title} ${unit} vs baseline + duties (bare doing the chores too)`,
+          fmt(f.valkran.rps),
+          fmt(duties.rps),
+          ratio(f.valkran.rps, duties.rps),
+          '-',
+          '-',
+          f.compare && ratio(f.compare.rps, duties.rps),
+        );
+      }
       row(
         `${sc.title} p99 ms`,
         String(f.valkran.p99),
