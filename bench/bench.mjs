@@ -612,7 +612,7 @@ function printSummary(http, costs) {
   printTable(rows);
   console.log(
     'ratio = valkran/baseline; req/s and scores/s are medians over rounds; Valkey µs/script call from INFO ' +
-      'commandstats (read scripts alone: the limits-off process); calls/request = commands Valkran sends per HTTP ' +
+      'commandstats (read scripts alone, every read rendered: the limits-off, nothing-kept process); calls/request = commands Valkran sends per HTTP ' +
       'request (MONITOR; not the calls inside a script); the stats-queue enqueues of the write timer and commands ' +
       'seen less than once per two requests (periodic tasks) are background, shown apart and not in the figure.',
   );

@@ -106,7 +106,8 @@ async function seed(repo, boardId, n) {
       for (let i = from; i < next; i++) {
         entries.push({ playerId: `p${i}`, score: Math.floor(Math.random() * (1e9 + 1)) });
       }
-      const r = await repo.submitBatch(boardId, entries, '', '');
+      // No Idempotency-Key, no rate limits: the repository's defaults.
+      const r = await repo.submitBatch(boardId, entries, { keyDigest: '', bodyDigest: '' });
       if (r.status !== 'ok') throw new Error(`seeding ${boardId}: ${r.status}`);
     }
   };

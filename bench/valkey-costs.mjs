@@ -541,17 +541,21 @@ export async function measureValkeyCosts({ benchRun, label, main, shownAs, logDi
       RATE_LIMIT_SUBMIT_PER_PLAYER: '1000000',
       RATE_LIMIT_READ_PER_IP: '1000000000',
     },
+    // Every read renders its rows here: with kept renders, the small board's few URLs would
+    // come back as the cheaper not-modified path while the big board's never repeat, and the
+    // two boards would not run the same reads.
     free: {
       RATE_LIMIT_SUBMIT_PER_KEY: '0',
       RATE_LIMIT_SUBMIT_PER_PLAYER: '0',
       RATE_LIMIT_READ_PER_IP: '0',
+      READ_RENDER_CACHE_MB: '0',
     },
   };
   try {
     for (const [name, lim] of Object.entries(limits)) {
       const port = await freePort();
       const info = benchRun.spawnNode(
-        `${label} api (${name === 'prod' ? 'limits on' : 'limits off'})`,
+        `${label} api (${name === 'prod' ? 'limits on' : 'limits off, nothing kept'})`,
         [main],
         valkranEnv(valkey.url, port, { APP_MODE: 'api', ...lim }),
         { stdoutFile: `${logDir}/${label.replace(/\W+/g, '-')}-api-${name}.log` },
@@ -594,7 +598,7 @@ export async function measureValkeyCosts({ benchRun, label, main, shownAs, logDi
       etag[which] = res.headers.get('etag');
     }
     console.log(
-      `  read scripts timed on the limits-off process (the read script alone): ${REPEATS} windows of ${fmt(requests)} requests per kind and board, ` +
+      `  read scripts timed on the limits-off process with READ_RENDER_CACHE_MB=0 (the read script alone, every read rendered): ${REPEATS} windows of ${fmt(requests)} requests per kind and board, ` +
         `small and big interleaved, ${TIMED_CONNECTIONS} connections, CONFIG RESETSTAT before and INFO commandstats after each; median. ` +
         `Calls per request from ${fmt(countN)} more requests under MONITOR.`,
     );
@@ -622,7 +626,7 @@ export async function measureValkeyCosts({ benchRun, label, main, shownAs, logDi
         out.reads[kind][`${which}:prod`] = prod;
         console.log(
           `  ${kind.padEnd(12)} ${fmt(sizes[which]).padStart(9)} players: ` +
-            `limits off: ${free.usecPerScriptCall.toFixed(1)} µs/script call (${free.perWindow}), ` +
+            `limits off, nothing kept: ${free.usecPerScriptCall.toFixed(1)} µs/script call (${free.perWindow}), ` +
             `${free.ownCallsPerRequest.toFixed(2)} calls/request (${free.breakdown}) | ` +
             `limits on: ${prod.callsPerRequest.toFixed(2)} calls/request (${prod.breakdown}), ` +
             `${prod.scriptUsecPerRequest.toFixed(1)} µs in scripts/request` +
