@@ -235,7 +235,9 @@ async function seed(valkeys) {
     score: rng.int(SCORE_MAX + 1),
   }));
   const redis = new Redis(valkeys.valkran.url);
-  await redis.zadd('bench:z', ...members.flatMap((m) => [m.score, m.playerId]));
+  const flat = members.flatMap((m) => [m.score, m.playerId]);
+  await redis.zadd('bench:z', ...flat);
+  await redis.zadd('bench:zd', ...flat); // the duties baseline's own set
   redis.disconnect();
   for (const build of Object.keys(valkeys)) {
     const app = SERVERS.find((s) => !s.baseline && s.build === build);
@@ -353,7 +355,7 @@ function printScenario(sc, results) {
   }
   if (duties && ref) {
     console.log(
-      `  baseline + duties/baseline: ${ratio(duties.rps, ref.rps)} (what the chores alone cost the bare service)`,
+      `  baseline + duties/baseline: ${ratio(duties.rps, ref.rps)} (the chores, with the Valkey work in one script instead of the bare service's MULTI, pipeline or command)`,
     );
   }
   if (figures['valkran limits off'] && figures.valkran) {
@@ -409,6 +411,9 @@ async function httpPart() {
   console.log(
     'valkran: NODE_ENV=production, APP_MODE=all (default), LOG_LEVEL=info to a file, metrics on, ' +
       'rate limits on far above the load' +
+      (WITH_DUTIES
+        ? '; "baseline + duties": the bare service doing the chores too (baseline-server.mjs --duties)'
+        : '') +
       (WITH_LIMITS_OFF ? '; "valkran limits off": the same with every rate limit 0' : '') +
       (WITH_NOTHING_KEPT
         ? '; "valkran nothing kept": the same with READ_RENDER_CACHE_MB=0 (every read renders its rows)'
@@ -456,6 +461,7 @@ async function httpPart() {
   // Sanity checks: the writes really landed, logging and metrics really ran.
   const redis = new Redis(valkeys.valkran.url);
   const baseCount = await redis.zcard('bench:z');
+  const dutiesCount = await redis.zcard('bench:zd');
   redis.disconnect();
   const apps = SERVERS.filter((s) => !s.baseline);
   const totals = [];
@@ -465,7 +471,9 @@ async function httpPart() {
     totals.push(`${build} global board ${fmt(page.total)}`);
   }
   console.log(
-    `\nmembers after the runs (p0..p${PLAYERS - 1} submitted at random): baseline ${fmt(baseCount)}, ${totals.join(', ')}`,
+    `\nmembers after the runs (p0..p${PLAYERS - 1} submitted at random): baseline ${fmt(baseCount)}, ` +
+      (WITH_DUTIES ? `baseline + duties ${fmt(dutiesCount)}, ` : '') +
+      totals.join(', '),
   );
   for (const s of apps) {
     const text = await (await fetch(`${s.url}/metrics`)).text();
@@ -538,7 +546,7 @@ function printSummary(http, costs) {
           ratio(f.valkran.rps, duties.rps),
           '-',
           '-',
-          f.compare && ratio(f.compare.rps, duties.rps),
+          f.compare && fmt(f.compare.rps),
         );
       }
       row(

@@ -6,9 +6,11 @@
 // Each run gets a fresh Valkey and two Valkran processes in APP_MODE=api (no BullMQ workers,
 // stats jobs or live publisher, so nothing but the measured requests runs scripts; an idle
 // window checks that): one with the production defaults bench.mjs uses (rate limits on, far
-// above the load), one with every rate limit off. The second seeds the boards (no per-player
-// rate counters to wait out) and times the read scripts alone (with the per-IP read limit on, a
-// read also runs the limit's script, and both are EVALSHA in commandstats).
+// above the load), one with every rate limit off and READ_RENDER_CACHE_MB=0. The second seeds
+// the boards (no per-player rate counters to wait out) and times the read scripts: with the
+// per-IP read limit off, a read's script does no limit work, and with nothing kept every read
+// renders its rows, so the small and the big board run the same reads (kept renders would send
+// the small board's repeated URLs down the cheaper not-modified path).
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { readdirSync } from 'node:fs';
