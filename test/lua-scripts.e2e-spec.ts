@@ -20,6 +20,16 @@ describe('Lua scripts in a real Valkey', () => {
     expect(sha).toBe(script.sha);
   });
 
+  // The submit scripts run as Valkey Functions; any script without a #! line may.
+  const plain = scripts.filter(
+    (f) => !new LuaScript(relative(SRC, f), SRC).source.startsWith('#!'),
+  );
+  it.each(plain.map((f) => relative(SRC, f)))('%s loads as a function library', async (name) => {
+    const script = new LuaScript(name, SRC, { asFunction: true });
+    const loaded = await valkey.client.call('FUNCTION', 'LOAD', 'REPLACE', script.library!.code);
+    expect(loaded).toBe(script.library!.fn);
+  });
+
   it('has every global the scripts may use (the free-name check allows no more)', async () => {
     const globals = (await valkey.client.eval(
       'local names = {} for k in pairs(_G) do names[#names + 1] = k end return names',

@@ -97,8 +97,8 @@ function entryArgs(e: SubmissionInput): string[] {
 /** Writes to a board's standings: submissions, removals, purges. Each is one Lua call. */
 @Injectable()
 export class ScoresRepository {
-  private readonly submitScript = new LuaScript('submit.lua', __dirname);
-  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname);
+  private readonly submitScript = new LuaScript('submit.lua', __dirname, { asFunction: true });
+  private readonly batchScript = new LuaScript('submit-batch.lua', __dirname, { asFunction: true });
   private readonly removeScript = new LuaScript('remove.lua', __dirname);
   private readonly purgeScript = new LuaScript('purge.lua', __dirname);
   private readonly eraseScript = new LuaScript('erase.lua', __dirname);

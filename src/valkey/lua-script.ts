@@ -146,14 +146,58 @@ function scriptFailure(err: unknown, mayWrite: boolean): unknown {
   return isValkeyUnavailable(err) ? new ValkeyUnavailableError(err, mayWrite) : err;
 }
 
+/** Valkey's answer to an FCALL of a function no library on that node registers. */
+const isFunctionMissing = (err: unknown): boolean =>
+  err instanceof Error && err.message.startsWith('ERR Function not found');
+
+/**
+ * An assembled script as a Valkey Functions library: one function, named after the script and
+ * its code's hash (`valkran_submit_<12 hex>`), so two versions of it can serve side by side
+ * during a rolling upgrade. The libraries' definitions run once, when the library is loaded,
+ * instead of on every call: the script's own body becomes a function the registered callback
+ * calls after pointing `KEYS` and `ARGV` (locals above the libraries, so every library sees them)
+ * at the call's keys and arguments. Nothing else outlives a call: the libraries keep no state at
+ * their top level beyond constants.
+ */
+export function functionLibrary(
+  name: string,
+  assembled: AssembledLua,
+  sha: string,
+): { fn: string; code: string } {
+  const main = assembled.segments[assembled.segments.length - 1];
+  const lines = assembled.source.replace(/\n$/, '').split('\n');
+  if (lines[0].startsWith('#!')) {
+    throw new Error(`Lua script ${name}: a #! line (flags) is not supported as a function`);
+  }
+  const fn = `valkran_${name.replace(/\.lua$/, '').replace(/\W/g, '_')}_${sha.slice(0, 12)}`;
+  const code = [
+    `#!lua name=${fn}`,
+    'local KEYS, ARGV',
+    ...lines.slice(0, main.line - 1),
+    'local function main()',
+    ...lines.slice(main.line - 1),
+    'end',
+    `redis.register_function('${fn}', function(keys, args)`,
+    '  KEYS, ARGV = keys, args',
+    '  return main()',
+    'end)',
+  ].join('\n');
+  return { fn, code };
+}
+
 /**
  * A Lua script kept as a `.lua` file beside its repository, assembled with the library files it
  * declares (`--- @include`, see {@link assembleLua}). Runs by SHA (EVALSHA) and loads itself on
- * NOSCRIPT, so each Valkey node compiles it once.
+ * NOSCRIPT, so each Valkey node compiles it once. With `asFunction` it runs as a Valkey Function
+ * instead (FCALL; see {@link functionLibrary}), loading its library on every master of a cluster
+ * when a node answers that it has none: for the scripts whose libraries cost more to define on
+ * each call than their work (the submit scripts).
  */
 export class LuaScript {
   readonly source: string;
   readonly sha: string;
+  /** The Valkey Functions library it runs as, when it does. */
+  readonly library?: { fn: string; code: string };
   /**
    * False for a script declared `#!lua flags=no-writes`, or one whose header says
    * `-- writes: counters only` (a read that charges its rate-limit counter): a failure of it
@@ -164,9 +208,12 @@ export class LuaScript {
   constructor(
     readonly name: string,
     dir: string,
+    options: { asFunction?: boolean } = {},
   ) {
-    this.source = assembleLua(resolve(dir, name)).source;
+    const assembled = assembleLua(resolve(dir, name));
+    this.source = assembled.source;
     this.sha = createHash('sha1').update(this.source).digest('hex');
+    if (options.asFunction) this.library = functionLibrary(name, assembled, this.sha);
     this.mayWrite =
       !/^#!lua\b[^\n]*\bflags=[^\n]*\bno-writes\b/.test(this.source) &&
       !/^-- writes: counters only\b/m.test(this.source);
@@ -185,8 +232,10 @@ export class LuaScript {
     timeoutMs: number,
   ): Promise<{ reply: ScriptReply; replicas: number }> {
     const attempt = async (byBody: boolean) => {
+      if (byBody && this.library) await this.loadLibrary(client);
       const pipeline = client.pipeline();
-      if (byBody) pipeline.eval(this.source, keys.length, ...keys, ...args);
+      if (this.library) pipeline.fcall(this.library.fn, keys.length, ...keys, ...args);
+      else if (byBody) pipeline.eval(this.source, keys.length, ...keys, ...args);
       else pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
       const results = await pipeline.call('WAIT', replicas, timeoutMs).exec();
       if (!results) throw new Error('Connection is closed.');
@@ -203,7 +252,9 @@ export class LuaScript {
         );
         r = await attempt(false);
       }
-      if (r.scriptErr?.message.startsWith('NOSCRIPT')) r = await attempt(true);
+      if (r.scriptErr?.message.startsWith('NOSCRIPT') || isFunctionMissing(r.scriptErr)) {
+        r = await attempt(true);
+      }
       if (r.scriptErr) throw r.scriptErr;
       if (r.waitErr) throw r.waitErr;
       return { reply: r.reply, replicas: r.acked };
@@ -213,6 +264,7 @@ export class LuaScript {
   }
 
   async run(client: Redis | Cluster, keys: string[], args: ScriptArg[]): Promise<ScriptReply> {
+    if (this.library) return this.runFunction(client, this.library.fn, keys, args);
     try {
       try {
         return (await client.evalsha(this.sha, keys.length, ...keys, ...args)) as ScriptReply;
@@ -225,5 +277,35 @@ export class LuaScript {
     } catch (err) {
       throw scriptFailure(err, this.mayWrite);
     }
+  }
+
+  private async runFunction(
+    client: Redis | Cluster,
+    fn: string,
+    keys: string[],
+    args: ScriptArg[],
+  ): Promise<ScriptReply> {
+    try {
+      try {
+        return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
+      } catch (err) {
+        if (!isFunctionMissing(err)) throw err;
+        await this.loadLibrary(client);
+        return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
+      }
+    } catch (err) {
+      throw scriptFailure(err, this.mayWrite);
+    }
+  }
+
+  /**
+   * Loads the library (REPLACE: loaders racing on one node all succeed) on the node, or on every
+   * master of a cluster (which of them answered is not known here; they all need it sooner or
+   * later). Valkey keeps loaded libraries in its snapshots and replicates them.
+   */
+  private async loadLibrary(client: Redis | Cluster): Promise<void> {
+    const code = this.library!.code;
+    const nodes = 'nodes' in client ? client.nodes('master') : [client];
+    await Promise.all(nodes.map((node) => node.function('LOAD', 'REPLACE', code)));
   }
 }
