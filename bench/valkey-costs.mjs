@@ -73,7 +73,12 @@ function commandLabel(args, names) {
     .replace(/^\{lb:[^}]*\}/, '{lb:*}')
     .replace(/^\{rl:[^}]*\}/, '{rl:*}')
     .replace(/\d+/g, '#');
-  const name = cmd.startsWith('evalsha') ? names.get(String(args[1])) : undefined;
+  // A function is named after its script and code hash (valkran_submit_<12 hex>).
+  const name = cmd.startsWith('evalsha')
+    ? names.get(String(args[1]))
+    : cmd.startsWith('fcall')
+      ? String(args[1]).replace(/_[0-9a-f]{12}$/, '')
+      : undefined;
   return { label: `${cmd} ${name ?? (queue ? 'BullMQ' : `on ${shape}`)}`, queue };
 }
 
