@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -150,6 +151,10 @@ function scriptFailure(err: unknown, mayWrite: boolean): unknown {
 const isFunctionMissing = (err: unknown): boolean =>
   err instanceof Error && err.message.startsWith('ERR Function not found');
 
+/** The connection's user may not run this command (ACL): nothing was run. */
+const isNoPermission = (err: unknown): boolean =>
+  err instanceof Error && err.message.startsWith('NOPERM');
+
 /**
  * An assembled script as a Valkey Functions library: one function, named after the script and
  * its code's hash (`valkran_submit_<12 hex>`), so two versions of it can serve side by side
@@ -199,6 +204,11 @@ export class LuaScript {
   /** The Valkey Functions library it runs as, when it does. */
   readonly library?: { fn: string; code: string };
   /**
+   * Set when Valkey's ACL refused FCALL or FUNCTION LOAD (a user set up before the submit scripts
+   * became functions): from then on the script runs by EVALSHA, as every other script does.
+   */
+  private functionsDenied = false;
+  /**
    * False for a script declared `#!lua flags=no-writes`, or one whose header says
    * `-- writes: counters only` (a read that charges its rate-limit counter): a failure of it
    * never applied anything a client asked for, so it is `unavailable`, not `outcome-unknown`.
@@ -232,9 +242,10 @@ export class LuaScript {
     timeoutMs: number,
   ): Promise<{ reply: ScriptReply; replicas: number }> {
     const attempt = async (byBody: boolean) => {
-      if (byBody && this.library) await this.loadLibrary(client);
+      const library = this.functionsDenied ? undefined : this.library;
+      if (byBody && library) await this.loadLibrary(client);
       const pipeline = client.pipeline();
-      if (this.library) pipeline.fcall(this.library.fn, keys.length, ...keys, ...args);
+      if (library) pipeline.fcall(library.fn, keys.length, ...keys, ...args);
       else if (byBody) pipeline.eval(this.source, keys.length, ...keys, ...args);
       else pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
       const results = await pipeline.call('WAIT', replicas, timeoutMs).exec();
@@ -252,6 +263,10 @@ export class LuaScript {
         );
         r = await attempt(false);
       }
+      if (isNoPermission(r.scriptErr) && this.library && !this.functionsDenied) {
+        this.denyFunctions(r.scriptErr);
+        r = await attempt(false);
+      }
       if (r.scriptErr?.message.startsWith('NOSCRIPT') || isFunctionMissing(r.scriptErr)) {
         r = await attempt(true);
       }
@@ -264,7 +279,9 @@ export class LuaScript {
   }
 
   async run(client: Redis | Cluster, keys: string[], args: ScriptArg[]): Promise<ScriptReply> {
-    if (this.library) return this.runFunction(client, this.library.fn, keys, args);
+    if (this.library && !this.functionsDenied) {
+      return this.runFunction(client, this.library.fn, keys, args);
+    }
     try {
       try {
         return (await client.evalsha(this.sha, keys.length, ...keys, ...args)) as ScriptReply;
@@ -294,8 +311,19 @@ export class LuaScript {
         return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
       }
     } catch (err) {
-      throw scriptFailure(err, this.mayWrite);
+      if (!isNoPermission(err)) throw scriptFailure(err, this.mayWrite);
+      // Refused before anything ran: the same call by EVALSHA.
+      this.denyFunctions(err);
+      return this.run(client, keys, args);
     }
+  }
+
+  private denyFunctions(err: unknown): void {
+    this.functionsDenied = true;
+    new Logger(LuaScript.name).warn(
+      `${this.name} runs by EVALSHA: Valkey's ACL refused it as a function (${(err as Error).message}). ` +
+        'Allow +fcall +function|load for this user (see deploy/valkey/valkran.acl): a submit costs Valkey more by EVALSHA.',
+    );
   }
 
   /**
