@@ -36,33 +36,68 @@ describe('Lua scripts in a real Valkey', () => {
   it('runs a script as a function: FCALL, its library loaded when missing, EVALSHA when the ACL refuses functions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'valkran-lua-fn-'));
     writeFileSync(join(dir, 'echo.lua'), 'return { KEYS[1], ARGV[1], #KEYS, #ARGV }\n');
-    const calls = async (command: string): Promise<number> => {
+    /** commandstats of a command: calls run (failed ones too), and calls the ACL refused. */
+    const stats = async (command: string): Promise<{ calls: number; rejected: number }> => {
       const info = await valkey.client.info('commandstats');
-      return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+      const line = new RegExp(`^cmdstat_${command}:(.*)$`, 'm').exec(info)?.[1] ?? '';
+      const field = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+      return { calls: field('calls'), rejected: field('rejected_calls') };
     };
     const asFunction = new LuaScript('echo.lua', dir, { asFunction: true });
+    await valkey.client.call('FUNCTION', 'FLUSH');
     await valkey.client.call('CONFIG', 'RESETSTAT');
     expect(await asFunction.run(valkey.client, ['k'], ['a', 'b'])).toEqual(['k', 'a', 1, 2]);
     expect(await asFunction.run(valkey.client, ['k2', 'k3'], ['c'])).toEqual(['k2', 'c', 2, 1]);
-    // the first call missed the library, then two answered; no script ran by EVAL or EVALSHA
-    expect(await calls('fcall')).toBe(3);
-    expect((await calls('evalsha')) + (await calls('eval'))).toBe(0);
+    const replicated = await asFunction.runReplicated(valkey.client, ['k4'], ['d'], 0, 0);
+    expect(replicated.reply).toEqual(['k4', 'd', 1, 1]);
+    // one call missed the library ("function not found" counts as a failed call), three answered;
+    // nothing ran by EVAL or EVALSHA
+    expect(await stats('fcall')).toEqual({ calls: 4, rejected: 0 });
+    expect((await stats('evalsha')).calls + (await stats('eval')).calls).toBe(0);
 
+    const asUser = async (name: string, rules: string[], run: (c: Redis) => Promise<void>) => {
+      await valkey.client.call('ACL', 'SETUSER', name, 'on', '>pass-0123456789', '~*', '&*');
+      await valkey.client.call('ACL', 'SETUSER', name, '+@all', ...rules);
+      const restricted = new Redis(valkey.url, { username: name, password: 'pass-0123456789' });
+      try {
+        await run(restricted);
+      } finally {
+        restricted.disconnect();
+        await valkey.client.call('ACL', 'DELUSER', name);
+      }
+    };
     // A user set up before functions (no FCALL, no FUNCTION): the same answers by EVALSHA.
-    await valkey.client.call('ACL', 'SETUSER', 'nofn', 'on', '>nofn-pass-0123', '~*', '&*');
-    await valkey.client.call('ACL', 'SETUSER', 'nofn', '+@all', '-fcall', '-function');
-    const restricted = new Redis(valkey.url, { username: 'nofn', password: 'nofn-pass-0123' });
-    try {
-      const denied = new LuaScript('echo.lua', dir, { asFunction: true });
-      await valkey.client.call('CONFIG', 'RESETSTAT');
-      expect(await denied.run(restricted, ['k'], ['a'])).toEqual(['k', 'a', 1, 1]);
-      expect(await denied.run(restricted, ['k'], ['b'])).toEqual(['k', 'b', 1, 1]);
-      expect(await calls('evalsha')).toBe(2); // the first said NOSCRIPT and went by EVAL
-      expect(await calls('fcall')).toBe(0); // refused by the ACL before it ran: not counted
-    } finally {
-      restricted.disconnect();
-      await valkey.client.call('ACL', 'DELUSER', 'nofn');
-    }
+    await asUser('nofn', ['-fcall', '-function'], async (restricted) => {
+      for (const replicatedToo of [false, true]) {
+        const denied = new LuaScript('echo.lua', dir, { asFunction: true });
+        await valkey.client.call('SCRIPT', 'FLUSH');
+        await valkey.client.call('CONFIG', 'RESETSTAT');
+        const run = (arg: string) =>
+          replicatedToo
+            ? denied.runReplicated(restricted, ['k'], [arg], 0, 0).then((r) => r.reply)
+            : denied.run(restricted, ['k'], [arg]);
+        expect(await Promise.all([run('a'), run('b')])).toEqual([
+          ['k', 'a', 1, 1],
+          ['k', 'b', 1, 1],
+        ]);
+        expect(await run('c')).toEqual(['k', 'c', 1, 1]);
+        // Both first calls went as functions and were refused (together: neither saw the other
+        // turn to EVALSHA); from then on EVALSHA only.
+        expect(await stats('fcall')).toEqual({ calls: 0, rejected: 2 });
+        expect((await stats('evalsha')).calls).toBe(3);
+      }
+    });
+    // A user who may call functions but not load them, on a Valkey without the library.
+    await asUser('noload', ['-function'], async (restricted) => {
+      for (const replicatedToo of [false, true]) {
+        const denied = new LuaScript('echo.lua', dir, { asFunction: true });
+        await valkey.client.call('FUNCTION', 'FLUSH');
+        const reply = replicatedToo
+          ? (await denied.runReplicated(restricted, ['k'], ['z'], 0, 0)).reply
+          : await denied.run(restricted, ['k'], ['z']);
+        expect(reply).toEqual(['k', 'z', 1, 1]);
+      }
+    });
   });
 
   it('has every global the scripts may use (the free-name check allows no more)', async () => {

@@ -151,9 +151,12 @@ function scriptFailure(err: unknown, mayWrite: boolean): unknown {
 const isFunctionMissing = (err: unknown): boolean =>
   err instanceof Error && err.message.startsWith('ERR Function not found');
 
-/** The connection's user may not run this command (ACL): nothing was run. */
-const isNoPermission = (err: unknown): boolean =>
-  err instanceof Error && err.message.startsWith('NOPERM');
+/**
+ * Valkey's ACL refused FCALL or FUNCTION LOAD to the connection's user (`NOPERM User … has no
+ * permissions to run the 'fcall' command`): refused before anything ran.
+ */
+const isFunctionRefused = (err: unknown): boolean =>
+  err instanceof Error && /^NOPERM\b.*'(fcall|function\|load)'/.test(err.message);
 
 /**
  * An assembled script as a Valkey Functions library: one function, named after the script and
@@ -167,27 +170,29 @@ const isNoPermission = (err: unknown): boolean =>
 export function functionLibrary(
   name: string,
   assembled: AssembledLua,
-  sha: string,
 ): { fn: string; code: string } {
   const main = assembled.segments[assembled.segments.length - 1];
   const lines = assembled.source.replace(/\n$/, '').split('\n');
   if (lines[0].startsWith('#!')) {
     throw new Error(`Lua script ${name}: a #! line (flags) is not supported as a function`);
   }
-  const fn = `valkran_${name.replace(/\.lua$/, '').replace(/\W/g, '_')}_${sha.slice(0, 12)}`;
-  const code = [
-    `#!lua name=${fn}`,
+  const FN = '__FUNCTION_NAME__';
+  const body = [
     'local KEYS, ARGV',
     ...lines.slice(0, main.line - 1),
     'local function main()',
     ...lines.slice(main.line - 1),
     'end',
-    `redis.register_function('${fn}', function(keys, args)`,
+    `redis.register_function('${FN}', function(keys, args)`,
     '  KEYS, ARGV = keys, args',
     '  return main()',
     'end)',
   ].join('\n');
-  return { fn, code };
+  // Named by the hash of the library's own code, wrapper included: a release that changes only
+  // how the script is wrapped still gets a library of its own.
+  const hash = createHash('sha1').update(body).digest('hex').slice(0, 12);
+  const fn = `valkran_${name.replace(/\.lua$/, '').replace(/\W/g, '_')}_${hash}`;
+  return { fn, code: `#!lua name=${fn}\n${body.replace(FN, fn)}` };
 }
 
 /**
@@ -208,6 +213,8 @@ export class LuaScript {
    * became functions): from then on the script runs by EVALSHA, as every other script does.
    */
   private functionsDenied = false;
+  /** A load of the library under way: concurrent misses share it (it is ~75 KB to compile). */
+  private loading?: Promise<void>;
   /**
    * False for a script declared `#!lua flags=no-writes`, or one whose header says
    * `-- writes: counters only` (a read that charges its rate-limit counter): a failure of it
@@ -223,7 +230,7 @@ export class LuaScript {
     const assembled = assembleLua(resolve(dir, name));
     this.source = assembled.source;
     this.sha = createHash('sha1').update(this.source).digest('hex');
-    if (options.asFunction) this.library = functionLibrary(name, assembled, this.sha);
+    if (options.asFunction) this.library = functionLibrary(name, assembled);
     this.mayWrite =
       !/^#!lua\b[^\n]*\bflags=[^\n]*\bno-writes\b/.test(this.source) &&
       !/^-- writes: counters only\b/m.test(this.source);
@@ -242,8 +249,16 @@ export class LuaScript {
     timeoutMs: number,
   ): Promise<{ reply: ScriptReply; replicas: number }> {
     const attempt = async (byBody: boolean) => {
-      const library = this.functionsDenied ? undefined : this.library;
-      if (byBody && library) await this.loadLibrary(client);
+      let library = this.functionsDenied ? undefined : this.library;
+      if (byBody && library) {
+        try {
+          await this.loadLibrary(client);
+        } catch (err) {
+          if (!isFunctionRefused(err)) throw err;
+          this.denyFunctions(err);
+          library = undefined;
+        }
+      }
       const pipeline = client.pipeline();
       if (library) pipeline.fcall(library.fn, keys.length, ...keys, ...args);
       else if (byBody) pipeline.eval(this.source, keys.length, ...keys, ...args);
@@ -251,7 +266,8 @@ export class LuaScript {
       const results = await pipeline.call('WAIT', replicas, timeoutMs).exec();
       if (!results) throw new Error('Connection is closed.');
       const [[scriptErr, reply], [waitErr, acked]] = results;
-      return { scriptErr, waitErr, reply: reply as ScriptReply, acked: Number(acked) };
+      const asFunction = library !== undefined;
+      return { scriptErr, waitErr, reply: reply as ScriptReply, acked: Number(acked), asFunction };
     };
     try {
       let r = await attempt(false);
@@ -263,7 +279,8 @@ export class LuaScript {
         );
         r = await attempt(false);
       }
-      if (isNoPermission(r.scriptErr) && this.library && !this.functionsDenied) {
+      // (Whatever the flag says by now: concurrent calls sent as functions all come back here.)
+      if (r.asFunction && isFunctionRefused(r.scriptErr)) {
         this.denyFunctions(r.scriptErr);
         r = await attempt(false);
       }
@@ -311,7 +328,7 @@ export class LuaScript {
         return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
       }
     } catch (err) {
-      if (!isNoPermission(err)) throw scriptFailure(err, this.mayWrite);
+      if (!isFunctionRefused(err)) throw scriptFailure(err, this.mayWrite);
       // Refused before anything ran: the same call by EVALSHA.
       this.denyFunctions(err);
       return this.run(client, keys, args);
@@ -319,10 +336,12 @@ export class LuaScript {
   }
 
   private denyFunctions(err: unknown): void {
+    if (this.functionsDenied) return;
     this.functionsDenied = true;
     new Logger(LuaScript.name).warn(
       `${this.name} runs by EVALSHA: Valkey's ACL refused it as a function (${(err as Error).message}). ` +
-        'Allow +fcall +function|load for this user (see deploy/valkey/valkran.acl): a submit costs Valkey more by EVALSHA.',
+        'Allow +fcall +function|load for this user (see deploy/valkey/valkran.acl) and restart: ' +
+        'a submit costs Valkey more by EVALSHA.',
     );
   }
 
@@ -331,9 +350,25 @@ export class LuaScript {
    * master of a cluster (which of them answered is not known here; they all need it sooner or
    * later). Valkey keeps loaded libraries in its snapshots and replicates them.
    */
-  private async loadLibrary(client: Redis | Cluster): Promise<void> {
+  private loadLibrary(client: Redis | Cluster): Promise<void> {
+    this.loading ??= this.loadOnNodes(client).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /**
+   * On a cluster a master that fails to load it is passed over (the call sent again says whether
+   * its own node has it); an ACL refusal anywhere is reported, so the caller turns to EVALSHA.
+   */
+  private async loadOnNodes(client: Redis | Cluster): Promise<void> {
     const code = this.library!.code;
-    const nodes = 'nodes' in client ? client.nodes('master') : [client];
-    await Promise.all(nodes.map((node) => node.function('LOAD', 'REPLACE', code)));
+    if (!('nodes' in client)) {
+      await client.function('LOAD', 'REPLACE', code);
+      return;
+    }
+    const loads = await Promise.allSettled(
+      client.nodes('master').map((node) => node.function('LOAD', 'REPLACE', code)),
+    );
+    const refused = loads.find((l) => l.status === 'rejected' && isFunctionRefused(l.reason));
+    if (refused) throw (refused as PromiseRejectedResult).reason;
   }
 }
