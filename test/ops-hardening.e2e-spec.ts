@@ -32,6 +32,12 @@ describe('Valkey at its memory ceiling (maxmemory, noeviction)', () => {
   it('refuses writes with a fast 507 problem, applies nothing, and keeps reads working', async () => {
     expect((await api.admin('POST', '/v1/leaderboards', { id: 'full' })).status).toBe(201);
     expect((await api.submit('full', { playerId: 'a', score: 10 })).status).toBe(200);
+    const first = await api.submit(
+      'full',
+      { playerId: 'a', score: 11 },
+      { 'idempotency-key': 'r1' },
+    );
+    expect(first.status).toBe(200);
     const digestBefore = await valkey.client.zrange('{lb:full}:cur:z', '0', '-1', 'WITHSCORES');
 
     // Any write now exceeds the ceiling (the same as a server that filled up).
@@ -40,6 +46,10 @@ describe('Valkey at its memory ceiling (maxmemory, noeviction)', () => {
       () => api.submit('full', { playerId: 'b', score: 20 }),
       () => api.submit('full', { playerId: 'a', score: 99 }, { 'idempotency-key': 'oom-1' }),
       () => api.batch('full', [{ playerId: 'c', score: 5 }]),
+      // Submits run as Valkey Functions, refused before they start: also those that would change
+      // nothing (an idempotent replay, a score that is not better).
+      () => api.submit('full', { playerId: 'a', score: 11 }, { 'idempotency-key': 'r1' }),
+      () => api.submit('full', { playerId: 'a', score: 1 }),
       () => api.admin('POST', '/v1/leaderboards', { id: 'another' }),
       () => api.admin('POST', '/v1/leaderboards/full/reset'),
     ];
@@ -72,7 +82,7 @@ describe('Valkey at its memory ceiling (maxmemory, noeviction)', () => {
       const res = await api.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
-    expect((await api.get('/v1/leaderboards/full/players/a')).body.score).toBe(10);
+    expect((await api.get('/v1/leaderboards/full/players/a')).body.score).toBe(11);
 
     // Room again: writes work again.
     await valkey.client.config('SET', 'maxmemory', '0');
