@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { LuaScript } from '../src/valkey/lua-script';
 import { isLuaLibrary, LUA_GLOBALS, luaFiles, SRC } from './support/lua';
-import { startValkey, TestValkey } from './support/valkey';
+import { commandStats, startValkey, TestValkey } from './support/valkey';
 
 /** Every script, assembled with its libraries, compiles in a real Valkey (its own Lua 5.1). */
 describe('Lua scripts in a real Valkey', () => {
@@ -36,13 +36,7 @@ describe('Lua scripts in a real Valkey', () => {
   it('runs a script as a function: FCALL, its library loaded when missing, EVALSHA when the ACL refuses functions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'valkran-lua-fn-'));
     writeFileSync(join(dir, 'echo.lua'), 'return { KEYS[1], ARGV[1], #KEYS, #ARGV }\n');
-    /** commandstats of a command: calls run (failed ones too), and calls the ACL refused. */
-    const stats = async (command: string): Promise<{ calls: number; rejected: number }> => {
-      const info = await valkey.client.info('commandstats');
-      const line = new RegExp(`^cmdstat_${command}:(.*)$`, 'm').exec(info)?.[1] ?? '';
-      const field = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? 0);
-      return { calls: field('calls'), rejected: field('rejected_calls') };
-    };
+    const stats = (command: string) => commandStats(valkey.client, command);
     const asFunction = new LuaScript('echo.lua', dir, { asFunction: true });
     await valkey.client.call('FUNCTION', 'FLUSH');
     await valkey.client.call('CONFIG', 'RESETSTAT');

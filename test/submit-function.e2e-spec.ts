@@ -1,4 +1,5 @@
 import { useApp } from './support/fixture';
+import { commandStats } from './support/valkey';
 
 /**
  * Submits run as a Valkey Function (FCALL; see LuaScript's `asFunction`): its library is loaded
@@ -8,10 +9,8 @@ import { useApp } from './support/fixture';
 describe('submits as a Valkey Function (e2e)', () => {
   const f = useApp({}, 'fn');
 
-  const calls = async (command: string): Promise<number> => {
-    const info = await f.valkey.client.info('commandstats');
-    return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  };
+  const calls = async (command: string): Promise<number> =>
+    (await commandStats(f.valkey.client, command)).calls;
   const libraries = async (): Promise<string[]> => {
     const list = (await f.valkey.client.call('FUNCTION', 'LIST')) as unknown[][];
     return list.map((lib) => String(lib[1])).sort();

@@ -296,9 +296,8 @@ export class LuaScript {
   }
 
   async run(client: Redis | Cluster, keys: string[], args: ScriptArg[]): Promise<ScriptReply> {
-    if (this.library && !this.functionsDenied) {
-      return this.runFunction(client, this.library.fn, keys, args);
-    }
+    if (this.library && !this.functionsDenied)
+      return this.runFunction(client, this.library, keys, args);
     try {
       try {
         return (await client.evalsha(this.sha, keys.length, ...keys, ...args)) as ScriptReply;
@@ -315,17 +314,19 @@ export class LuaScript {
 
   private async runFunction(
     client: Redis | Cluster,
-    fn: string,
+    library: { fn: string; code: string },
     keys: string[],
     args: ScriptArg[],
   ): Promise<ScriptReply> {
+    const call = async () =>
+      (await client.fcall(library.fn, keys.length, ...keys, ...args)) as ScriptReply;
     try {
       try {
-        return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
+        return await call();
       } catch (err) {
         if (!isFunctionMissing(err)) throw err;
         await this.loadLibrary(client);
-        return (await client.fcall(fn, keys.length, ...keys, ...args)) as ScriptReply;
+        return await call();
       }
     } catch (err) {
       if (!isFunctionRefused(err)) throw scriptFailure(err, this.mayWrite);
@@ -360,7 +361,8 @@ export class LuaScript {
    * its own node has it); an ACL refusal anywhere is reported, so the caller turns to EVALSHA.
    */
   private async loadOnNodes(client: Redis | Cluster): Promise<void> {
-    const code = this.library!.code;
+    const code = this.library?.code;
+    if (!code) return;
     if (!('nodes' in client)) {
       await client.function('LOAD', 'REPLACE', code);
       return;

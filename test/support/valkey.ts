@@ -31,3 +31,17 @@ export async function startValkey(): Promise<TestValkey> {
     },
   };
 }
+
+/**
+ * One command's line of `INFO commandstats`: calls run (failed ones included, such as an FCALL of
+ * a missing function) and calls refused before running (the ACL, say); 0 when it never ran.
+ */
+export async function commandStats(
+  client: Redis,
+  command: string,
+): Promise<{ calls: number; rejected: number }> {
+  const info = await client.info('commandstats');
+  const line = new RegExp(`^cmdstat_${command}:(.*)$`, 'm').exec(info)?.[1] ?? '';
+  const field = (name: string) => Number(new RegExp(`(?:^|,)${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+  return { calls: field('calls'), rejected: field('rejected_calls') };
+}
