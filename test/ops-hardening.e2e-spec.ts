@@ -20,7 +20,11 @@ describe('Valkey at its memory ceiling (maxmemory, noeviction)', () => {
   beforeAll(async () => {
     valkey = await startValkey();
     // Reads limited as in production: the per-IP counter must keep counting when Valkey is full.
-    app = await startApp(valkey.url, { RATE_LIMIT_READ_PER_IP: '10000' });
+    app = await startApp(valkey.url, {
+      RATE_LIMIT_READ_PER_IP: '10000',
+      // The webhook routes' probe below registers a webhook at a loopback address.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+    });
     api = http(app.baseUrl);
   }, 30000);
   afterAll(async () => {
@@ -87,6 +91,115 @@ describe('Valkey at its memory ceiling (maxmemory, noeviction)', () => {
     // Room again: writes work again.
     await valkey.client.config('SET', 'maxmemory', '0');
     expect((await api.submit('full', { playerId: 'b', score: 20 })).status).toBe(200);
+  });
+
+  it('answers 507 at maxmemory exactly on the writes whose OpenAPI entry lists it', async () => {
+    const mk = async (id: string, config: object = {}) =>
+      expect((await api.admin('POST', '/v1/leaderboards', { id, ...config })).status).toBe(201);
+    await mk('docfull');
+    await mk('docjoin', { joinRequired: true });
+    await mk('docleague', {
+      cohortSize: 4,
+      leagues: [
+        { name: 'bronze', promote: 1, demote: 0 },
+        { name: 'gold', promote: 0, demote: 1 },
+      ],
+    });
+    // Two players per board, so removing one rewrites what is left (rather than only deleting).
+    for (const id of ['docfull', 'docleague'])
+      for (const playerId of ['x', 'y'])
+        expect((await api.submit(id, { playerId, score: 3 })).status).toBe(200);
+    const webhook = await api.admin('POST', '/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['leaderboard.created'],
+    });
+    expect(webhook.status).toBe(201);
+    const wh = webhook.body.id as string;
+    const doc = (await api.get('/openapi.json')).body;
+
+    // [method, the document's path, the request's path, body, key]
+    const S = SUBMIT_KEY;
+    const writes: [string, string, string, unknown?, string?][] = [
+      ['POST', '/v1/leaderboards', '/v1/leaderboards', { id: 'docnew' }],
+      ['PATCH', '/v1/leaderboards/{id}', '/v1/leaderboards/docfull', { title: 'T' }],
+      [
+        'POST',
+        '/v1/leaderboards/{id}/scores',
+        '/v1/leaderboards/docfull/scores',
+        { playerId: 'z', score: 1 },
+        S,
+      ],
+      [
+        'POST',
+        '/v1/leaderboards/{id}/scores/batch',
+        '/v1/leaderboards/docfull/scores/batch',
+        { entries: [{ playerId: 'z', score: 1 }] },
+        S,
+      ],
+      ['POST', '/submit-score', '/submit-score', { player_id: 'z', score: 1 }, S],
+      [
+        'POST',
+        '/v1/leaderboards/{id}/players/{playerId}/join',
+        '/v1/leaderboards/docjoin/players/z/join',
+        undefined,
+        S,
+      ],
+      [
+        'PUT',
+        '/v1/leaderboards/{id}/players/{playerId}/league',
+        '/v1/leaderboards/docleague/players/x/league',
+        { league: 'gold' },
+      ],
+      ['PUT', '/v1/players/{playerId}/hidden', '/v1/players/x/hidden', { hidden: true }],
+      ['POST', '/v1/leaderboards/{id}/reset', '/v1/leaderboards/docfull/reset'],
+      [
+        'DELETE',
+        '/v1/leaderboards/{id}/entries',
+        '/v1/leaderboards/docfull/entries?minScore=3&maxScore=3',
+      ],
+      ['DELETE', '/v1/leaderboards/{id}/players/{playerId}', '/v1/leaderboards/docfull/players/x'],
+      ['DELETE', '/v1/players/{playerId}', '/v1/players/x'],
+      [
+        'POST',
+        '/v1/webhooks',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1:9/other', events: ['leaderboard.created'] },
+      ],
+      [
+        'PATCH',
+        '/v1/webhooks/{webhookId}',
+        `/v1/webhooks/${wh}`,
+        { url: 'http://127.0.0.1:9/moved' },
+      ],
+      ['POST', '/v1/webhooks/{webhookId}/test', `/v1/webhooks/${wh}/test`],
+      // Only free memory: these still work.
+      ['DELETE', '/v1/webhooks/{webhookId}', `/v1/webhooks/${wh}`],
+      ['DELETE', '/v1/leaderboards/{id}', '/v1/leaderboards/docjoin'],
+    ];
+    // Every authenticated write of the document is probed here.
+    const documented = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, ops]) =>
+        Object.entries(ops)
+          .filter(([method, op]) => method !== 'get' && op.security?.length)
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(writes.map(([m, path]) => `${m} ${path}`).sort()).toEqual(documented.sort());
+
+    await valkey.client.config('SET', 'maxmemory', '1');
+    try {
+      for (const [method, path, url, body, key] of writes) {
+        const res = await api.request(method, url, { body, key: key ?? ADMIN_KEY });
+        const listed = '507' in doc.paths[path][method.toLowerCase()].responses;
+        // Listed: refused whole. Not listed (the deletes that only free memory): they work.
+        expect({ method, path, status: listed ? res.status : res.status < 300 }).toEqual({
+          method,
+          path,
+          status: listed ? 507 : true,
+        });
+      }
+    } finally {
+      await valkey.client.config('SET', 'maxmemory', '0');
+    }
   });
 
   it('gives the embedded development server a ceiling (VALKEY_MAXMEMORY)', async () => {
@@ -419,8 +532,13 @@ describe('failed authentication is throttled per client IP', () => {
       });
       // Refused without the key being checked, so a right guess would learn nothing.
       expect((await submitWith(ADMIN_KEY)).status).toBe(429);
+      expect((await api.admin('GET', '/v1/webhooks')).status).toBe(429); // any key, any route
       expect((await api.admin('GET', '/v1/leaderboards/global')).status).toBe(200); // public
     });
+    // The OpenAPI document lists it on both authenticated routes.
+    const doc = (await api.get('/openapi.json')).body;
+    expect('429' in doc.paths['/v1/leaderboards/{id}/scores'].post.responses).toBe(true);
+    expect('429' in doc.paths['/v1/webhooks'].get.responses).toBe(true);
     // The next window: keys work again.
     await waitFor(async () => (await submitWith(SUBMIT_KEY)).status === 200, 3000, 'a new window');
     const metrics = (await api.get('/metrics')).body as string;

@@ -22,22 +22,38 @@ describe('Valkey outage (e2e)', () => {
 
   it('answers 503 with Retry-After within 1 s while Valkey is paused, then recovers', async () => {
     expect((await api.submit('global', { playerId: 'before', score: 1 })).status).toBe(200);
+    const doc = (await api.get('/openapi.json')).body;
     valkey.server.pause();
     try {
-      for (const call of [
-        () => api.submit('global', { playerId: 'during', score: 2 }),
-        () => api.get('/v1/leaderboards/global/entries'),
-        () => api.get('/v1/leaderboards/global'),
-        () => api.get('/v1/leaderboards'),
-        () => api.get('/health/ready'),
-      ]) {
+      // [the route in the OpenAPI document, the request]
+      for (const [route, call] of [
+        [
+          'post /v1/leaderboards/{id}/scores',
+          () => api.submit('global', { playerId: 'during', score: 2 }),
+        ],
+        ['get /v1/leaderboards/{id}/entries', () => api.get('/v1/leaderboards/global/entries')],
+        ['get /v1/leaderboards/{id}', () => api.get('/v1/leaderboards/global')],
+        ['get /v1/leaderboards', () => api.get('/v1/leaderboards')],
+        ['get /health/ready', () => api.get('/health/ready')],
+        [
+          'patch /v1/leaderboards/{id}',
+          () => api.admin('PATCH', '/v1/leaderboards/global', { title: 'G' }),
+        ],
+      ] as const) {
         const started = Date.now();
         const res = await call();
         expect(Date.now() - started).toBeLessThan(1000);
         expect(res.status).toBe(503);
         expect(res.headers.get('retry-after')).toBe('1');
         expect(res.headers.get('content-type')).toContain('application/problem+json');
+        const [method, path] = route.split(' ');
+        expect({ route, listed: '503' in doc.paths[path][method].responses }).toEqual({
+          route,
+          listed: true,
+        });
       }
+      // It answers without Valkey, and its document says no 503.
+      expect('503' in doc.paths['/health/live'].get.responses).toBe(false);
       expect((await api.get('/health/live')).status).toBe(200);
     } finally {
       valkey.server.resume();

@@ -1991,6 +1991,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     BoardsController_create: {
@@ -2049,6 +2058,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     BoardsController_get: {
@@ -2083,6 +2119,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2136,6 +2181,24 @@ export interface operations {
             };
             /** @description The global board cannot be deleted */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2204,6 +2267,33 @@ export interface operations {
             };
             /** @description startsAt or endsAt of a tournament that has ended (type `ended`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2281,6 +2371,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ModerationController_purge: {
@@ -2334,6 +2433,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2409,6 +2535,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ModerationController_remove: {
@@ -2456,6 +2591,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2533,6 +2695,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     StandingsController_lookup: {
@@ -2586,6 +2757,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     PeriodsController_list: {
@@ -2628,6 +2808,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2686,6 +2875,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     PeriodsController_player: {
@@ -2730,6 +2928,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2845,6 +3052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CohortsController_page: {
@@ -2892,6 +3108,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2948,6 +3173,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CohortsController_archivedList: {
@@ -2995,6 +3229,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3055,6 +3298,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CohortsController_archivedOfPlayer: {
@@ -3100,6 +3352,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3155,6 +3416,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CohortsController_movements: {
@@ -3202,6 +3472,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3262,6 +3541,33 @@ export interface operations {
             };
             /** @description Unknown leaderboard, period, cohort or player, or a board without cohorts */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3352,8 +3658,26 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown`: the write may have been applied; retry with the same Idempotency-Key. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3444,8 +3768,26 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown`: the write may have been applied; retry with the same Idempotency-Key. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3493,6 +3835,24 @@ export interface operations {
             };
             /** @description The key lacks the needed scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3555,6 +3915,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SeedController_submit: {
@@ -3604,6 +3991,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SeedController_top: {
@@ -3628,6 +4042,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,6 +4139,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HiddenPlayersController_set: {
@@ -3776,6 +4208,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     StatsController_stats: {
@@ -3810,6 +4269,15 @@ export interface operations {
                 headers: {
                     /** @description seconds until the window ends */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3856,6 +4324,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3912,6 +4407,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WhoAmIController_whoami: {
@@ -3949,6 +4453,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WebhooksController_list: {
@@ -3979,6 +4501,24 @@ export interface operations {
             };
             /** @description The key lacks the needed scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4044,6 +4584,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WebhooksController_get: {
@@ -4099,6 +4666,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WebhooksController_delete: {
@@ -4145,6 +4730,24 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4211,6 +4814,33 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WebhooksController_deliveries: {
@@ -4266,6 +4896,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WebhooksController_test: {
@@ -4314,6 +4962,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
