@@ -50,6 +50,8 @@ local function usedCounts(first, n)
 end
 
 -- Returns nil if every counter has room for its cost, else { 'RATE_LIMITED', index, limit }.
+-- With many counters, also the used counts it read (usedCounts' list): a script that changes no
+-- counter before charging them may hand it to takeLimits, which then reads none again.
 local function checkLimits(first, n)
   local used = n > 8 and usedCounts(first, n)
   for i = 1, n do
@@ -57,13 +59,14 @@ local function checkLimits(first, n)
     local u = used and used[i] or counterUsed(KEYS[first + i - 1], ARGV[3 * i + 1])
     if u + cost > limit then return { 'RATE_LIMITED', i, limit } end
   end
-  return nil
+  return nil, used
 end
 
--- Takes the costs, many counters at once: a hash's fields are read with one HMGET and written
--- with one HSET. Returns the count of each counter after its cost (a list, in spec order).
-local function chargeMany(first, n)
-  local used = usedCounts(first, n)
+-- Takes the costs, many counters at once: a hash's fields are read with one HMGET (unless
+-- `used`, checkLimits' reading, is given) and written with one HSET. Returns the count of each
+-- counter after its cost (a list, in spec order).
+local function chargeMany(first, n, used)
+  used = used or usedCounts(first, n)
   local after, groups, order = {}, {}, {}
   for i = 1, n do
     local cost = tonumber(ARGV[3 * i])
@@ -104,10 +107,11 @@ end
 
 -- Takes the costs; returns the limit and remaining count of the tightest counter. A counter
 -- expires 2 s after its first charge (a hash's: after its first field's; NX keeps an expiry
--- already set).
-local function takeLimits(first, n)
+-- already set). `used`: checkLimits' reading of the same counters in this script call, nothing
+-- having changed them since (nil: read them).
+local function takeLimits(first, n, used)
   local tightLimit, tightLeft = 0, -1
-  local after = n > 8 and chargeMany(first, n)
+  local after = n > 8 and chargeMany(first, n, used or nil)
   for i = 1, n do
     local limit, cost = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
     local used
@@ -149,8 +153,8 @@ end
 -- nil) when a counter has no room.
 local function readLimit(first)
   local n, rest = limitArgs()
-  local limited = checkLimits(first, n)
+  local limited, used = checkLimits(first, n)
   if limited then return { limited }, nil end
-  local limit, left = takeLimits(first, n)
+  local limit, left = takeLimits(first, n, used)
   return { limit, left }, rest
 end

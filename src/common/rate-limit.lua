@@ -8,7 +8,7 @@
 --- @include "rate-limit.lib"
 local RATE_KEYS_FROM = 1
 local n = limitArgs()
-local limited = checkLimits(RATE_KEYS_FROM, n)
+local limited, used = checkLimits(RATE_KEYS_FROM, n)
 if limited then return limited end
-local limit, left = takeLimits(RATE_KEYS_FROM, n)
+local limit, left = takeLimits(RATE_KEYS_FROM, n, used)
 return { 'OK', limit, left }

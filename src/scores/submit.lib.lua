@@ -246,14 +246,18 @@ local function refusalOrReplay(b, bodyHash, nLimits, refusedOutside)
     return replay
   end
   if refusedOutside then return { 'RATE_LIMITED', 0 } end
-  return checkLimits(RATE_KEYS_FROM, nLimits)
+  local refusal, used = checkLimits(RATE_KEYS_FROM, nLimits)
+  -- A batch's per-player counters, read once: accepted charges them without reading them again
+  -- (nothing between the check and the charge touches a counter).
+  b.limitsUsed = used
+  return refusal
 end
 
 -- The reply of an applied submission (`encoded`: its result rows; `changed`: whether any score
 -- changed): charges the rate counters, records the reply for idempotent retries, moves the
 -- board's version when something changed, and returns { 'OK', encoded, limit, remaining, mode }.
 local function accepted(b, bodyHash, encoded, nLimits, changed)
-  local limit, left = takeLimits(RATE_KEYS_FROM, nLimits)
+  local limit, left = takeLimits(RATE_KEYS_FROM, nLimits, b.limitsUsed)
   remember(b, bodyHash, encoded)
   if changed then bumpVersion(KEYS[VER]) end
   return { 'OK', encoded, limit, left, b.mode }
