@@ -83,6 +83,10 @@ export async function createApp(
   // no route takes and which browsers may send cross-origin without a preflight (→ 415 now).
   const server = adapter.getInstance();
   const parseJson = server.getDefaultJsonParser('error', 'error');
+  // Fastify also reads text/plain bodies by default: without this, a JSON text sent as text/plain
+  // (a type browsers send cross-origin without a preflight) was read as a string and refused as
+  // "not an object" (400) instead of the 415 every other type gets.
+  server.removeContentTypeParser('text/plain');
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     try {

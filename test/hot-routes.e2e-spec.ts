@@ -449,7 +449,7 @@ describe('hot routes answer exactly as Nest’s pipeline does (e2e)', () => {
       post('submit, invalid JSON', S, 400, { raw: '{"playerId": "p1", score: 1' }),
       post('submit, empty JSON body', S, 400, { raw: '' }),
       post('submit, no body', S, 400, {}),
-      post('submit, text/plain body (read as a string)', S, 400, {
+      post('submit, text/plain body', S, 415, {
         raw: '{"playerId":"p1","score":1}',
         headers: { 'content-type': 'text/plain' },
       }),
