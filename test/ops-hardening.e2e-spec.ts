@@ -8,7 +8,7 @@ import { NextRunCache } from '../src/leaderboard/schedule';
 import { EmbeddedValkey } from '../src/valkey/embedded-valkey';
 import { ADMIN_KEY, http, startApp, SUBMIT_KEY, TestApp } from './support/app';
 import { startValkey, TestValkey } from './support/valkey';
-import { waitFor } from './support/wait';
+import { inOneWindow, waitFor } from './support/wait';
 
 /** Issue 15, operations: Valkey's memory ceiling, resets across board generations. */
 
@@ -490,25 +490,6 @@ describe('failed authentication is throttled per client IP', () => {
     await app?.close();
     await valkey?.stop();
   });
-
-  /** Runs `steps` inside one one-second window (the limit's), retrying if a stall crossed one. */
-  async function inOneWindow(steps: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      // Fixed wait on purpose: start just after a window begins (windows are wall-clock seconds).
-      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-      const second = Math.floor(Date.now() / 1000);
-      let failure: Error | null = null;
-      try {
-        await steps();
-      } catch (err) {
-        failure = err as Error;
-      }
-      if (Math.floor(Date.now() / 1000) === second || attempt === 3) {
-        if (failure) throw failure;
-        return;
-      }
-    }
-  }
 
   const submitWith = (key: string | null, base = api) =>
     base.request('POST', '/v1/leaderboards/global/scores', {
