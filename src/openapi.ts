@@ -33,8 +33,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
 }
 
-/** Routes that answer without Valkey: the liveness probe and this process's metrics. */
-const WITHOUT_VALKEY = new Set(['/health/live', '/metrics']);
+/**
+ * Routes that answer without Valkey: the liveness probe, this process's metrics, and whoami (a
+ * valid key is checked in memory; counting a wrong one is best-effort, a 401 either way).
+ */
+const WITHOUT_VALKEY = new Set(['/health/live', '/metrics', '/v1/admin/whoami']);
 /**
  * Writes that only unlink keys, which Valkey allows at its `maxmemory` (they free memory): never
  * a 507. Other deletes (a player's entry, a purge, erasing a player) rewrite what they leave.

@@ -52,8 +52,11 @@ describe('Valkey outage (e2e)', () => {
           listed: true,
         });
       }
-      // It answers without Valkey, and its document says no 503.
+      // These answer without Valkey, and their document entries say no 503.
       expect('503' in doc.paths['/health/live'].get.responses).toBe(false);
+      const whoami = await api.admin('GET', '/v1/admin/whoami');
+      expect(whoami.status).toBe(200);
+      expect('503' in doc.paths['/v1/admin/whoami'].get.responses).toBe(false);
       expect((await api.get('/health/live')).status).toBe(200);
     } finally {
       valkey.server.resume();

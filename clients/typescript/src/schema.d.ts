@@ -4462,15 +4462,6 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     WebhooksController_list: {
