@@ -85,6 +85,15 @@ describe('features combined on one board (e2e)', () => {
     const own = await f.api.submit(id, { playerId: 'cheat', score: 120 });
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ rank: 1, cohortId: 1, cohortRank: 1 });
+    // One that changes nothing: no place in the cohort's view to report (not a rank 0), as their
+    // own read says.
+    const same = await f.api.submit(id, { playerId: 'cheat', score: 3 });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ updated: false, cohortId: 1 });
+    expect(same.body).not.toHaveProperty('cohortRank');
+    const read = await f.api.get(`/v1/leaderboards/${id}/players/cheat`);
+    expect(read.body).toMatchObject({ cohortId: 1 });
+    expect(read.body).not.toHaveProperty('cohortRank');
     expect(ids((await f.api.get(`/v1/leaderboards/${id}/cohorts/1/entries`)).body.entries)).toEqual(
       ['h1', 'h2'],
     );

@@ -221,6 +221,13 @@ describe('tie-break columns (e2e)', () => {
         { name: 'none', topPercent: 1 },
       ],
     });
+    // No rank yet (stats pending, or computed on the empty board): the subscores are null too.
+    const empty = await f.api.get(`/v1/leaderboards/${id}/stats`);
+    expect(empty.status).toBe(200);
+    expect(empty.body.tiers).toEqual([
+      { name: 'gold', topPercent: 50, rank: null, score: null, subscores: null },
+      { name: 'none', topPercent: 1, rank: null, score: null, subscores: null },
+    ]);
     await f.api.batch(id, [
       { playerId: 'a', score: 10, subscores: [3, 100] },
       { playerId: 'b', score: 10, subscores: [3, 90] },

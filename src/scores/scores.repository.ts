@@ -31,7 +31,8 @@ export interface SubmissionRow {
   /** After the write; absent on boards without tie-break columns. */
   subscores?: number[];
   /** On cohort boards: the player's cohort and standing in it after the write. */
-  cohort?: { cohortId: number; cohortRank: number; cohortTotal: number };
+  /** cohortRank absent: the player has no place in the cohort's view (hidden, say). */
+  cohort?: { cohortId: number; cohortRank?: number; cohortTotal: number };
 }
 
 /** Why the submit script refused the subscores (see parseSubs in submit.lib.lua). */
@@ -74,7 +75,9 @@ function decodeRow(line: string): SubmissionRow {
   if (cohortId) {
     row.cohort = {
       cohortId: Number(cohortId),
-      cohortRank: Number(cohortRank),
+      // '' when the player has no place in the cohort's view (a hidden player's submit that
+      // changed nothing): left out, as their own reads leave it out, rather than read as 0.
+      ...(cohortRank ? { cohortRank: Number(cohortRank) } : {}),
       cohortTotal: Number(cohortTotal),
     };
   }

@@ -63,7 +63,7 @@ export class StatsService {
       maxScore: null,
       percentiles: { p50: null, p90: null, p99: null, p999: null },
       histogram: [],
-      tiers: emptyTiers(board.tiers),
+      tiers: emptyTiers(board.tiers, !!board.tiebreakers?.length),
       sequence: ends.sequence,
       computedAt: new Date().toISOString(),
     };
@@ -148,7 +148,7 @@ export class StatsService {
       status: 'pending',
       leaderboardId: boardId,
       periodId: board.periodId,
-      tiers: emptyTiers(board.tiers),
+      tiers: emptyTiers(board.tiers, !!board.tiebreakers?.length),
     };
   }
 }

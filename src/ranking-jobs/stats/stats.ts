@@ -63,6 +63,13 @@ export function histogramBuckets(
   return out;
 }
 
-export function emptyTiers(tiers: Tier[]): BoardStats['tiers'] {
-  return tiers.map((t) => ({ name: t.name, topPercent: t.topPercent, rank: null, score: null }));
+/** Tiers with no rank yet; on a board with tie-break columns each says `subscores: null` too. */
+export function emptyTiers(tiers: Tier[], withColumns: boolean): BoardStats['tiers'] {
+  return tiers.map((t) => ({
+    name: t.name,
+    topPercent: t.topPercent,
+    rank: null,
+    score: null,
+    ...(withColumns ? { subscores: null } : {}),
+  }));
 }
