@@ -5,7 +5,7 @@
 # nginx-light (test/deploy.e2e-spec.ts runs deploy/nginx.conf in an nginx of its own; the
 # packaged service is not left running), and with --monitoring Debian's prometheus package for
 # promtool (test/monitoring.e2e-spec.ts checks deploy/prometheus; its service is not left
-# running either). Idempotent; needs root or sudo.
+# running either). Idempotent; needs root or sudo only when something is missing.
 set -euo pipefail
 
 want_browser=0
@@ -22,13 +22,6 @@ for arg in "$@"; do
   esac
 done
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-deps: need root (or sudo) to apt-get install" >&2; exit 1
-  fi
-fi
-
 need_valkey=0
 command -v valkey-server >/dev/null 2>&1 || need_valkey=1
 need_browser=0
@@ -40,6 +33,15 @@ if [ "$want_proxy" = 1 ] && [ ! -x /usr/sbin/nginx ]; then need_proxy=1; fi
 need_monitoring=0
 if [ "$want_monitoring" = 1 ] && ! command -v promtool >/dev/null 2>&1; then need_monitoring=1; fi
 [ "$need_valkey" = 0 ] && [ "$need_browser" = 0 ] && [ "$need_compose" = 0 ] && [ "$need_proxy" = 0 ] && [ "$need_monitoring" = 0 ] && exit 0
+
+# Root (or sudo) only when there is something to install: a later run needs neither.
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: need root (or sudo) to apt-get install" >&2; exit 1
+  fi
+fi
+
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: no apt-get here; install valkey-server (8.x) yourself${want_browser:+ and chromium}" >&2

@@ -99,4 +99,18 @@ describe('Valkey outage (e2e)', () => {
     }
     expect(ok).toBe(true);
   });
+
+  it('connects with a valkey:// URL as with a redis:// one', async () => {
+    // ioredis reads only redis(s)://; the config passes the valkey schemes on as those.
+    const other = await startApp(valkey.url.replace(/^redis:/, 'valkey:'));
+    try {
+      const api = http(other.baseUrl);
+      expect((await api.get('/health/ready')).status).toBe(200);
+      expect((await api.submit('global', { playerId: 'via-valkey-url', score: 4 })).status).toBe(
+        200,
+      );
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -52,6 +52,15 @@ describe('loadConfig', () => {
     ).toThrow(/VALKEY_PASSWORD/);
   });
 
+  it('passes valkey:// and valkeys:// URLs on as the redis:// and rediss:// ioredis reads', () => {
+    const url = (VALKEY_URL: string, extra = {}) =>
+      (loadConfig({ ...base, VALKEY_URL, ...extra }, []).valkey as { url: string }).url;
+    expect(url('valkey://h:6380/2')).toBe('redis://h:6380/2');
+    expect(url('valkeys://u:pw@h:6380')).toBe('rediss://u:pw@h:6380');
+    expect(url('valkey://h:6380', { VALKEY_PASSWORD: 'pw' })).toBe('redis://:pw@h:6380');
+    expect(url('rediss://h:6380')).toBe('rediss://h:6380');
+  });
+
   it('normalizes CORS_ORIGINS to origins and rejects what is not one', () => {
     const c = loadConfig({ ...base, CORS_ORIGINS: ' https://a.example/ ,http://b.example:8080,*' });
     expect(c.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080', '*']);

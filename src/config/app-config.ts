@@ -252,6 +252,15 @@ function withPassword(url: string, password: string | undefined, problems: strin
   return u.toString();
 }
 
+/**
+ * ioredis knows only redis:// and rediss://: any other scheme is taken for a Unix socket path
+ * (a valkey:// URL connected nowhere and its error named the URL, password included). The
+ * valkey schemes mean the same, so they are passed on as the redis ones.
+ */
+function forIoredis(url: string): string {
+  return url.replace(/^valkey(s?):\/\//, 'redis$1://');
+}
+
 /** Browser origins as the browser sends them: `https://a.example/` becomes `https://a.example`. */
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   const out: string[] = [];
@@ -326,7 +335,7 @@ export function loadConfig(
     }
     valkey = {
       kind: 'standalone',
-      url: withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems),
+      url: forIoredis(withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems)),
     };
   } else {
     if (production) {
