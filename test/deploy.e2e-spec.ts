@@ -139,7 +139,13 @@ describe('Valkey as compose runs it (deploy/valkey): config rendered at start, A
       RATE_LIMIT_SUBMIT_PER_PLAYER: '100',
     };
     api = await startApp('', { ...env, APP_MODE: 'api' });
-    worker = await startApp('', { ...env, APP_MODE: 'worker' });
+    // The worker names the user with VALKEY_USERNAME instead (as a cluster deployment must).
+    worker = await startApp('', {
+      ...env,
+      VALKEY_URL: `redis://127.0.0.1:${port}`,
+      VALKEY_USERNAME: 'valkran',
+      APP_MODE: 'worker',
+    });
     const c = http(api.baseUrl);
     expect(
       (await c.admin('POST', '/v1/leaderboards', { id: 'acl', rankMode: 'dense' })).status,

@@ -61,6 +61,31 @@ describe('loadConfig', () => {
     expect(url('rediss://h:6380')).toBe('rediss://h:6380');
   });
 
+  it('takes the ACL user from VALKEY_USERNAME, for the cluster nodes and VALKEY_URL alike', () => {
+    const cluster = loadConfig(
+      {
+        NODE_ENV: 'test',
+        VALKEY_CLUSTER_NODES: 'a:7000,b:7001',
+        VALKEY_USERNAME: 'valkran',
+        VALKEY_PASSWORD: 'pw',
+      },
+      [],
+    ).valkey;
+    expect(cluster).toMatchObject({ kind: 'cluster', username: 'valkran', password: 'pw' });
+    const url = (extra: Record<string, string>) =>
+      (loadConfig({ ...base, ...extra }, []).valkey as { url: string }).url;
+    expect(url({ VALKEY_USERNAME: 'valkran', VALKEY_PASSWORD: 'pw' })).toBe(
+      'redis://valkran:pw@127.0.0.1:6379',
+    );
+    expect(url({ VALKEY_URL: 'redis://valkran@h:1', VALKEY_USERNAME: 'valkran' })).toBe(
+      'redis://valkran@h:1',
+    );
+    expect(() =>
+      loadConfig({ ...base, VALKEY_URL: 'redis://other@h:1', VALKEY_USERNAME: 'valkran' }, []),
+    ).toThrow(/VALKEY_USERNAME/);
+    expect(() => loadConfig({ ...base, VALKEY_USERNAME: 'a b' }, [])).toThrow(/VALKEY_USERNAME/);
+  });
+
   it('normalizes CORS_ORIGINS to origins and rejects what is not one', () => {
     const c = loadConfig({ ...base, CORS_ORIGINS: ' https://a.example/ ,http://b.example:8080,*' });
     expect(c.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080', '*']);

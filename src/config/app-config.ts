@@ -41,6 +41,9 @@ class EnvSchema {
   })
   VALKEY_CLUSTER_NODES?: string;
   @IsOptional() @IsString() VALKEY_PASSWORD?: string;
+  @IsOptional()
+  @Matches(/^[^\s:@/]+$/, { message: 'must be an ACL user name (no spaces, ":", "@" or "/")' })
+  VALKEY_USERNAME?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000) VALKEY_COMMAND_TIMEOUT_MS?: number;
   @IsOptional() @IsIn(DURABLE_WRITES) VALKEY_DURABLE_WRITES?: string;
   @IsOptional() @IsString() VALKRAN_DATA_DIR?: string;
@@ -94,7 +97,13 @@ export interface ApiKeyDigests {
 
 export type ValkeyTarget =
   | { kind: 'standalone'; url: string }
-  | { kind: 'cluster'; nodes: { host: string; port: number }[]; password?: string }
+  | {
+      kind: 'cluster';
+      nodes: { host: string; port: number }[];
+      password?: string;
+      /** The ACL user the nodes are reached as (VALKEY_USERNAME); `default` when unset. */
+      username?: string;
+    }
   | {
       kind: 'embedded';
       dataDir: string;
@@ -252,6 +261,18 @@ function withPassword(url: string, password: string | undefined, problems: strin
   return u.toString();
 }
 
+/** VALKEY_USERNAME applies to VALKEY_URL too, unless the URL names a different user. */
+function withUser(url: string, username: string | undefined, problems: string[]): string {
+  if (!username || !URL.canParse(url)) return url;
+  const u = new URL(url);
+  if (u.username && decodeURIComponent(u.username) !== username) {
+    problems.push('VALKEY_USERNAME: differs from the user in VALKEY_URL; set one of them');
+    return url;
+  }
+  u.username = encodeURIComponent(username);
+  return u.toString();
+}
+
 /**
  * ioredis knows only redis:// and rediss://: any other scheme is taken for a Unix socket path
  * (a valkey:// URL connected nowhere and its error named the URL, password included). The
@@ -326,6 +347,7 @@ export function loadConfig(
         return { host, port: Number(port) };
       }),
       password: env.VALKEY_PASSWORD,
+      username: env.VALKEY_USERNAME,
     };
   } else if (env.VALKEY_URL) {
     if (/^(redis|valkey)s?:\/\//.test(env.VALKEY_URL) && !URL.canParse(env.VALKEY_URL)) {
@@ -335,7 +357,13 @@ export function loadConfig(
     }
     valkey = {
       kind: 'standalone',
-      url: forIoredis(withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems)),
+      url: forIoredis(
+        withUser(
+          withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems),
+          env.VALKEY_USERNAME,
+          problems,
+        ),
+      ),
     };
   } else {
     if (production) {

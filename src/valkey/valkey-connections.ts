@@ -60,6 +60,7 @@ export class ValkeyConnections {
             redisOptions: {
               ...options,
               password: target.password,
+              username: target.username,
               connectionName: `valkran:${name}`,
             },
           })

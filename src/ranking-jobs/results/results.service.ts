@@ -11,7 +11,7 @@ import { HandlesJob } from '../queue/job-handlers';
 import { JobQueues } from '../queue/job-queues';
 import type { ResultsJob } from '../queue/queue-names';
 import { PendingResults, ResultsRepository, StoredResultEntry } from './results.repository';
-import { rewardIndexes } from './rewards';
+import { rewardIndexes, tied } from './rewards';
 
 /** Most entries a rewarded tie at the `resultsTop` cut adds to the results. */
 export const MAX_TIE_EXTENSION = 1000;
@@ -109,9 +109,9 @@ export class ResultsService implements OnModuleInit {
       for (let offset = rows.length; offset - pending.resultsTop < MAX_TIE_EXTENSION;) {
         const next = await this.standings.page(board.id, period, offset, TIE_PAGE);
         if (next.status !== 'ok') return null;
-        const tied = next.rows.filter((r) => r.score === last.score);
-        rows.push(...tied.slice(0, pending.resultsTop + MAX_TIE_EXTENSION - rows.length));
-        if (tied.length < next.rows.length || next.rows.length < TIE_PAGE) break;
+        const tie = next.rows.filter((r) => tied(r, last));
+        rows.push(...tie.slice(0, pending.resultsTop + MAX_TIE_EXTENSION - rows.length));
+        if (tie.length < next.rows.length || next.rows.length < TIE_PAGE) break;
         offset += TIE_PAGE;
       }
       rewards = rewardIndexes(rows, pending.rewards);

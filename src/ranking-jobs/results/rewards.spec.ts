@@ -50,6 +50,19 @@ describe('rewardIndexes', () => {
     expect(rewardIndexes(entries, gap)).toEqual([1, 1, undefined, 0, 0, 0]);
   });
 
+  it('ties on the whole tuple on a board with tie-break columns', () => {
+    // Ranks 3 and 4 with the same score: tied only when their subscores are equal too.
+    const apart = [
+      { rank: 1, score: 9, subscores: [1] },
+      { rank: 2, score: 8, subscores: [1] },
+      { rank: 3, score: 7, subscores: [5] },
+      { rank: 4, score: 7, subscores: [2] },
+    ];
+    expect(rewardIndexes(apart, rewards)).toEqual([0, 1, 1, 2]);
+    const together = apart.map((e, i) => (i === 3 ? { ...e, subscores: [5] } : e));
+    expect(rewardIndexes(together, rewards)).toEqual([0, 1, 1, 1]);
+  });
+
   it('gives no reward without ranges, and handles no entries', () => {
     expect(rewardIndexes(ranked([3, 2, 1], 'ordinal'), [])).toEqual([
       undefined,
