@@ -669,4 +669,21 @@ describe('the admin console in headless Chromium', () => {
     // Still signed in: only a 401 signs the operator out.
     expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
   });
+
+  it('sends the operator back to sign in when the key stops working, at the next admin action', async () => {
+    expect((await api.admin('POST', '/v1/leaderboards', { id: 'revoked' })).status).toBe(201);
+    await api.submit('revoked', { playerId: 'stays', score: 1 });
+    await page.goto(`${t.baseUrl}/admin#/boards/revoked`);
+    await page.waitForSelector('#entries-table tbody tr[data-player="stays"]');
+    // The key is removed from ADMIN_API_KEYS mid-session: the tab still holds it.
+    await page.evaluate(() => sessionStorage.setItem('valkran.adminKey', 'revoked-key-0123456789'));
+    await page.click('#reset-board');
+    await confirm();
+    await page.waitForSelector('#signin-form');
+    expect(await page.isHidden('#nav')).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.textContent('#flash')).toContain('no longer accepted');
+    // Nothing was reset.
+    expect((await api.get('/v1/leaderboards/revoked/entries')).body.entries).toHaveLength(1);
+  });
 });

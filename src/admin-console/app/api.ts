@@ -138,7 +138,7 @@ const CLIENT: ValkranClientOptions = {
  * The SDK throws a ValkranError for every answer the server gave; a network failure or a
  * timeout is turned into one too, so every view shows any failure the same way.
  */
-async function settled<T>(call: Promise<T>): Promise<T> {
+async function settledCall<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (err) {
@@ -155,12 +155,24 @@ async function settled<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-/** The API of this origin, authenticated with whatever key `key()` holds at call time. */
-export function createApi(key: () => string | null): Api {
+/**
+ * The API of this origin, authenticated with whatever key `key()` holds at call time.
+ * `onRevoked` runs when a call made with that key is answered 401 (the key was removed from
+ * ADMIN_API_KEYS mid-session); the call still fails as usual afterwards.
+ */
+export function createApi(key: () => string | null, onRevoked: () => void = () => {}): Api {
   const client = new ValkranClient({ ...CLIENT, apiKey: key });
+  const settled = async <T>(call: Promise<T>): Promise<T> => {
+    try {
+      return await settledCall(call);
+    } catch (err) {
+      if (err instanceof ValkranError && err.status === 401 && key()) onRevoked();
+      throw err;
+    }
+  };
   return {
     // The key being tried is not signed in yet: a client of its own checks it.
-    whoami: (k) => settled(new ValkranClient({ ...CLIENT, apiKey: k }).whoami()),
+    whoami: (k) => settledCall(new ValkranClient({ ...CLIENT, apiKey: k }).whoami()),
     listBoards: (offset, limit) => settled(client.listBoardsPage({ offset, limit })),
     getBoard: (id) => settled(client.getBoard(id)),
     // Forms send what the operator typed (see FormBody): the API validates it.

@@ -9,7 +9,16 @@ import { clearErrors, field, formMessage, showProblem } from './forms';
 import { session } from './session';
 import { webhooksView, webhookView } from './webhooks-view';
 
-const api = createApi(() => session.key());
+// A key revoked mid-session: back to the sign-in form at the first call it fails, an admin
+// action included (public reads do not check keys, so views made of them keep working).
+const api = createApi(
+  () => session.key(),
+  () => {
+    seq++; // the view that made the call is gone: it neither renders nor flashes any more
+    session.signOut();
+    signInView('Your key is no longer accepted: sign in again.');
+  },
+);
 const root = byId('view');
 const nav = byId('nav');
 const flashEl = byId('flash');
@@ -75,7 +84,10 @@ function context(token: number): ViewContext {
     api,
     root,
     current: () => token === seq,
-    flash,
+    // A view replaced meanwhile (another route, or the sign-in form) says nothing more.
+    flash: (text, kind) => {
+      if (token === seq) flash(text, kind);
+    },
     go: (hash) => {
       if (location.hash === hash) void route();
       else location.hash = hash;
