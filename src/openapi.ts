@@ -47,14 +47,28 @@ const ONLY_FREE_MEMORY = new Set([
   'delete /v1/webhooks/{webhookId}',
 ]);
 
+const PROBLEM_REF = '#/components/schemas/Problem';
 const problem = (description: string): ResponseObject => ({
   description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
 });
 
 /**
- * The answers that come from what every route goes through rather than from the route itself,
- * added where a route's own decorators do not list them:
+ * Error answers are sent as application/problem+json (src/common/problem.filter.ts); Nest's
+ * decorators (`type: Problem`) describe them as application/json: renamed here.
+ */
+function asProblemJson(response: ResponseObject): void {
+  const json = response.content?.['application/json'];
+  const ref = (json?.schema as { $ref?: string } | undefined)?.$ref;
+  if (json && ref === PROBLEM_REF && Object.keys(response.content ?? {}).length === 1) {
+    response.content = { 'application/problem+json': json };
+  }
+}
+
+/**
+ * Every error answer typed application/problem+json, as sent; and the answers that come from
+ * what every route goes through rather than from the route itself, added where a route's own
+ * decorators do not list them:
  * - 503 `unavailable` / `outcome-unknown` (src/common/problem.filter.ts) on every route that
  *   reaches Valkey;
  * - 507 `store-full` on every authenticated write but ONLY_FREE_MEMORY (Valkey at its `maxmemory`
@@ -71,6 +85,9 @@ function withSharedResponses(doc: OpenAPIObject): OpenAPIObject {
       const add = (status: string, response: ResponseObject): void => {
         op.responses[status] ??= response;
       };
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 400) asProblemJson(response as ResponseObject);
+      }
       if (authenticated) {
         add(
           '429',

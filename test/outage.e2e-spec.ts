@@ -51,6 +51,10 @@ describe('Valkey outage (e2e)', () => {
           route,
           listed: true,
         });
+        // Typed as it is sent.
+        expect(Object.keys(doc.paths[path][method].responses['503'].content)).toEqual([
+          'application/problem+json',
+        ]);
       }
       // These answer without Valkey, and their document entries say no 503.
       expect('503' in doc.paths['/health/live'].get.responses).toBe(false);
