@@ -249,27 +249,24 @@ function parseKeys(name: string, raw: string | undefined, problems: string[]): B
   return out;
 }
 
-/** VALKEY_PASSWORD applies to VALKEY_URL too, unless the URL carries a different one. */
-function withPassword(url: string, password: string | undefined, problems: string[]): string {
-  if (!password || !URL.canParse(url)) return url; // a bad URL is reported by validation
+/**
+ * VALKEY_PASSWORD and VALKEY_USERNAME apply to VALKEY_URL too, unless the URL carries a different
+ * one (an error naming the variable).
+ */
+function withCredential(
+  url: string,
+  part: 'password' | 'username',
+  value: string | undefined,
+  variable: string,
+  problems: string[],
+): string {
+  if (!value || !URL.canParse(url)) return url; // a bad URL is reported by validation
   const u = new URL(url);
-  if (u.password && decodeURIComponent(u.password) !== password) {
-    problems.push('VALKEY_PASSWORD: differs from the password in VALKEY_URL; set one of them');
+  if (u[part] && decodeURIComponent(u[part]) !== value) {
+    problems.push(`${variable}: differs from the ${part} in VALKEY_URL; set one of them`);
     return url;
   }
-  u.password = encodeURIComponent(password);
-  return u.toString();
-}
-
-/** VALKEY_USERNAME applies to VALKEY_URL too, unless the URL names a different user. */
-function withUser(url: string, username: string | undefined, problems: string[]): string {
-  if (!username || !URL.canParse(url)) return url;
-  const u = new URL(url);
-  if (u.username && decodeURIComponent(u.username) !== username) {
-    problems.push('VALKEY_USERNAME: differs from the user in VALKEY_URL; set one of them');
-    return url;
-  }
-  u.username = encodeURIComponent(username);
+  u[part] = encodeURIComponent(value);
   return u.toString();
 }
 
@@ -358,9 +355,17 @@ export function loadConfig(
     valkey = {
       kind: 'standalone',
       url: forIoredis(
-        withUser(
-          withPassword(env.VALKEY_URL, env.VALKEY_PASSWORD, problems),
+        withCredential(
+          withCredential(
+            env.VALKEY_URL,
+            'password',
+            env.VALKEY_PASSWORD,
+            'VALKEY_PASSWORD',
+            problems,
+          ),
+          'username',
           env.VALKEY_USERNAME,
+          'VALKEY_USERNAME',
           problems,
         ),
       ),
