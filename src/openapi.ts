@@ -53,6 +53,16 @@ const problem = (description: string): ResponseObject => ({
   content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
 });
 
+const RATE_LIMITED = problem(
+  "Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`.",
+);
+const UNAVAILABLE = problem(
+  'Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one.',
+);
+const STORE_FULL = problem(
+  'Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`.',
+);
+
 /**
  * Error answers are sent as application/problem+json (src/common/problem.filter.ts); Nest's
  * decorators (`type: Problem`) describe them as application/json: renamed here.
@@ -88,30 +98,10 @@ function withSharedResponses(doc: OpenAPIObject): OpenAPIObject {
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 400) asProblemJson(response as ResponseObject);
       }
-      if (authenticated) {
-        add(
-          '429',
-          problem(
-            "Type `rate-limited`: over the route's own limit (submits: per submit key and per player; see the README's Rate limits), or too many failed authentications from this client IP this second (`RATE_LIMIT_AUTH_FAILURES_PER_IP`). `Retry-After: 1`.",
-          ),
-        );
-      }
-      if (!WITHOUT_VALKEY.has(path)) {
-        add(
-          '503',
-          problem(
-            'Valkey unavailable. Type `unavailable`: nothing was applied, retry. Type `outcome-unknown` (writes): the write may have been applied; retry with the same Idempotency-Key where the route takes one.',
-          ),
-        );
-      }
-      if (authenticated && method !== 'get' && !ONLY_FREE_MEMORY.has(`${method} ${path}`)) {
-        add(
-          '507',
-          problem(
-            'Type `store-full`: Valkey is at its `maxmemory` and refused the write; nothing was applied. `Retry-After: 30`.',
-          ),
-        );
-      }
+      if (authenticated) add('429', RATE_LIMITED);
+      if (!WITHOUT_VALKEY.has(path)) add('503', UNAVAILABLE);
+      if (authenticated && method !== 'get' && !ONLY_FREE_MEMORY.has(`${method} ${path}`))
+        add('507', STORE_FULL);
     }
   }
   return doc;

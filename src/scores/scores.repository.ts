@@ -30,8 +30,10 @@ export interface SubmissionRow {
   updatedAt: number;
   /** After the write; absent on boards without tie-break columns. */
   subscores?: number[];
-  /** On cohort boards: the player's cohort and standing in it after the write. */
-  /** cohortRank absent: the player has no place in the cohort's view (hidden, say). */
+  /**
+   * On cohort boards: the player's cohort and standing in it after the write (cohortRank absent:
+   * the player has no place in the cohort's view, hidden say).
+   */
   cohort?: { cohortId: number; cohortRank?: number; cohortTotal: number };
 }
 
